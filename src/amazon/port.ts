@@ -1,0 +1,310 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * What the domains see of Amazon: one `AmazonPort` per company, with typed operations and our own types.
+ * The gateway (src/amazon/gateway.ts) implements it over SP-API with shared rate limiting, retries,
+ * token caching and error classification; domains never import the SP-API client directly.
+ *
+ * Types follow Amazon's models (shared/amazon/models) field for field, camelCase as Amazon's newer APIs
+ * spell them. Fields Amazon marks optional are optional here. Values Amazon may extend (enums) are typed
+ * as their known members `| (string & {})`, so an unknown member is kept instead of rejected.
+ */
+
+type Open<T extends string> = T | (string & {});
+
+// ---------------------------------------------------------------- Orders API 2026-01-01
+
+export interface Money {
+  /** A decimal string, exactly as Amazon sent it ("12.99"); never a float. */
+  amount: string;
+  currencyCode: string;
+}
+
+export interface DateTimeRange {
+  earliestDateTime?: string;
+  latestDateTime?: string;
+}
+
+export type FulfillmentStatus = Open<
+  'PENDING_AVAILABILITY' | 'PENDING' | 'UNSHIPPED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'CANCELLED' | 'UNFULFILLABLE'
+>;
+
+export type OrderProgram = Open<
+  | 'AMAZON_BAZAAR'
+  | 'AMAZON_BUSINESS'
+  | 'AMAZON_EASY_SHIP'
+  | 'AMAZON_HAUL'
+  | 'DELIVERY_BY_AMAZON'
+  | 'FBM_SHIP_PLUS'
+  | 'INVOICE_BY_AMAZON'
+  | 'IN_STORE_PICK_UP'
+  | 'PREMIUM'
+  | 'PREORDER'
+  | 'PRIME'
+>;
+
+export type IncludedData = Open<
+  | 'BUYER'
+  | 'RECIPIENT'
+  | 'PROCEEDS'
+  | 'EXPENSE'
+  | 'PROMOTION'
+  | 'CANCELLATION'
+  | 'FULFILLMENT'
+  | 'PACKAGES'
+  | 'TAX'
+  | 'PAYMENT'
+  | 'FULFILLMENT_ORDERS'
+>;
+
+export interface CustomerAddress {
+  name?: string;
+  companyName?: string;
+  addressLine1?: string;
+  addressLine2?: string;
+  addressLine3?: string;
+  city?: string;
+  districtOrCounty?: string;
+  stateOrRegion?: string;
+  municipality?: string;
+  postalCode?: string;
+  countryCode?: string;
+  phone?: string;
+  addressType?: Open<'RESIDENTIAL' | 'COMMERCIAL' | 'PICKUP_POINT'>;
+}
+
+export interface AmazonOrderItem {
+  orderItemId: string;
+  quantityOrdered: number;
+  programs?: string[];
+  product: {
+    asin?: string;
+    title?: string;
+    sellerSku?: string;
+    condition?: { conditionType?: string; conditionSubtype?: string; conditionNote?: string };
+    price?: { unitPrice?: Money; priceDesignation?: string };
+    customization?: { customizedUrl?: string };
+  };
+  proceeds?: {
+    proceedsTotal?: Money;
+    breakdowns?: { type: string; subtotal: Money }[];
+  };
+  promotion?: { breakdowns?: { promotionId?: string }[] };
+  cancellation?: {
+    cancellationRequest?: { requester?: string; cancelReason?: string };
+    cancellationExecution?: { cancelledBy?: Open<'BUYER' | 'MERCHANT' | 'AMAZON'>; cancelReason?: string };
+  };
+  fulfillment?: { quantityFulfilled?: number; quantityUnfulfilled?: number };
+}
+
+export interface AmazonPackage {
+  packageReferenceId: string;
+  createdTime?: string;
+  packageStatus?: { status: Open<'PENDING' | 'IN_TRANSIT' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'UNDELIVERABLE'> };
+  carrier?: string;
+  shipTime?: string;
+  shippingService?: string;
+  trackingNumber?: string;
+  packageItems?: { orderItemId: string; quantity: number }[];
+}
+
+export interface AmazonOrder {
+  orderId: string;
+  orderAliases?: { aliasId: string; aliasType: string }[];
+  createdTime: string;
+  lastUpdatedTime: string;
+  programs?: OrderProgram[];
+  associatedOrders?: { orderId?: string; associationType?: Open<'REPLACEMENT_ORIGINAL_ID' | 'EXCHANGE_ORIGINAL_ID'> }[];
+  salesChannel: { channelName: Open<'AMAZON' | 'NON_AMAZON'>; marketplaceId?: string; marketplaceName?: string };
+  buyer?: { buyerName?: string; buyerEmail?: string; buyerCompanyName?: string; buyerPurchaseOrderNumber?: string };
+  recipient?: { deliveryAddress?: CustomerAddress };
+  proceeds?: { grandTotal?: Money; breakdowns?: { type: string; subtotal: Money }[] };
+  fulfillment?: {
+    fulfillmentStatus: FulfillmentStatus;
+    fulfilledBy?: Open<'MERCHANT' | 'AMAZON'>;
+    fulfillmentServiceLevel?: Open<
+      'EXPEDITED' | 'FREE_ECONOMY' | 'NEXT_DAY' | 'PRIORITY' | 'SAME_DAY' | 'SECOND_DAY' | 'SCHEDULED' | 'STANDARD'
+    >;
+    shipByWindow?: DateTimeRange;
+    deliverByWindow?: DateTimeRange;
+  };
+  orderItems: AmazonOrderItem[];
+  packages?: AmazonPackage[];
+}
+
+export interface SearchOrdersParams {
+  marketplaceIds: string[];
+  /** Exactly one of createdAfter / lastUpdatedAfter (ISO 8601). */
+  createdAfter?: string;
+  createdBefore?: string;
+  lastUpdatedAfter?: string;
+  lastUpdatedBefore?: string;
+  fulfillmentStatuses?: FulfillmentStatus[];
+  fulfilledBy?: Open<'MERCHANT' | 'AMAZON'>[];
+  maxResultsPerPage?: number;
+  includedData?: IncludedData[];
+  /** The previous page's `nextToken`; the other parameters must repeat. */
+  paginationToken?: string;
+}
+
+export interface SearchOrdersPage {
+  orders: AmazonOrder[];
+  nextToken?: string;
+  lastUpdatedBefore?: string;
+  createdBefore?: string;
+  /** Amazon's clock, from the response's `Date` header: windows are computed from it, not ours. */
+  amazonTime: Date;
+}
+
+export interface ConfirmShipmentRequest {
+  marketplaceId: string;
+  packageDetail: {
+    packageReferenceId: string;
+    carrierCode: string;
+    carrierName?: string;
+    shippingMethod?: string;
+    trackingNumber: string;
+    shipDate: string;
+    shipFromSupplySourceId?: string;
+    orderItems: { orderItemId: string; quantity: number }[];
+  };
+}
+
+// ---------------------------------------------------------------- Reports API 2021-06-30
+
+export type ProcessingStatus = Open<'IN_QUEUE' | 'IN_PROGRESS' | 'DONE' | 'CANCELLED' | 'FATAL'>;
+
+export interface AmazonReport {
+  reportId: string;
+  reportType: string;
+  marketplaceIds?: string[];
+  dataStartTime?: string;
+  dataEndTime?: string;
+  reportScheduleId?: string;
+  createdTime: string;
+  processingStatus: ProcessingStatus;
+  processingStartTime?: string;
+  processingEndTime?: string;
+  reportDocumentId?: string;
+}
+
+export interface CreateReportRequest {
+  reportType: string;
+  marketplaceIds: string[];
+  dataStartTime?: string;
+  dataEndTime?: string;
+  reportOptions?: Record<string, string>;
+}
+
+export interface GetReportsFilter {
+  reportTypes?: string[];
+  processingStatuses?: ProcessingStatus[];
+  marketplaceIds?: string[];
+  pageSize?: number;
+  createdSince?: string;
+  createdUntil?: string;
+  /** When given, it must be the only filter (Amazon's rule). */
+  nextToken?: string;
+}
+
+/** Where a report, feed or result document can be fetched (a presigned URL valid about 5 minutes). */
+export interface DocumentLocation {
+  documentId: string;
+  url: string;
+  compressionAlgorithm?: Open<'GZIP'>;
+}
+
+// ---------------------------------------------------------------- Feeds API 2021-06-30
+
+export interface AmazonFeed {
+  feedId: string;
+  feedType: string;
+  marketplaceIds?: string[];
+  createdTime: string;
+  processingStatus: ProcessingStatus;
+  processingStartTime?: string;
+  processingEndTime?: string;
+  resultFeedDocumentId?: string;
+}
+
+export interface CreateFeedRequest {
+  feedType: string;
+  marketplaceIds: string[];
+  inputFeedDocumentId: string;
+  feedOptions?: Record<string, string>;
+}
+
+export interface GetFeedsFilter {
+  feedTypes?: string[];
+  marketplaceIds?: string[];
+  pageSize?: number;
+  processingStatuses?: ProcessingStatus[];
+  createdSince?: string;
+  createdUntil?: string;
+  nextToken?: string;
+}
+
+// ---------------------------------------------------------------- Listings Items 2021-08-01
+
+export interface ListingsPatch {
+  op: Open<'add' | 'replace' | 'merge' | 'delete'>;
+  path: string;
+  value?: unknown[];
+}
+
+export interface ListingsItemSubmission {
+  sku: string;
+  status: Open<'ACCEPTED' | 'INVALID' | 'VALID'>;
+  submissionId: string;
+  issues?: { code: string; message: string; severity: string }[];
+}
+
+// ---------------------------------------------------------------- Finances v0
+
+/** Amazon's FinancialEvents object for one order, kept as Amazon's shape (PascalCase, as v0 spells it). */
+export type FinancialEvents = Record<string, unknown>;
+
+// ---------------------------------------------------------------- the port
+
+export interface AmazonPort {
+  readonly companyId: number;
+
+  searchOrders(params: SearchOrdersParams): Promise<SearchOrdersPage>;
+  getOrder(orderId: string, includedData?: IncludedData[]): Promise<AmazonOrder>;
+  confirmShipment(orderId: string, request: ConfirmShipmentRequest): Promise<void>;
+
+  createReport(request: CreateReportRequest): Promise<{ reportId: string }>;
+  getReport(reportId: string): Promise<AmazonReport>;
+  getReports(filter: GetReportsFilter): Promise<{ reports: AmazonReport[]; nextToken?: string }>;
+  cancelReport(reportId: string): Promise<void>;
+  getReportDocument(reportDocumentId: string): Promise<DocumentLocation>;
+
+  createFeedDocument(contentType: string): Promise<{ feedDocumentId: string; url: string }>;
+  uploadFeedDocument(url: string, contentType: string, content: string | Buffer): Promise<void>;
+  createFeed(request: CreateFeedRequest): Promise<{ feedId: string }>;
+  getFeed(feedId: string): Promise<AmazonFeed>;
+  getFeeds(filter: GetFeedsFilter): Promise<{ feeds: AmazonFeed[]; nextToken?: string }>;
+  getFeedDocument(feedDocumentId: string): Promise<DocumentLocation>;
+
+  /** Streams a report or result document, gunzipped when Amazon compressed it. */
+  downloadDocument(location: DocumentLocation): Promise<Readable>;
+  /** Fetches an Amazon Custom customization zip (`customizedUrl`). */
+  downloadCustomization(url: string): Promise<Buffer>;
+
+  patchListingsItem(
+    sellerId: string,
+    sku: string,
+    marketplaceIds: string[],
+    body: { productType: string; patches: ListingsPatch[] },
+  ): Promise<ListingsItemSubmission>;
+
+  listFinancialEventsByOrderId(
+    orderId: string,
+    nextToken?: string,
+  ): Promise<{ financialEvents: FinancialEvents; nextToken?: string }>;
+}
+
+/** Gives the port of one company; the daemon builds one factory and hands it to every job. */
+export interface AmazonPortFactory {
+  forCompany(companyId: number): Promise<AmazonPort>;
+}

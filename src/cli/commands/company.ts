@@ -1,0 +1,174 @@
+import { Command, Option } from 'commander';
+import {
+  createCompany,
+  getCompany,
+  getMaskedCredentials,
+  listCompanies,
+  removeCompany,
+  updateCompany,
+  type Company,
+} from '../../companies/companies.service.js';
+import { reconcileCompanySchedules, removeCompanySchedules } from '../../jobs/schedules.js';
+import { UsageError } from '../../shared/errors.js';
+import { keyValues, printResult, table } from '../output.js';
+import { parseId, parseList, parseMinutes, parseOnOff } from '../parse.js';
+import { withApp, withQueues } from '../session.js';
+
+interface CompanyFlags {
+  name?: string;
+  sellerId?: string;
+  region?: string;
+  marketplace?: string[];
+  endpoint?: string;
+  lwaClientId?: string;
+  lwaClientSecret?: string;
+  refreshToken?: string;
+  allowOrderDownload?: boolean;
+  allowFulfillmentUpload?: boolean;
+  allowCheckoutByAmazonOrders?: boolean;
+  zeroInventoryOnNoStockCancel?: boolean;
+  settlementReconciliation?: boolean;
+  downloadInterval?: number;
+  uploadInterval?: number;
+  json?: boolean;
+}
+
+function addCompanyOptions(command: Command): Command {
+  return command
+    .option('--name <name>', 'display name')
+    .option('--seller-id <id>', 'Amazon selling-partner (merchant) id')
+    .addOption(new Option('--region <region>', 'SP-API region').choices(['na', 'eu', 'fe']))
+    .option('--marketplace <ids>', 'marketplace id(s), comma-separated or repeated', parseList)
+    .option('--endpoint <endpoint>', 'live, sandbox, or a base URL (a simulator or test double)')
+    .option('--lwa-client-id <id>', 'LWA client id of the SP-API application')
+    .option('--lwa-client-secret <secret>', 'LWA client secret (stored encrypted)')
+    .option('--refresh-token <token>', "the seller's refresh token (stored encrypted)")
+    .option('--allow-order-download <on|off>', 'download orders every interval', parseOnOff)
+    .option('--allow-fulfillment-upload <on|off>', 'upload shipments every interval', parseOnOff)
+    .option('--allow-checkout-by-amazon-orders <on|off>', 'import orders of non-Amazon sales channels', parseOnOff)
+    .option('--zero-inventory-on-no-stock-cancel <on|off>', 'zero a SKU on Amazon when cancelling for no stock', parseOnOff)
+    .option('--settlement-reconciliation <on|off>', 'download and reconcile settlement reports', parseOnOff)
+    .option('--download-interval <minutes>', 'order download interval', parseMinutes)
+    .option('--upload-interval <minutes>', 'fulfillment upload interval', parseMinutes)
+    .option('--json', 'print JSON');
+}
+
+function toInput(flags: CompanyFlags): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    name: flags.name,
+    sellerId: flags.sellerId,
+    region: flags.region,
+    marketplaceIds: flags.marketplace,
+    endpoint: flags.endpoint,
+    lwaClientId: flags.lwaClientId,
+    lwaClientSecret: flags.lwaClientSecret,
+    refreshToken: flags.refreshToken,
+    allowOrderDownload: flags.allowOrderDownload,
+    allowFulfillmentUpload: flags.allowFulfillmentUpload,
+    allowCheckoutByAmazonOrders: flags.allowCheckoutByAmazonOrders,
+    zeroInventoryOnNoStockCancel: flags.zeroInventoryOnNoStockCancel,
+    settlementReconciliation: flags.settlementReconciliation,
+    downloadIntervalMinutes: flags.downloadInterval,
+    uploadIntervalMinutes: flags.uploadInterval,
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+}
+
+const REQUIRED_FOR_ADD: [keyof CompanyFlags, string][] = [
+  ['name', '--name'],
+  ['sellerId', '--seller-id'],
+  ['region', '--region'],
+  ['marketplace', '--marketplace'],
+  ['lwaClientId', '--lwa-client-id'],
+  ['lwaClientSecret', '--lwa-client-secret'],
+  ['refreshToken', '--refresh-token'],
+];
+
+function describe(company: Company): string {
+  return keyValues({ ...company });
+}
+
+export function companyCommand(): Command {
+  const company = new Command('company').description('manage seller accounts (companies)');
+
+  addCompanyOptions(company.command('add').description('add a company')).action(async (flags: CompanyFlags) => {
+    const missing = REQUIRED_FOR_ADD.filter(([key]) => flags[key] === undefined).map(([, flag]) => flag);
+    if (missing.length > 0) throw new UsageError(`company add: missing ${missing.join(', ')}`);
+    const created = await withApp(async (app) => {
+      const added = await createCompany(app.db, app.config.keyring, toInput(flags));
+      await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
+      return added;
+    });
+    printResult(flags.json ?? false, created, () => `company ${created.id} added\n${describe(created)}`);
+  });
+
+  company
+    .command('list')
+    .description('list companies')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const companies = await withApp((app) => listCompanies(app.db));
+      printResult(flags.json ?? false, companies, () =>
+        table(
+          companies.map((c) => ({
+            id: c.id,
+            name: c.name,
+            seller: c.sellerId,
+            region: c.region,
+            endpoint: c.endpoint,
+            auth: c.authStatus,
+            download: c.allowOrderDownload ? 'on' : 'off',
+            upload: c.allowFulfillmentUpload ? 'on' : 'off',
+            settlement: c.settlementReconciliation ? 'on' : 'off',
+          })),
+          ['id', 'name', 'seller', 'region', 'endpoint', 'auth', 'download', 'upload', 'settlement'],
+        ),
+      );
+    });
+
+  company
+    .command('show')
+    .description('show one company, secrets masked')
+    .argument('<id>', 'company id', parseId)
+    .option('--json', 'print JSON')
+    .action(async (companyId: number, flags: { json?: boolean }) => {
+      const shown = await withApp(async (app) => ({
+        ...(await getCompany(app.db, companyId)),
+        credentials: await getMaskedCredentials(app.db, app.config.keyring, companyId),
+      }));
+      printResult(flags.json ?? false, shown, () => {
+        const { credentials, ...rest } = shown;
+        return keyValues({ ...rest, ...credentials });
+      });
+    });
+
+  addCompanyOptions(
+    company.command('set').description('change settings, toggles or credentials').argument('<id>', 'company id', parseId),
+  ).action(
+    async (companyId: number, flags: CompanyFlags) => {
+      const updated = await withApp(async (app) => {
+        const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
+        await withQueues(app, (queues) => reconcileCompanySchedules(queues, changed));
+        return changed;
+      });
+      printResult(flags.json ?? false, updated, () => `company ${updated.id} updated\n${describe(updated)}`);
+    },
+  );
+
+  company
+    .command('remove')
+    .description('remove a company, its schedules and its run history')
+    .argument('<id>', 'company id', parseId)
+    .option('--yes', 'confirm the removal')
+    .option('--json', 'print JSON')
+    .action(async (companyId: number, flags: { yes?: boolean; json?: boolean }) => {
+      if (!flags.yes) throw new UsageError(`company remove ${companyId}: add --yes to confirm`);
+      await withApp(async (app) => {
+        await removeCompany(app.db, companyId);
+        await withQueues(app, (queues) => removeCompanySchedules(queues, companyId));
+      });
+      printResult(flags.json ?? false, { removed: companyId }, () => `company ${companyId} removed`);
+    });
+
+  return company;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { REGIONS } from './companies.table.js';
+
+/** Validation of company input at the edge (CLI flags, admin API bodies). */
+
+export const endpointSchema = z.union([
+  z.enum(['live', 'sandbox']),
+  z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'expected live, sandbox or a base URL like http://127.0.0.1:4555' })
+    .transform((url) => url.replace(/\/+$/, '')),
+]);
+
+const marketplaceId = z.string().regex(/^[A-Z0-9]{9,15}$/, { error: 'expected an Amazon marketplace id like ATVPDKIKX0DER' });
+
+const interval = z.number().int().min(1, { error: 'expected 1-1440 minutes' }).max(1440, { error: 'expected 1-1440 minutes' });
+
+export const companySettingsSchema = z.object({
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  sellerId: z.string().regex(/^[A-Z0-9]{5,20}$/, { error: 'expected the Amazon merchant token, e.g. A2EXAMPLE1234' }),
+  region: z.enum(REGIONS, { error: 'expected na, eu or fe' }),
+  marketplaceIds: z.array(marketplaceId).min(1, { error: 'at least one marketplace id' }).max(50),
+  endpoint: endpointSchema,
+  allowOrderDownload: z.boolean(),
+  allowFulfillmentUpload: z.boolean(),
+  allowCheckoutByAmazonOrders: z.boolean(),
+  zeroInventoryOnNoStockCancel: z.boolean(),
+  settlementReconciliation: z.boolean(),
+  downloadIntervalMinutes: interval,
+  uploadIntervalMinutes: interval,
+});
+
+export const credentialsSchema = z.object({
+  lwaClientId: z.string().trim().min(1, { error: 'must not be empty' }),
+  lwaClientSecret: z.string().trim().min(1, { error: 'must not be empty' }),
+  refreshToken: z.string().trim().min(1, { error: 'must not be empty' }),
+});
+
+export const newCompanySchema = companySettingsSchema
+  .partial({
+    endpoint: true,
+    allowOrderDownload: true,
+    allowFulfillmentUpload: true,
+    allowCheckoutByAmazonOrders: true,
+    zeroInventoryOnNoStockCancel: true,
+    settlementReconciliation: true,
+    downloadIntervalMinutes: true,
+    uploadIntervalMinutes: true,
+  })
+  .extend(credentialsSchema.shape)
+  .strict();
+
+export const companyChangesSchema = companySettingsSchema.extend(credentialsSchema.shape).partial().strict();
+
+export type NewCompany = z.infer<typeof newCompanySchema>;
+export type CompanyChanges = z.infer<typeof companyChangesSchema>;
+
+/** Formats zod issues as `field: message` lines. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+}

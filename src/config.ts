@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { parseKeyring, type Keyring } from './shared/crypto.js';
+
+/**
+ * The only place that reads the environment. Every setting is validated once at start; a bad value
+ * stops the process with a message naming every bad variable and what is expected.
+ */
+
+const DEVELOPMENT_ENCRYPTION_KEY = 'ZGV2ZWxvcG1lbnQta2V5LW5ldmVyLWluLXByb2R1Y3Q='; // "development-key-never-in-product"
+const DEVELOPMENT_ADMIN_TOKEN = 'development-admin-token';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'expected true or false',
+  })
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int({ error: 'expected a whole number' })
+    .min(1, { error: 'expected at least 1' })
+    .max(max, { error: `expected at most ${max}` });
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/.+/, {
+  error: 'expected a postgres:// URL, e.g. postgres://user:password@host:5432/sellersync',
+});
+const redisUrl = z.string().regex(/^rediss?:\/\/.+/, {
+  error: 'expected a redis:// URL, e.g. redis://127.0.0.1:6379',
+});
+
+const schema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], { error: 'expected development, test or production' })
+    .default('development'),
+  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/sellersync'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'expected 1-40 letters, digits, - or _' })
+    .default('sellersync'),
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,20}$/, { error: 'expected 1-20 letters, digits, - or _' })
+    .default('k1'),
+  ENCRYPTION_PREVIOUS_KEYS: z.string().default(''),
+  ADMIN_TOKEN: z.string().optional(),
+  ADMIN_HOST: z.string().min(1).default('0.0.0.0'),
+  ADMIN_PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int({ error: 'expected a port number' })
+    .min(0, { error: 'expected a port number 0-65535' })
+    .max(65535, { error: 'expected a port number 0-65535' })
+    .default(8080),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  LOG_PRETTY: booleanFlag.default(false),
+  WORKER_CONCURRENCY: positiveInt(64).default(4),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(30_000),
+  MIGRATE_ON_START: booleanFlag.default(true),
+  SCHEDULE_RECONCILE_INTERVAL_MS: positiveInt(3_600_000).default(60_000),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  keyring: Keyring;
+  adminToken: string;
+  adminHost: string;
+  adminPort: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logPretty: boolean;
+  workerConcurrency: number;
+  shutdownTimeoutMs: number;
+  migrateOnStart: boolean;
+  scheduleReconcileIntervalMs: number;
+  /** Settings that fell back to development-only defaults; logged as warnings at start. */
+  developmentDefaults: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The process environment, over the values of a `.env` file in the working directory if there is one. */
+export function readEnvironment(dotenvPath = '.env'): Env {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function loadConfig(env: Env = readEnvironment()): Config {
+  // An empty variable (FOO=) means "not set", as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(present);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '(environment)');
+      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
+    }
+    throw new ConfigError(problems);
+  }
+  const values = parsed.data;
+  const production = values.NODE_ENV === 'production';
+  const developmentDefaults: string[] = [];
+
+  let encryptionKey = values.ENCRYPTION_KEY;
+  if (encryptionKey === undefined) {
+    if (production) problems.push('ENCRYPTION_KEY: required in production (32 bytes as 64 hex or base64)');
+    else developmentDefaults.push('ENCRYPTION_KEY');
+    encryptionKey = DEVELOPMENT_ENCRYPTION_KEY;
+  }
+  let keyring: Keyring | undefined;
+  try {
+    keyring = parseKeyring(values.ENCRYPTION_KEY_ID, encryptionKey, values.ENCRYPTION_PREVIOUS_KEYS);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+
+  let adminToken = values.ADMIN_TOKEN;
+  if (adminToken === undefined) {
+    if (production) problems.push('ADMIN_TOKEN: required in production (at least 24 characters)');
+    else developmentDefaults.push('ADMIN_TOKEN');
+    adminToken = DEVELOPMENT_ADMIN_TOKEN;
+  } else if (adminToken.length < 24) {
+    problems.push('ADMIN_TOKEN: expected at least 24 characters');
+  }
+
+  if (problems.length > 0 || keyring === undefined) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: values.NODE_ENV,
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    keyring,
+    adminToken,
+    adminHost: values.ADMIN_HOST,
+    adminPort: values.ADMIN_PORT,
+    logLevel: values.LOG_LEVEL,
+    logPretty: values.LOG_PRETTY,
+    workerConcurrency: values.WORKER_CONCURRENCY,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    migrateOnStart: values.MIGRATE_ON_START,
+    scheduleReconcileIntervalMs: values.SCHEDULE_RECONCILE_INTERVAL_MS,
+    developmentDefaults,
+  };
+}

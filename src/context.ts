@@ -1,0 +1,15 @@
+import type { AmazonPortFactory } from './amazon/port.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Logger } from './shared/logger.js';
+import type { Redis } from './shared/redis.js';
+
+/** The long-lived parts every command and job works with. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  /** Builds the Amazon port of a company; the gateway in production, the same gateway against fakes in tests. */
+  amazon: AmazonPortFactory;
+}

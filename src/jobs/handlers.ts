@@ -1,0 +1,30 @@
+import type { Company } from '../companies/companies.service.js';
+import type { AppContext } from '../context.js';
+import { downloadOrdersJob } from '../orders/orders.jobs.js';
+import { uploadFulfillmentsJob } from '../fulfillment/fulfillment.jobs.js';
+import { reconcileSettlementsJob } from '../settlements/settlements.jobs.js';
+import type { Logger } from '../shared/logger.js';
+import type { RunCounts } from './job-runs.table.js';
+import type { JobKind, Trigger } from './kinds.js';
+
+export interface JobContext {
+  app: AppContext;
+  company: Company;
+  kind: JobKind;
+  trigger: Trigger;
+  runId: number;
+  logger: Logger;
+  /** Aborted when the process is shutting down; long loops stop at the next safe point. */
+  signal: AbortSignal;
+}
+
+/** One job's work; returns the counts recorded on its run. Must be safe to run twice or be killed mid-way. */
+export type JobHandler = (context: JobContext) => Promise<RunCounts>;
+
+export type JobHandlers = Record<JobKind, JobHandler>;
+
+export const JOB_HANDLERS: JobHandlers = {
+  'order-download': downloadOrdersJob,
+  'fulfillment-upload': uploadFulfillmentsJob,
+  'settlement-reconciliation': reconcileSettlementsJob,
+};

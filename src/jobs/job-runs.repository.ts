@@ -1,0 +1,106 @@
+import type { Db } from '../db/client.js';
+import type { JobRunRow, RunCounts, RunStatus } from './job-runs.table.js';
+import type { JobKind, Trigger } from './kinds.js';
+
+export interface JobRun {
+  id: number;
+  companyId: number;
+  kind: JobKind;
+  trigger: Trigger;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  counts: RunCounts;
+  error: string | null;
+  queueJobId: string | null;
+}
+
+function toJobRun(row: JobRunRow): JobRun {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    kind: row.kind,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    counts: row.counts,
+    error: row.error,
+    queueJobId: row.queue_job_id,
+  };
+}
+
+export interface NewRun {
+  companyId: number;
+  kind: JobKind;
+  trigger: Trigger;
+  queueJobId?: string | undefined;
+}
+
+export async function insertRun(db: Db, run: NewRun, status: RunStatus, error?: string): Promise<JobRun> {
+  const now = new Date();
+  const row = await db
+    .insertInto('job_runs')
+    .values({
+      company_id: run.companyId,
+      kind: run.kind,
+      trigger: run.trigger,
+      status,
+      queue_job_id: run.queueJobId ?? null,
+      started_at: now,
+      finished_at: status === 'running' ? null : now,
+      error: error ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toJobRun(row);
+}
+
+export async function finishRun(
+  db: Db,
+  id: number,
+  status: Exclude<RunStatus, 'running'>,
+  counts: RunCounts,
+  error?: string,
+): Promise<JobRun> {
+  const row = await db
+    .updateTable('job_runs')
+    .set({ status, finished_at: new Date(), counts: JSON.stringify(counts), error: error ?? null })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toJobRun(row);
+}
+
+export interface RunFilter {
+  companyId?: number | undefined;
+  kind?: JobKind | undefined;
+  limit?: number | undefined;
+}
+
+export async function listRuns(db: Db, filter: RunFilter = {}): Promise<JobRun[]> {
+  let query = db.selectFrom('job_runs').selectAll();
+  if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  const rows = await query
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 50)
+    .execute();
+  return rows.map(toJobRun);
+}
+
+/**
+ * Runs left `running` by a process that died. Only called while holding the (company, kind) lock, so
+ * no live run can be among them.
+ */
+export async function closeAbandonedRuns(db: Db, companyId: number, kind: JobKind): Promise<number> {
+  const result = await db
+    .updateTable('job_runs')
+    .set({ status: 'failed', finished_at: new Date(), error: 'abandoned: the process running it stopped' })
+    .where('company_id', '=', companyId)
+    .where('kind', '=', kind)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,49 @@
+import { Queue } from 'bullmq';
+import { z } from 'zod';
+import type { Redis } from '../shared/redis.js';
+import { JOB_KINDS, TRIGGERS, type JobKind } from './kinds.js';
+
+/** What a queued job carries: ids only, never secrets or buyer data. */
+export const jobPayloadSchema = z.object({
+  companyId: z.number().int().positive(),
+  trigger: z.enum(TRIGGERS),
+});
+export type JobPayload = z.infer<typeof jobPayloadSchema>;
+
+export function queueName(kind: JobKind): string {
+  return kind;
+}
+
+export type JobQueues = Record<JobKind, Queue<JobPayload>>;
+
+export function createQueues(connection: Redis, prefix: string): JobQueues {
+  const entries = JOB_KINDS.map((kind) => [
+    kind,
+    new Queue<JobPayload>(queueName(kind), {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+        removeOnFail: { age: 30 * 24 * 3600, count: 5000 },
+      },
+    }),
+  ]);
+  return Object.fromEntries(entries) as JobQueues;
+}
+
+export async function closeQueues(queues: JobQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+/**
+ * Queues a run now. While one manual run of (company, kind) is waiting or running, another request is
+ * folded into it rather than queued again.
+ */
+export async function enqueueManualRun(queues: JobQueues, kind: JobKind, companyId: number): Promise<string> {
+  const job = await queues[kind].add(
+    kind,
+    { companyId, trigger: 'manual' },
+    { deduplication: { id: `manual-${companyId}` } },
+  );
+  return job.id ?? '';
+}

@@ -1,0 +1,95 @@
+import type { Company } from '../companies/companies.service.js';
+import type { Logger } from '../shared/logger.js';
+import { isJobAllowed, JOB_KIND_DEFINITIONS, JOB_KINDS, type JobKind } from './kinds.js';
+import type { JobQueues } from './queues.js';
+
+/**
+ * Schedules are derived from Postgres: for every company and every job it allows, one BullMQ job
+ * scheduler repeating every N minutes. Reconciling is idempotent and restores everything after Redis
+ * loses its data.
+ */
+
+export function schedulerId(companyId: number): string {
+  return `company-${companyId}`;
+}
+
+function companyIdOf(id: string): number | undefined {
+  const match = /^company-(\d+)$/.exec(id);
+  return match ? Number(match[1]) : undefined;
+}
+
+export interface ScheduleChanges {
+  upserted: number;
+  removed: number;
+}
+
+async function applySchedule(queues: JobQueues, kind: JobKind, company: Company): Promise<boolean> {
+  const queue = queues[kind];
+  const id = schedulerId(company.id);
+  if (!isJobAllowed(company, kind)) {
+    return queue.removeJobScheduler(id);
+  }
+  const every = JOB_KIND_DEFINITIONS[kind].intervalMinutes(company) * 60_000;
+  await queue.upsertJobScheduler(id, { every }, { name: kind, data: { companyId: company.id, trigger: 'schedule' } });
+  return false;
+}
+
+/** Brings the schedules of one company in line with its settings (after a change). */
+export async function reconcileCompanySchedules(queues: JobQueues, company: Company): Promise<void> {
+  for (const kind of JOB_KINDS) await applySchedule(queues, kind, company);
+}
+
+/** Removes every schedule of a company (after it was removed). */
+export async function removeCompanySchedules(queues: JobQueues, companyId: number): Promise<void> {
+  for (const kind of JOB_KINDS) await queues[kind].removeJobScheduler(schedulerId(companyId));
+}
+
+/** Brings all schedules in line with all companies: at start, periodically, and on demand. */
+export async function reconcileAllSchedules(
+  queues: JobQueues,
+  companies: Company[],
+  logger: Logger,
+): Promise<ScheduleChanges> {
+  const known = new Set(companies.map((company) => company.id));
+  const changes: ScheduleChanges = { upserted: 0, removed: 0 };
+  for (const kind of JOB_KINDS) {
+    for (const company of companies) {
+      if (await applySchedule(queues, kind, company)) changes.removed += 1;
+      else if (isJobAllowed(company, kind)) changes.upserted += 1;
+    }
+    for (const scheduler of await queues[kind].getJobSchedulers(0, -1)) {
+      const id = scheduler.key;
+      const companyId = companyIdOf(id);
+      if (companyId === undefined || !known.has(companyId)) {
+        await queues[kind].removeJobScheduler(id);
+        changes.removed += 1;
+      }
+    }
+  }
+  logger.debug(changes, 'schedules reconciled');
+  return changes;
+}
+
+export interface ScheduleView {
+  kind: JobKind;
+  companyId: number;
+  everyMinutes: number;
+  next: Date | null;
+}
+
+export async function listSchedules(queues: JobQueues): Promise<ScheduleView[]> {
+  const views: ScheduleView[] = [];
+  for (const kind of JOB_KINDS) {
+    for (const scheduler of await queues[kind].getJobSchedulers(0, -1)) {
+      const companyId = companyIdOf(scheduler.key);
+      if (companyId === undefined) continue;
+      views.push({
+        kind,
+        companyId,
+        everyMinutes: Number(scheduler.every ?? 0) / 60_000,
+        next: scheduler.next ? new Date(scheduler.next) : null,
+      });
+    }
+  }
+  return views;
+}

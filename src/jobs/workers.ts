@@ -1,0 +1,64 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { AppContext } from '../context.js';
+import type { Redis } from '../shared/redis.js';
+import type { JobHandlers } from './handlers.js';
+import { JOB_KINDS, type JobKind } from './kinds.js';
+import { jobPayloadSchema, queueName, type JobPayload } from './queues.js';
+import { runJob } from './run-job.js';
+
+export interface JobWorkers {
+  workers: Worker<JobPayload>[];
+  /** Stops taking jobs and waits for running ones; after `timeoutMs` they are abandoned to BullMQ's stall recovery. */
+  close(timeoutMs: number): Promise<'drained' | 'forced'>;
+  /** Stops at once; running jobs return to the queue when their lock expires. */
+  forceClose(): Promise<void>;
+}
+
+export function startWorkers(app: AppContext, connection: Redis, handlers: JobHandlers): JobWorkers {
+  const shutdown = new AbortController();
+  const process = (kind: JobKind) => async (job: Job<JobPayload>) => {
+    const payload = jobPayloadSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid job data for ${kind}: ${payload.error.message}`);
+    const outcome = await runJob(app, handlers, {
+      kind,
+      companyId: payload.data.companyId,
+      trigger: payload.data.trigger,
+      queueJobId: job.id,
+      signal: shutdown.signal,
+    });
+    if (outcome.status === 'failed') throw outcome.error;
+    return { status: outcome.status, runId: outcome.run?.id ?? null };
+  };
+
+  const workers = JOB_KINDS.map((kind) => {
+    const worker = new Worker<JobPayload>(queueName(kind), process(kind), {
+      connection,
+      prefix: app.config.redisPrefix,
+      concurrency: app.config.workerConcurrency,
+    });
+    worker.on('error', (err) => app.logger.error({ err, queue: kind }, 'worker error'));
+    return worker;
+  });
+
+  return {
+    workers,
+    async close(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const drained = Promise.all(workers.map((worker) => worker.close())).then(() => 'drained' as const);
+      const timedOut = new Promise<'forced'>((resolve) => {
+        timer = setTimeout(() => resolve('forced'), timeoutMs);
+      });
+      const result = await Promise.race([drained, timedOut]);
+      clearTimeout(timer);
+      if (result === 'forced') {
+        shutdown.abort();
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      return result;
+    },
+    async forceClose() {
+      shutdown.abort();
+      await Promise.all(workers.map((worker) => worker.close(true)));
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * AES-256-GCM encryption for secrets and buyer data at rest.
+ *
+ * A ciphertext is `v1.<keyId>.<iv>.<tag>.<data>` (base64url parts). The key id lets the active key be
+ * rotated: new values are written with the active key, older ones still decrypt with a previous key.
+ */
+
+export interface Keyring {
+  activeKeyId: string;
+  keys: ReadonlyMap<string, Buffer>;
+}
+
+const FORMAT = 'v1';
+
+export function parseKey(name: string, text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) {
+    throw new Error(`${name}: expected a 256-bit key as 64 hex characters or 44 base64 characters`);
+  }
+  return key;
+}
+
+/** `previous` is a comma-separated list of `keyId:key` pairs still accepted for decryption. */
+export function parseKeyring(activeKeyId: string, activeKey: string, previous: string): Keyring {
+  const keys = new Map<string, Buffer>();
+  for (const entry of previous.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const separator = entry.indexOf(':');
+    if (separator <= 0) throw new Error('ENCRYPTION_PREVIOUS_KEYS: expected comma-separated keyId:key pairs');
+    const id = entry.slice(0, separator);
+    keys.set(id, parseKey(`ENCRYPTION_PREVIOUS_KEYS (${id})`, entry.slice(separator + 1)));
+  }
+  keys.set(activeKeyId, parseKey('ENCRYPTION_KEY', activeKey));
+  return { activeKeyId, keys };
+}
+
+export class DecryptionError extends Error {
+  override name = 'DecryptionError';
+}
+
+export function encrypt(keyring: Keyring, plaintext: string): string {
+  const key = keyring.keys.get(keyring.activeKeyId);
+  if (!key) throw new Error(`active key ${keyring.activeKeyId} missing from keyring`);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  return [FORMAT, keyring.activeKeyId, iv, tag, data]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.');
+}
+
+export function decrypt(keyring: Keyring, ciphertext: string): string {
+  const [format, keyId, iv, tag, data] = ciphertext.split('.');
+  if (format !== FORMAT || !keyId || !iv || !tag || data === undefined) {
+    throw new DecryptionError('value is not a sellersync ciphertext');
+  }
+  const key = keyring.keys.get(keyId);
+  if (!key) throw new DecryptionError(`no key with id ${keyId} is configured (ENCRYPTION_PREVIOUS_KEYS?)`);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new DecryptionError(`ciphertext does not decrypt with key ${keyId}: wrong key or altered data`);
+  }
+}
+
+export function keyIdOf(ciphertext: string): string | undefined {
+  return ciphertext.split('.')[1];
+}
+
+/** Shows that a secret is set without showing it: `Atzr…(73)`. */
+export function mask(secret: string): string {
+  return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}…(${secret.length})`;
+}

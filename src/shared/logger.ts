@@ -1,0 +1,51 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths never written to a log. pino's wildcards match one level, so the common nestings are listed.
+ * Buyer data is also kept out of log objects by the code; this is the second line of defence.
+ */
+const SECRET_FIELDS = [
+  'refreshToken',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'lwaClientSecret',
+  'accessToken',
+  'access_token',
+  'authorization',
+  'password',
+  '"x-amz-access-token"',
+  'buyer',
+  'recipient',
+  'buyerName',
+  'buyerEmail',
+  'email',
+  'phone',
+  'address',
+  'shippingAddress',
+  'deliveryAddress',
+];
+
+export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+
+export interface LoggerSettings {
+  level: string;
+  pretty: boolean;
+}
+
+export function createLogger(settings: LoggerSettings, destination?: pino.DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level: settings.level,
+    base: { service: 'sellersync' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: pino.stdSerializers.err },
+  };
+  if (destination) return pino(options, destination);
+  if (settings.pretty) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'UTC:isoTime' } } });
+  }
+  return pino(options);
+}
