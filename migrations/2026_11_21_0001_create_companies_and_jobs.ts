@@ -33,7 +33,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE job_runs (
       id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       company_id   bigint NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
-      kind         text NOT NULL CHECK (kind IN ('order-download', 'fulfillment-upload', 'settlement-reconciliation')),
+      kind         text NOT NULL CHECK (kind IN ('order-download', 'fulfillment-upload', 'settlement-reconciliation',
+                                         'buyer-data-retention', 'feed-follow-up')),
       trigger      text NOT NULL CHECK (trigger IN ('schedule', 'manual')),
       status       text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
       started_at   timestamptz NOT NULL DEFAULT now(),

@@ -66,7 +66,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   reconcileTimer.unref();
 
   const workerConnection = createRedis(config.redisUrl);
-  const workers = startWorkers(app, workerConnection, options.handlers ?? JOB_HANDLERS);
+  const workers = startWorkers(app, queues, workerConnection, options.handlers ?? JOB_HANDLERS);
   const server = createAdminServer(app);
   const adminAddress = await listen(server, config.adminHost, config.adminPort);
   logger.info({ host: config.adminHost, port: adminAddress.port }, 'sellersync started');

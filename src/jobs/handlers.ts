@@ -1,6 +1,7 @@
 import type { Company } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
-import { downloadOrdersJob } from '../orders/orders.jobs.js';
+import { followFeedsJob } from '../feeds/feeds.jobs.js';
+import { downloadOrdersJob, eraseExpiredBuyerDataJob } from '../orders/orders.jobs.js';
 import { uploadFulfillmentsJob } from '../fulfillment/fulfillment.jobs.js';
 import { reconcileSettlementsJob } from '../settlements/settlements.jobs.js';
 import type { Logger } from '../shared/logger.js';
@@ -16,6 +17,8 @@ export interface JobContext {
   logger: Logger;
   /** Aborted when the process is shutting down; long loops stop at the next safe point. */
   signal: AbortSignal;
+  /** Queues a later run of a job for this company (a feed to follow up, throttled work to resume). */
+  enqueueLater(kind: JobKind, delayMs: number): Promise<void>;
 }
 
 /** One job's work; returns the counts recorded on its run. Must be safe to run twice or be killed mid-way. */
@@ -27,4 +30,6 @@ export const JOB_HANDLERS: JobHandlers = {
   'order-download': downloadOrdersJob,
   'fulfillment-upload': uploadFulfillmentsJob,
   'settlement-reconciliation': reconcileSettlementsJob,
+  'buyer-data-retention': eraseExpiredBuyerDataJob,
+  'feed-follow-up': followFeedsJob,
 };

@@ -1,22 +1,32 @@
 import type { Company } from '../companies/companies.service.js';
 
-/** The kinds of scheduled work, each with the company toggle that allows it and its interval. */
-export const JOB_KINDS = ['order-download', 'fulfillment-upload', 'settlement-reconciliation'] as const;
+/** The kinds of work, each with the company setting that allows it and its schedule. */
+export const JOB_KINDS = [
+  'order-download',
+  'fulfillment-upload',
+  'settlement-reconciliation',
+  'buyer-data-retention',
+  'feed-follow-up',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const TRIGGERS = ['schedule', 'manual'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-/** Settlement reports appear every ~14 days; looking every 6 hours finds a new one the day it lands. */
-const SETTLEMENT_INTERVAL_MINUTES = 360;
+type Toggle = 'allowOrderDownload' | 'allowFulfillmentUpload' | 'settlementReconciliation';
 
 interface JobKindDefinition {
-  /** The company setting that must be on for this job to run, as the CLI and API name it. */
-  toggle: 'allowOrderDownload' | 'allowFulfillmentUpload' | 'settlementReconciliation';
+  /** The company setting that must be on for this job to run; null: always allowed (housekeeping, follow-ups). */
+  toggle: Toggle | null;
   /** The same setting as stored and shown to people. */
-  setting: string;
-  intervalMinutes(company: Company): number;
+  setting: string | null;
+  /** Minutes between scheduled runs; null: never scheduled, only queued by other work or run by hand. */
+  intervalMinutes(company: Company): number | null;
 }
+
+/** Settlement reports appear every ~14 days; looking every 6 hours finds a new one the day it lands. */
+const SETTLEMENT_INTERVAL_MINUTES = 360;
+const DAILY = 1440;
 
 export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
   'order-download': {
@@ -34,6 +44,10 @@ export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
     setting: 'settlement_reconciliation',
     intervalMinutes: () => SETTLEMENT_INTERVAL_MINUTES,
   },
+  // Erases buyer data past the retention period; runs whatever the toggles say.
+  'buyer-data-retention': { toggle: null, setting: null, intervalMinutes: () => DAILY },
+  // Follows submitted feeds to their end; queued with a delay by the feed pipeline, never scheduled.
+  'feed-follow-up': { toggle: null, setting: null, intervalMinutes: () => null },
 };
 
 export function isJobKind(value: string): value is JobKind {
@@ -42,5 +56,11 @@ export function isJobKind(value: string): value is JobKind {
 
 /** Whether the company currently allows this kind of job to touch Amazon. */
 export function isJobAllowed(company: Company, kind: JobKind): boolean {
-  return company.authStatus === 'active' && company[JOB_KIND_DEFINITIONS[kind].toggle];
+  const toggle = JOB_KIND_DEFINITIONS[kind].toggle;
+  return company.authStatus === 'active' && (toggle === null || company[toggle]);
+}
+
+/** Minutes between scheduled runs of this kind for this company, or null when it must not be scheduled. */
+export function scheduleInterval(company: Company, kind: JobKind): number | null {
+  return isJobAllowed(company, kind) ? JOB_KIND_DEFINITIONS[kind].intervalMinutes(company) : null;
 }

@@ -47,3 +47,20 @@ export async function enqueueManualRun(queues: JobQueues, kind: JobKind, company
   );
   return job.id ?? '';
 }
+
+/**
+ * Queues a run of (company, kind) after `delayMs` (a feed to look at again, a throttled job to resume).
+ * Requests within the same delay window fold into one job.
+ */
+export async function enqueueDelayedRun(
+  queues: JobQueues,
+  kind: JobKind,
+  companyId: number,
+  delayMs: number,
+): Promise<void> {
+  await queues[kind].add(
+    kind,
+    { companyId, trigger: 'schedule' },
+    { delay: delayMs, deduplication: { id: `delayed-${companyId}`, ttl: Math.max(delayMs, 1) } },
+  );
+}

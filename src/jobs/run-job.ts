@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { coerceError } from '../shared/errors.js';
 import type { JobHandlers } from './handlers.js';
 import { closeAbandonedRuns, finishRun, insertRun, type JobRun } from './job-runs.repository.js';
+import { enqueueDelayedRun, type JobQueues } from './queues.js';
 import { isJobAllowed, JOB_KIND_DEFINITIONS, JOB_KINDS, type JobKind, type Trigger } from './kinds.js';
 
 export interface RunRequest {
@@ -27,7 +28,7 @@ function lockKey(kind: JobKind): number {
 
 function disallowedReason(company: Company, kind: JobKind): string {
   if (company.authStatus !== 'active') return `company ${company.id} needs reauthorization`;
-  return `${JOB_KIND_DEFINITIONS[kind].setting} is off for company ${company.id}`;
+  return `${JOB_KIND_DEFINITIONS[kind].setting ?? kind} is off for company ${company.id}`;
 }
 
 /**
@@ -35,7 +36,12 @@ function disallowedReason(company: Company, kind: JobKind): string {
  * here. The (company, kind) lock is a session advisory lock on a connection of its own: a second trigger
  * while a run holds it is coalesced (recorded as skipped), and a process that dies releases it.
  */
-export async function runJob(app: AppContext, handlers: JobHandlers, request: RunRequest): Promise<RunOutcome> {
+export async function runJob(
+  app: AppContext,
+  queues: JobQueues,
+  handlers: JobHandlers,
+  request: RunRequest,
+): Promise<RunOutcome> {
   const { kind, companyId, trigger } = request;
   const logger = app.logger.child({ job: kind, companyId, trigger, queueJobId: request.queueJobId });
   return app.db.connection().execute(async (connection) => {
@@ -74,6 +80,7 @@ export async function runJob(app: AppContext, handlers: JobHandlers, request: Ru
           runId: started.id,
           logger: runLogger,
           signal: request.signal ?? new AbortController().signal,
+          enqueueLater: (laterKind, delayMs) => enqueueDelayedRun(queues, laterKind, companyId, delayMs),
         });
         const run = await finishRun(app.db, started.id, 'succeeded', counts);
         runLogger.info({ counts }, 'run succeeded');

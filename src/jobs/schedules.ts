@@ -1,6 +1,6 @@
 import type { Company } from '../companies/companies.service.js';
 import type { Logger } from '../shared/logger.js';
-import { isJobAllowed, JOB_KIND_DEFINITIONS, JOB_KINDS, type JobKind } from './kinds.js';
+import { JOB_KINDS, scheduleInterval, type JobKind } from './kinds.js';
 import type { JobQueues } from './queues.js';
 
 /**
@@ -23,14 +23,17 @@ export interface ScheduleChanges {
   removed: number;
 }
 
+/** Creates, updates or removes one schedule; true when it was removed. */
 async function applySchedule(queues: JobQueues, kind: JobKind, company: Company): Promise<boolean> {
   const queue = queues[kind];
   const id = schedulerId(company.id);
-  if (!isJobAllowed(company, kind)) {
-    return queue.removeJobScheduler(id);
-  }
-  const every = JOB_KIND_DEFINITIONS[kind].intervalMinutes(company) * 60_000;
-  await queue.upsertJobScheduler(id, { every }, { name: kind, data: { companyId: company.id, trigger: 'schedule' } });
+  const minutes = scheduleInterval(company, kind);
+  if (minutes === null) return queue.removeJobScheduler(id);
+  await queue.upsertJobScheduler(
+    id,
+    { every: minutes * 60_000 },
+    { name: kind, data: { companyId: company.id, trigger: 'schedule' } },
+  );
   return false;
 }
 
@@ -55,7 +58,7 @@ export async function reconcileAllSchedules(
   for (const kind of JOB_KINDS) {
     for (const company of companies) {
       if (await applySchedule(queues, kind, company)) changes.removed += 1;
-      else if (isJobAllowed(company, kind)) changes.upserted += 1;
+      else if (scheduleInterval(company, kind) !== null) changes.upserted += 1;
     }
     for (const scheduler of await queues[kind].getJobSchedulers(0, -1)) {
       const id = scheduler.key;

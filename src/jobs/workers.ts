@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import type { Redis } from '../shared/redis.js';
 import type { JobHandlers } from './handlers.js';
 import { JOB_KINDS, type JobKind } from './kinds.js';
-import { jobPayloadSchema, queueName, type JobPayload } from './queues.js';
+import { jobPayloadSchema, queueName, type JobPayload, type JobQueues } from './queues.js';
 import { runJob } from './run-job.js';
 
 export interface JobWorkers {
@@ -14,12 +14,17 @@ export interface JobWorkers {
   forceClose(): Promise<void>;
 }
 
-export function startWorkers(app: AppContext, connection: Redis, handlers: JobHandlers): JobWorkers {
+export function startWorkers(
+  app: AppContext,
+  queues: JobQueues,
+  connection: Redis,
+  handlers: JobHandlers,
+): JobWorkers {
   const shutdown = new AbortController();
   const process = (kind: JobKind) => async (job: Job<JobPayload>) => {
     const payload = jobPayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid job data for ${kind}: ${payload.error.message}`);
-    const outcome = await runJob(app, handlers, {
+    const outcome = await runJob(app, queues, handlers, {
       kind,
       companyId: payload.data.companyId,
       trigger: payload.data.trigger,

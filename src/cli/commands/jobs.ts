@@ -21,7 +21,7 @@ export function runCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (kind: JobKind, flags: { company: number; json?: boolean }) => {
       const outcome = await withApp((app) =>
-        runJob(app, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' }),
+        withQueues(app, (queues) => runJob(app, queues, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' })),
       );
       const summary = {
         status: outcome.status,
