@@ -1,10 +1,14 @@
 import type { CompaniesTable } from '../companies/companies.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
+import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
 
 /** Every table sellersync owns; each domain declares its own tables. */
 export interface Database {
   companies: CompaniesTable;
   job_runs: JobRunsTable;
   sync_cursors: SyncCursorsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_events: OrderEventsTable;
 }
