@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listCompanies, updateCompany } from '../companies/companies.service.js';
+import { addTestCompany } from '../../test/helpers/companies.js';
+import { createTestContext, deleteRedisKeys, type TestContext } from '../../test/helpers/context.js';
+import { closeQueues, createQueues, type JobQueues } from './queues.js';
+import {
+  listSchedules,
+  reconcileAllSchedules,
+  reconcileCompanySchedules,
+  removeCompanySchedules,
+} from './schedules.js';
+
+let context: TestContext;
+let queues: JobQueues;
+beforeAll(async () => {
+  context = await createTestContext();
+  queues = createQueues(context.redis, context.redisPrefix);
+});
+afterAll(async () => {
+  await closeQueues(queues);
+  await context.cleanup();
+});
+
+async function schedulesOf(companyId: number) {
+  return (await listSchedules(queues))
+    .filter((schedule) => schedule.companyId === companyId)
+    .map(({ kind, everyMinutes }) => `${kind}/${everyMinutes}`)
+    .sort();
+}
+
+describe('schedules derived from company toggles', () => {
+  it('creates a schedule when a toggle is turned on and removes it when turned off', async () => {
+    const company = await addTestCompany(context, { settlementReconciliation: false });
+    await reconcileCompanySchedules(queues, company);
+    expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440']);
+
+    const on = await updateCompany(context.db, context.config.keyring, company.id, {
+      allowOrderDownload: true,
+      allowFulfillmentUpload: true,
+      uploadIntervalMinutes: 10,
+    });
+    await reconcileCompanySchedules(queues, on);
+    expect(await schedulesOf(company.id)).toEqual([
+      'buyer-data-retention/1440',
+      'fulfillment-upload/10',
+      'order-download/30',
+    ]);
+    const next = (await listSchedules(queues)).find((s) => s.companyId === company.id && s.kind === 'order-download');
+    expect(next?.next).toBeInstanceOf(Date);
+
+    const off = await updateCompany(context.db, context.config.keyring, company.id, { allowOrderDownload: false });
+    await reconcileCompanySchedules(queues, off);
+    expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'fulfillment-upload/10']);
+
+    await removeCompanySchedules(queues, company.id);
+    expect(await schedulesOf(company.id)).toEqual([]);
+  });
+
+  it('pauses every schedule of a company that needs reauthorization', async () => {
+    const company = await addTestCompany(context, { allowOrderDownload: true });
+    await reconcileCompanySchedules(queues, { ...company, authStatus: 'needs_reauthorization' });
+    expect(await schedulesOf(company.id)).toEqual([]);
+  });
+
+  it('restores every schedule after Redis loses its data, and drops schedules of removed companies', async () => {
+    const a = await addTestCompany(context, { allowOrderDownload: true, allowFulfillmentUpload: true });
+    const b = await addTestCompany(context, { allowOrderDownload: true, downloadIntervalMinutes: 5 });
+    await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
+    const before = (await listSchedules(queues)).map(({ kind, companyId, everyMinutes }) => ({ kind, companyId, everyMinutes }));
+
+    // Every key of this test's Redis namespace gone, as after FLUSHALL or a Redis without persistence.
+    await deleteRedisKeys(context.redis, context.redisPrefix);
+    expect(await listSchedules(queues)).toEqual([]);
+
+    await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
+    const after = (await listSchedules(queues)).map(({ kind, companyId, everyMinutes }) => ({ kind, companyId, everyMinutes }));
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after).toHaveLength(before.length);
+    expect(await schedulesOf(b.id)).toContain('order-download/5');
+
+    // A schedule whose company no longer exists (removed by another process) is dropped.
+    await context.db.deleteFrom('companies').where('id', '=', a.id).execute();
+    const changes = await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
+    expect(changes.removed).toBe(4);
+    expect(await schedulesOf(a.id)).toEqual([]);
+  });
+});
