@@ -1,4 +1,5 @@
 import type { CompaniesTable } from '../companies/companies.table.js';
+import type { FeedMessagesTable, FeedsTable } from '../feeds/feeds.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
@@ -11,4 +12,6 @@ export interface Database {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   order_events: OrderEventsTable;
+  feeds: FeedsTable;
+  feed_messages: FeedMessagesTable;
 }
