@@ -65,6 +65,12 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(30_000),
   MIGRATE_ON_START: booleanFlag.default(true),
   SCHEDULE_RECONCILE_INTERVAL_MS: positiveInt(3_600_000).default(60_000),
+  ORDER_BACKFILL_DAYS: positiveInt(730).default(7),
+  ORDER_WINDOW_OVERLAP_MINUTES: positiveInt(120).default(5),
+  ORDER_AT_RISK_HOURS: positiveInt(720).default(24),
+  BUYER_DATA_RETENTION_DAYS: positiveInt(30).default(30),
+  ORDER_REPORT_QUEUE_TIMEOUT_MINUTES: positiveInt(1440).default(20),
+  ORDER_REPORT_EXPECTED_SECONDS: positiveInt(86_400).default(600),
 });
 
 export interface Config {
@@ -82,8 +88,25 @@ export interface Config {
   shutdownTimeoutMs: number;
   migrateOnStart: boolean;
   scheduleReconcileIntervalMs: number;
+  orders: OrderSettings;
   /** Settings that fell back to development-only defaults; logged as warnings at start. */
   developmentDefaults: string[];
+}
+
+/** Order download and buyer-data settings (docs/orders.md). */
+export interface OrderSettings {
+  /** How far back the first download of a company reaches (Amazon keeps 2 years). */
+  backfillDays: number;
+  /** How far each window reaches back over the previous one, to catch updates that became visible late. */
+  windowOverlapMinutes: number;
+  /** Seller-fulfilled orders within this many hours of their latest ship date are at risk. */
+  atRiskHours: number;
+  /** Buyer and recipient data are erased this many days after delivery; Amazon allows at most 30. */
+  buyerDataRetentionDays: number;
+  /** A report still IN_QUEUE after this long is cancelled and the run falls back to searchOrders. */
+  reportQueueTimeoutMinutes: number;
+  /** How long Amazon usually takes to produce an order report; used to choose the download plan. */
+  reportExpectedSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +179,14 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     migrateOnStart: values.MIGRATE_ON_START,
     scheduleReconcileIntervalMs: values.SCHEDULE_RECONCILE_INTERVAL_MS,
+    orders: {
+      backfillDays: values.ORDER_BACKFILL_DAYS,
+      windowOverlapMinutes: values.ORDER_WINDOW_OVERLAP_MINUTES,
+      atRiskHours: values.ORDER_AT_RISK_HOURS,
+      buyerDataRetentionDays: values.BUYER_DATA_RETENTION_DAYS,
+      reportQueueTimeoutMinutes: values.ORDER_REPORT_QUEUE_TIMEOUT_MINUTES,
+      reportExpectedSeconds: values.ORDER_REPORT_EXPECTED_SECONDS,
+    },
     developmentDefaults,
   };
 }

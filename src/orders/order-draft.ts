@@ -1,0 +1,89 @@
+import type { FulfillmentChannel, OrderStatus, OrderSubtype, PaymentStatus } from './orders.table.js';
+
+/** Buyer data as Amazon gives it; stored only encrypted, never logged. */
+export interface BuyerData {
+  name?: string | undefined;
+  email?: string | undefined;
+  companyName?: string | undefined;
+  purchaseOrderNumber?: string | undefined;
+}
+
+/** The recipient's name and delivery address; stored only encrypted, never logged. */
+export interface RecipientData {
+  name?: string | undefined;
+  companyName?: string | undefined;
+  addressLine1?: string | undefined;
+  addressLine2?: string | undefined;
+  addressLine3?: string | undefined;
+  city?: string | undefined;
+  districtOrCounty?: string | undefined;
+  stateOrRegion?: string | undefined;
+  municipality?: string | undefined;
+  postalCode?: string | undefined;
+  countryCode?: string | undefined;
+  phone?: string | undefined;
+  addressType?: string | undefined;
+}
+
+export interface OrderItemDraft {
+  orderItemId: string;
+  sku: string | null;
+  asin: string | null;
+  title: string | null;
+  quantityOrdered: number;
+  quantityShipped: number;
+  quantityCancelled: number;
+  currency: string | null;
+  unitPrice: string | null;
+  itemPrice: string | null;
+  itemTax: string | null;
+  shippingPrice: string | null;
+  shippingTax: string | null;
+  promotionDiscount: string | null;
+  promotionIds: string[];
+  customizedUrl: string | null;
+  cancelRequested: boolean;
+}
+
+/**
+ * One Amazon order as we store it, from either source. `complete` is false for flat-file report rows,
+ * which lack ship windows, buyer data and cancellation detail: those columns then keep what is stored.
+ */
+export interface OrderDraft {
+  amazonOrderId: string;
+  marketplaceId: string | null;
+  salesChannel: string;
+  isCheckoutByAmazon: boolean;
+  purchaseDate: Date;
+  lastUpdatedAt: Date;
+  status: OrderStatus;
+  fulfillmentChannel: FulfillmentChannel;
+  serviceLevel: string | null;
+  earliestShipDate: Date | null;
+  latestShipDate: Date | null;
+  earliestDeliveryDate: Date | null;
+  latestDeliveryDate: Date | null;
+  orderTotal: string | null;
+  currency: string | null;
+  paymentStatus: PaymentStatus;
+  subtypes: OrderSubtype[];
+  replacedOrderId: string | null;
+  cancelRequest: { reason: string | null } | null;
+  cancellation: { cancelledBy: string | null; reason: string | null } | null;
+  buyer: BuyerData | null;
+  recipient: RecipientData | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  items: OrderItemDraft[];
+  complete: boolean;
+}
+
+/** Statuses in which Amazon has verified the payment (see docs/orders.md). */
+export function paymentStatusOf(status: OrderStatus): PaymentStatus {
+  return status === 'Pending' || status === 'PendingAvailability' || status === 'Canceled' ? 'pending' : 'complete';
+}
+
+/** Seller-fulfilled orders that still need shipping: the only ones whose buyer and recipient data we fetch. */
+export function needsBuyerData(draft: Pick<OrderDraft, 'fulfillmentChannel' | 'status'>): boolean {
+  return draft.fulfillmentChannel === 'MFN' && (draft.status === 'Unshipped' || draft.status === 'PartiallyShipped');
+}

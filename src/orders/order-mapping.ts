@@ -1,0 +1,171 @@
+import { AmazonOrderPayloadError, type ParsedAmazonOrder, type ParsedAmazonOrderItem } from './amazon-order.schema.js';
+import { paymentStatusOf, type OrderDraft, type OrderItemDraft, type RecipientData } from './order-draft.js';
+import type { OrderStatus, OrderSubtype } from './orders.table.js';
+
+const STATUS_BY_FULFILLMENT_STATUS: Record<string, OrderStatus> = {
+  PENDING_AVAILABILITY: 'PendingAvailability',
+  PENDING: 'Pending',
+  UNSHIPPED: 'Unshipped',
+  PARTIALLY_SHIPPED: 'PartiallyShipped',
+  SHIPPED: 'Shipped',
+  CANCELLED: 'Canceled',
+  UNFULFILLABLE: 'Unfulfillable',
+};
+
+/** Electronic-invoice states (Brazil, Easy Ship) in which a shipped order still waits for its invoice. */
+const INVOICE_PENDING = new Set(['NOT_FOUND', 'PROCESSING', 'ERRORED']);
+
+function statusOf(order: ParsedAmazonOrder): OrderStatus {
+  const fulfillmentStatus = order.fulfillment?.fulfillmentStatus;
+  const status = fulfillmentStatus === undefined ? undefined : STATUS_BY_FULFILLMENT_STATUS[fulfillmentStatus];
+  if (!status) {
+    throw new AmazonOrderPayloadError(
+      `order ${order.orderId}: fulfillment.fulfillmentStatus ${JSON.stringify(fulfillmentStatus ?? null)} is not a known status`,
+    );
+  }
+  const invoiceStatus = order.tax?.taxInvoicing?.invoiceStatus;
+  if (status === 'Shipped' && invoiceStatus !== undefined && INVOICE_PENDING.has(invoiceStatus)) {
+    return 'InvoiceUnconfirmed';
+  }
+  return status;
+}
+
+/** Sellercloud's subtypes; Prime together with Business is shown as the single subtype Business Prime. */
+export function subtypesOf(order: ParsedAmazonOrder): OrderSubtype[] {
+  const programs = new Set(order.programs ?? []);
+  const subtypes: OrderSubtype[] = [];
+  const prime = programs.has('PRIME');
+  const business = programs.has('AMAZON_BUSINESS');
+  if (prime && business) subtypes.push('Business Prime');
+  else if (prime) subtypes.push('Prime');
+  else if (business) subtypes.push('Business');
+  if (order.fulfillment?.fulfillmentServiceLevel === 'SECOND_DAY') subtypes.push('Second Day');
+  if (programs.has('PREMIUM')) subtypes.push('Premium');
+  if (replacedOrderIdOf(order) !== null) subtypes.push('Replacement');
+  if (programs.has('PREORDER')) subtypes.push('Pre-order');
+  return subtypes;
+}
+
+function replacedOrderIdOf(order: ParsedAmazonOrder): string | null {
+  const original = order.associatedOrders?.find((a) => a.associationType === 'REPLACEMENT_ORIGINAL_ID');
+  return original?.orderId ?? null;
+}
+
+function date(value: string | undefined): Date | null {
+  return value === undefined ? null : new Date(value);
+}
+
+function breakdownAmount(item: ParsedAmazonOrderItem, type: string): string | null {
+  return item.proceeds?.breakdowns?.find((b) => b.type === type)?.subtotal.amount ?? null;
+}
+
+function taxAmount(item: ParsedAmazonOrderItem, subtype: 'ITEM' | 'SHIPPING'): string | null {
+  const tax = item.proceeds?.breakdowns?.find((b) => b.type === 'TAX');
+  if (!tax) return null;
+  const detailed = tax.detailedBreakdowns?.find((d) => d.subtype === subtype)?.value.amount;
+  if (detailed !== undefined) return detailed;
+  // Without a detailed breakdown the whole tax is the item's.
+  return subtype === 'ITEM' && !tax.detailedBreakdowns?.length ? tax.subtotal.amount : null;
+}
+
+function mapItem(item: ParsedAmazonOrderItem, orderCancelled: boolean): OrderItemDraft {
+  const shipped = item.fulfillment?.quantityFulfilled ?? 0;
+  const executed = item.cancellation?.cancellationExecution !== undefined || orderCancelled;
+  const unshipped = item.fulfillment?.quantityUnfulfilled ?? Math.max(item.quantityOrdered - shipped, 0);
+  return {
+    orderItemId: item.orderItemId,
+    sku: item.product?.sellerSku ?? null,
+    asin: item.product?.asin ?? null,
+    title: item.product?.title ?? null,
+    quantityOrdered: item.quantityOrdered,
+    quantityShipped: shipped,
+    quantityCancelled: executed ? unshipped : 0,
+    currency: item.proceeds?.proceedsTotal?.currencyCode ?? item.product?.price?.unitPrice?.currencyCode ?? null,
+    unitPrice: item.product?.price?.unitPrice?.amount ?? null,
+    itemPrice: breakdownAmount(item, 'ITEM'),
+    itemTax: taxAmount(item, 'ITEM'),
+    shippingPrice: breakdownAmount(item, 'SHIPPING'),
+    shippingTax: taxAmount(item, 'SHIPPING'),
+    promotionDiscount: breakdownAmount(item, 'DISCOUNT'),
+    promotionIds: (item.promotion?.breakdowns ?? []).flatMap((b) => (b.promotionId ? [b.promotionId] : [])),
+    customizedUrl: item.product?.customization?.customizedUrl ?? null,
+    cancelRequested: item.cancellation?.cancellationRequest?.requester === 'BUYER',
+  };
+}
+
+function cancellationOf(order: ParsedAmazonOrder, status: OrderStatus): OrderDraft['cancellation'] {
+  if (status !== 'Canceled') return null;
+  const execution = order.orderItems.map((i) => i.cancellation?.cancellationExecution).find((e) => e !== undefined);
+  return { cancelledBy: execution?.cancelledBy ?? null, reason: execution?.cancelReason ?? null };
+}
+
+function cancelRequestOf(order: ParsedAmazonOrder): OrderDraft['cancelRequest'] {
+  const request = order.orderItems
+    .map((i) => i.cancellation?.cancellationRequest)
+    .find((r) => r !== undefined && r.requester === 'BUYER');
+  return request ? { reason: request.cancelReason ?? null } : null;
+}
+
+function recipientOf(order: ParsedAmazonOrder): RecipientData | null {
+  const address = order.recipient?.deliveryAddress;
+  return address && Object.keys(address).length > 0 ? address : null;
+}
+
+function buyerOf(order: ParsedAmazonOrder): OrderDraft['buyer'] {
+  const buyer = order.buyer;
+  if (!buyer || Object.keys(buyer).length === 0) return null;
+  return {
+    ...(buyer.buyerName !== undefined && { name: buyer.buyerName }),
+    ...(buyer.buyerEmail !== undefined && { email: buyer.buyerEmail }),
+    ...(buyer.buyerCompanyName !== undefined && { companyName: buyer.buyerCompanyName }),
+    ...(buyer.buyerPurchaseOrderNumber !== undefined && { purchaseOrderNumber: buyer.buyerPurchaseOrderNumber }),
+  };
+}
+
+function latestShipTime(order: ParsedAmazonOrder): Date | null {
+  const times = (order.packages ?? []).flatMap((p) => (p.shipTime ? [Date.parse(p.shipTime)] : []));
+  return times.length > 0 ? new Date(Math.max(...times)) : null;
+}
+
+/** When the order counts as delivered for buyer-data retention (docs/orders.md). */
+function deliveredAtOf(order: ParsedAmazonOrder, status: OrderStatus, shippedAt: Date | null): Date | null {
+  if (status === 'Canceled') return new Date(order.lastUpdatedTime);
+  if (status !== 'Shipped' && status !== 'InvoiceUnconfirmed') return null;
+  return date(order.fulfillment?.deliverByWindow?.latestDateTime) ?? shippedAt ?? new Date(order.lastUpdatedTime);
+}
+
+/** Maps an Orders API 2026-01-01 order to what we store. */
+export function mapAmazonOrder(order: ParsedAmazonOrder): OrderDraft {
+  const status = statusOf(order);
+  const nonAmazon = order.salesChannel.channelName === 'NON_AMAZON';
+  const fulfillment = order.fulfillment;
+  const shippedAt = latestShipTime(order);
+  return {
+    amazonOrderId: order.orderId,
+    marketplaceId: order.salesChannel.marketplaceId ?? null,
+    salesChannel: nonAmazon ? 'Non-Amazon' : (order.salesChannel.marketplaceName ?? 'Amazon'),
+    isCheckoutByAmazon: nonAmazon,
+    purchaseDate: new Date(order.createdTime),
+    lastUpdatedAt: new Date(order.lastUpdatedTime),
+    status,
+    fulfillmentChannel: fulfillment?.fulfilledBy === 'AMAZON' ? 'AFN' : 'MFN',
+    serviceLevel: fulfillment?.fulfillmentServiceLevel ?? null,
+    earliestShipDate: date(fulfillment?.shipByWindow?.earliestDateTime),
+    latestShipDate: date(fulfillment?.shipByWindow?.latestDateTime),
+    earliestDeliveryDate: date(fulfillment?.deliverByWindow?.earliestDateTime),
+    latestDeliveryDate: date(fulfillment?.deliverByWindow?.latestDateTime),
+    orderTotal: order.proceeds?.grandTotal?.amount ?? null,
+    currency: order.proceeds?.grandTotal?.currencyCode ?? null,
+    paymentStatus: paymentStatusOf(status),
+    subtypes: subtypesOf(order),
+    replacedOrderId: replacedOrderIdOf(order),
+    cancelRequest: status === 'Canceled' ? null : cancelRequestOf(order),
+    cancellation: cancellationOf(order, status),
+    buyer: buyerOf(order),
+    recipient: recipientOf(order),
+    shippedAt,
+    deliveredAt: deliveredAtOf(order, status, shippedAt),
+    items: order.orderItems.map((item) => mapItem(item, status === 'Canceled')),
+    complete: true,
+  };
+}
