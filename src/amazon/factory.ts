@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
+import { getCompany, getCompanyCredentials } from '../companies/companies.service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../shared/logger.js';
 import type { Redis } from '../shared/redis.js';
-import type { AmazonPortFactory } from './port.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './call.js';
+import { parseEndpoint } from './endpoint.js';
+import { SpApiGateway } from './gateway.js';
+import type { AmazonPort, AmazonPortFactory } from './port.js';
+import { RedisRateLimiter } from './rate-limiter.js';
+import { SpClient } from './sp-client.js';
+import { TokenCache } from './token-cache.js';
 
 export interface AmazonDependencies {
   config: Config;
@@ -11,11 +19,65 @@ export interface AmazonDependencies {
   logger: Logger;
 }
 
+/** Tuning of the gateway; production uses the defaults, tests and benchmarks shorten the waits. */
+export interface AmazonGatewayOptions {
+  retry: RetryPolicy;
+  /** Share of Amazon's rate sellersync uses (the rest absorbs network jitter). */
+  paceFactor: number;
+  responseTimeoutMs: number;
+  deadlineTimeoutMs: number;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: AmazonGatewayOptions = {
+  retry: DEFAULT_RETRY_POLICY,
+  paceFactor: 0.98,
+  responseTimeoutMs: 30_000,
+  deadlineTimeoutMs: 120_000,
+};
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
 /** Builds each company's Amazon port from its stored (decrypted) credentials and endpoint. */
-export function createAmazonPortFactory(_dependencies: AmazonDependencies): AmazonPortFactory {
+export function createAmazonPortFactory(
+  dependencies: AmazonDependencies,
+  overrides: Partial<AmazonGatewayOptions> = {},
+): AmazonPortFactory {
+  const options = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
+  const { config, db, redis } = dependencies;
+  const limiter = new RedisRateLimiter(redis, config.redisPrefix, { paceFactor: options.paceFactor });
+  // A company's port lives while its row is unchanged (new credentials or endpoint change updated_at).
+  const ports = new Map<number, { version: number; port: AmazonPort }>();
   return {
-    forCompany() {
-      return Promise.reject(new Error('the SP-API gateway is not available in this build'));
+    async forCompany(companyId: number): Promise<AmazonPort> {
+      const company = await getCompany(db, companyId);
+      const cached = ports.get(companyId);
+      if (cached?.version === company.updatedAt.getTime()) return cached.port;
+      const credentials = await getCompanyCredentials(db, config.keyring, companyId);
+      const logger = dependencies.logger.child({ companyId, sellerId: company.sellerId });
+      const client = new SpClient({
+        region: company.region,
+        target: parseEndpoint(company.endpoint),
+        credentials,
+        timeouts: { responseMs: options.responseTimeoutMs, deadlineMs: options.deadlineTimeoutMs },
+      });
+      const tokens = new TokenCache({
+        redis,
+        prefix: config.redisPrefix,
+        keyring: config.keyring,
+        companyId,
+        refreshToken: credentials.refreshToken,
+        exchange: () => client.exchangeToken(),
+      });
+      // Amazon limits per (selling partner, application, operation): the bucket is shared by every
+      // company row and process calling for that seller with that application.
+      const bucketPrefix = `${company.region}:${company.sellerId}:${digest(credentials.lwaClientId)}`;
+      const context = { client, tokens, limiter, bucketPrefix, policy: options.retry, logger };
+      const transfers = { policy: options.retry, timeoutMs: options.deadlineTimeoutMs, logger };
+      const port = new SpApiGateway(companyId, context, transfers, logger);
+      ports.set(companyId, { version: company.updatedAt.getTime(), port });
+      return port;
     },
   };
 }

@@ -1,0 +1,161 @@
+import type { Logger } from '../shared/logger.js';
+import { classifyResponse, classifyThrown, classifyTokenError, rateLimitOf, toAmazonError, type Failure } from './classify.js';
+import { AmazonError } from './errors.js';
+import { OPERATIONS, type OperationName } from './operations.js';
+import type { RedisRateLimiter } from './rate-limiter.js';
+import type { CallParams, RawResponse, SpClient } from './sp-client.js';
+import type { TokenCache } from './token-cache.js';
+
+/**
+ * One SP-API operation with everything around it: wait for a token of the shared bucket, get the
+ * cached access token, send, and decide on the answer. 429 drains the bucket and backs off at least
+ * 1/rate with jitter; 5xx, timeouts and resets back off exponentially with jitter; an expired or refused
+ * token is replaced once. Every retry is bounded; what is left is an AmazonError of one kind.
+ */
+
+export interface RetryPolicy {
+  /** Longest a call waits in-process for a token or a 429 back-off; beyond it, `throttled` with retryAfterMs. */
+  maxInlineWaitMs: number;
+  throttleRetries: number;
+  transientRetries: number;
+  transientBaseDelayMs: number;
+  transientMaxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxInlineWaitMs: 190_000,
+  throttleRetries: 3,
+  transientRetries: 3,
+  transientBaseDelayMs: 1_000,
+  transientMaxDelayMs: 20_000,
+};
+
+export interface CallContext {
+  client: SpClient;
+  tokens: TokenCache;
+  limiter: RedisRateLimiter;
+  /** (selling partner, application): operations are appended to make the bucket. */
+  bucketPrefix: string;
+  policy: RetryPolicy;
+  logger: Logger;
+}
+
+export const TOKEN_EXCHANGE = 'lwaTokenExchange';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** At least `floorMs`, up to half again as much, so callers that were refused together spread out. */
+export function throttleBackoffMs(rate: number): number {
+  const floorMs = 1000 / rate;
+  return Math.ceil(floorMs * (1 + Math.random() * 0.5));
+}
+
+/** Exponential back-off with full jitter in its upper half: attempt 1 → base..2·base, capped. */
+export function transientBackoffMs(policy: RetryPolicy, attempt: number): number {
+  const ceiling = Math.min(policy.transientMaxDelayMs, policy.transientBaseDelayMs * 2 ** attempt);
+  return Math.ceil(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+async function waitForSlot(context: CallContext, operation: OperationName, bucket: string): Promise<void> {
+  const reservation = await context.limiter.reserve(bucket, OPERATIONS[operation], context.policy.maxInlineWaitMs);
+  if (!reservation.granted) {
+    throw new AmazonError('no request token within the wait allowed; try again later', {
+      kind: 'throttled',
+      operation,
+      retryAfterMs: reservation.waitMs,
+    });
+  }
+  if (reservation.waitMs > 0) await sleep(reservation.waitMs);
+}
+
+async function accessToken(context: CallContext): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await context.tokens.accessToken();
+    } catch (err) {
+      if (err instanceof AmazonError) throw err;
+      const failure = classifyTokenError(err);
+      if (failure.kind !== 'transient' || attempt > context.policy.transientRetries) {
+        throw toAmazonError(TOKEN_EXCHANGE, failure);
+      }
+      context.logger.warn({ code: failure.code, attempt }, 'amazon token exchange failed; retrying');
+      await sleep(transientBackoffMs(context.policy, attempt));
+    }
+  }
+}
+
+async function attempt(context: CallContext, operation: OperationName, token: string, params: CallParams) {
+  try {
+    return classifyResponse(await context.client.call(operation, token, params));
+  } catch (err) {
+    const failure = classifyThrown(err);
+    if (failure) return { ok: false as const, failure };
+    const code = (err as { code?: unknown }).code;
+    throw new AmazonError((err as Error).message, {
+      kind: 'invalid_request',
+      operation,
+      code: typeof code === 'string' ? code : undefined,
+    });
+  }
+}
+
+export async function callOperation(
+  context: CallContext,
+  operation: OperationName,
+  params: CallParams,
+): Promise<RawResponse> {
+  const bucket = `${context.bucketPrefix}:${operation}`;
+  const tries = { throttled: 0, transient: 0, tokenReplaced: false };
+  for (;;) {
+    await waitForSlot(context, operation, bucket);
+    const token = await accessToken(context);
+    const outcome = await attempt(context, operation, token, params);
+    const rate = outcome.ok ? rateLimitOf(outcome.response) : outcome.failure.rateLimit;
+    if (rate !== undefined && (await context.limiter.adoptRate(bucket, rate))) {
+      context.logger.info({ operation, rate }, 'amazon rate limit adopted from x-amzn-RateLimit-Limit');
+    }
+    if (outcome.ok) return outcome.response;
+    await handleFailure(context, operation, bucket, outcome.failure, token, tries);
+  }
+}
+
+async function handleFailure(
+  context: CallContext,
+  operation: OperationName,
+  bucket: string,
+  failure: Failure,
+  token: string,
+  tries: { throttled: number; transient: number; tokenReplaced: boolean },
+): Promise<void> {
+  const log = { operation, status: failure.status, code: failure.code, requestId: failure.requestId };
+  switch (failure.kind) {
+    case 'throttled': {
+      await context.limiter.drain(bucket);
+      const rate = failure.rateLimit ?? (await context.limiter.currentRate(bucket, OPERATIONS[operation]));
+      const backoffMs = throttleBackoffMs(rate);
+      tries.throttled += 1;
+      if (tries.throttled > context.policy.throttleRetries || backoffMs > context.policy.maxInlineWaitMs) {
+        throw toAmazonError(operation, failure, backoffMs);
+      }
+      context.logger.warn({ ...log, backoffMs, attempt: tries.throttled }, 'amazon throttled the call; backing off');
+      await sleep(backoffMs);
+      return;
+    }
+    case 'transient': {
+      tries.transient += 1;
+      if (tries.transient > context.policy.transientRetries) throw toAmazonError(operation, failure);
+      const backoffMs = transientBackoffMs(context.policy, tries.transient);
+      context.logger.warn({ ...log, backoffMs, attempt: tries.transient }, 'amazon call failed; retrying');
+      await sleep(backoffMs);
+      return;
+    }
+    case 'token_expired':
+    case 'forbidden':
+      if (tries.tokenReplaced) throw toAmazonError(operation, failure);
+      tries.tokenReplaced = true;
+      context.logger.info(log, 'amazon refused the access token; getting a fresh one');
+      await context.tokens.invalidate(token);
+      return;
+    default:
+      throw toAmazonError(operation, failure);
+  }
+}

@@ -1,0 +1,193 @@
+import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import type { Logger } from '../shared/logger.js';
+import { callOperation, type CallContext } from './call.js';
+import { header } from './classify.js';
+import { downloadBytes, downloadDocument, uploadDocument, type TransferSettings } from './documents.js';
+import { AmazonResponseError } from './errors.js';
+import type { OperationName } from './operations.js';
+import type * as Port from './port.js';
+import { getOrderResponseSchema, searchOrdersResponseSchema } from './schemas/orders.schema.js';
+import {
+  createFeedDocumentResponseSchema,
+  createFeedResponseSchema,
+  createReportResponseSchema,
+  feedDocumentSchema,
+  feedSchema,
+  financialEventsResponseSchema,
+  getFeedsResponseSchema,
+  getReportsResponseSchema,
+  listingsSubmissionSchema,
+  reportDocumentSchema,
+  reportSchema,
+} from './schemas/documents.schema.js';
+import type { CallParams, RawResponse } from './sp-client.js';
+import { parseJsonBody, parseResponse } from './validate.js';
+
+/**
+ * sellersync's AmazonPort over SP-API for one company. Each operation states its request, and its
+ * response is validated and mapped to our types; everything else (limits, tokens, retries, errors)
+ * happens in callOperation.
+ */
+
+type Query = Record<string, string | number | string[] | undefined>;
+
+/** Drops absent parameters so they are not sent at all. */
+function query(values: Query): Record<string, string | number | string[]> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string | number | string[]
+  >;
+}
+
+export class SpApiGateway implements Port.AmazonPort {
+  constructor(
+    readonly companyId: number,
+    private readonly context: CallContext,
+    private readonly transfers: TransferSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  private async request<T extends z.ZodType>(
+    operation: OperationName,
+    params: CallParams,
+    schema: T,
+  ): Promise<{ data: z.output<T>; response: RawResponse }> {
+    const response = await callOperation(this.context, operation, params);
+    const data = parseResponse(operation, schema, parseJsonBody(operation, response.body), this.logger);
+    return { data, response };
+  }
+
+  async searchOrders(params: Port.SearchOrdersParams): Promise<Port.SearchOrdersPage> {
+    const { paginationToken, ...filters } = params;
+    const { data, response } = await this.request(
+      'searchOrders',
+      { query: query({ ...filters, paginationToken }) },
+      searchOrdersResponseSchema,
+    );
+    const date = header(response, 'date');
+    const amazonTime = date === undefined ? Number.NaN : Date.parse(date);
+    if (Number.isNaN(amazonTime)) throw new AmazonResponseError('searchOrders', 'Date header', 'is missing or not a date');
+    return {
+      orders: data.orders as Port.AmazonOrder[],
+      ...(data.pagination?.nextToken === undefined ? {} : { nextToken: data.pagination.nextToken }),
+      ...(data.lastUpdatedBefore === undefined ? {} : { lastUpdatedBefore: data.lastUpdatedBefore }),
+      ...(data.createdBefore === undefined ? {} : { createdBefore: data.createdBefore }),
+      amazonTime: new Date(amazonTime),
+    };
+  }
+
+  async getOrder(orderId: string, includedData?: Port.IncludedData[]): Promise<Port.AmazonOrder> {
+    const { data } = await this.request(
+      'getOrder',
+      { path: { orderId }, query: query({ includedData }) },
+      getOrderResponseSchema,
+    );
+    return data.order as Port.AmazonOrder;
+  }
+
+  async confirmShipment(orderId: string, request: Port.ConfirmShipmentRequest): Promise<void> {
+    await callOperation(this.context, 'confirmShipment', { path: { orderId }, body: request });
+  }
+
+  async createReport(request: Port.CreateReportRequest): Promise<{ reportId: string }> {
+    const { data } = await this.request('createReport', { body: request }, createReportResponseSchema);
+    return { reportId: data.reportId };
+  }
+
+  async getReport(reportId: string): Promise<Port.AmazonReport> {
+    const { data } = await this.request('getReport', { path: { reportId } }, reportSchema);
+    return data as Port.AmazonReport;
+  }
+
+  async getReports(filter: Port.GetReportsFilter): Promise<{ reports: Port.AmazonReport[]; nextToken?: string }> {
+    // Amazon's rule: with nextToken, no other parameter may be sent.
+    const params = filter.nextToken === undefined ? query({ ...filter }) : { nextToken: filter.nextToken };
+    const { data } = await this.request('getReports', { query: params }, getReportsResponseSchema);
+    return {
+      reports: data.reports as Port.AmazonReport[],
+      ...(data.nextToken === undefined ? {} : { nextToken: data.nextToken }),
+    };
+  }
+
+  async cancelReport(reportId: string): Promise<void> {
+    await callOperation(this.context, 'cancelReport', { path: { reportId } });
+  }
+
+  async getReportDocument(reportDocumentId: string): Promise<Port.DocumentLocation> {
+    const { data } = await this.request('getReportDocument', { path: { reportDocumentId } }, reportDocumentSchema);
+    return location(data.reportDocumentId, data.url, data.compressionAlgorithm);
+  }
+
+  async createFeedDocument(contentType: string): Promise<{ feedDocumentId: string; url: string }> {
+    const { data } = await this.request('createFeedDocument', { body: { contentType } }, createFeedDocumentResponseSchema);
+    return { feedDocumentId: data.feedDocumentId, url: data.url };
+  }
+
+  async uploadFeedDocument(url: string, contentType: string, content: string | Buffer): Promise<void> {
+    await uploadDocument(this.transfers, url, contentType, content);
+  }
+
+  async createFeed(request: Port.CreateFeedRequest): Promise<{ feedId: string }> {
+    const { data } = await this.request('createFeed', { body: request }, createFeedResponseSchema);
+    return { feedId: data.feedId };
+  }
+
+  async getFeed(feedId: string): Promise<Port.AmazonFeed> {
+    const { data } = await this.request('getFeed', { path: { feedId } }, feedSchema);
+    return data as Port.AmazonFeed;
+  }
+
+  async getFeeds(filter: Port.GetFeedsFilter): Promise<{ feeds: Port.AmazonFeed[]; nextToken?: string }> {
+    const params = filter.nextToken === undefined ? query({ ...filter }) : { nextToken: filter.nextToken };
+    const { data } = await this.request('getFeeds', { query: params }, getFeedsResponseSchema);
+    return {
+      feeds: data.feeds as Port.AmazonFeed[],
+      ...(data.nextToken === undefined ? {} : { nextToken: data.nextToken }),
+    };
+  }
+
+  async getFeedDocument(feedDocumentId: string): Promise<Port.DocumentLocation> {
+    const { data } = await this.request('getFeedDocument', { path: { feedDocumentId } }, feedDocumentSchema);
+    return location(data.feedDocumentId, data.url, data.compressionAlgorithm);
+  }
+
+  downloadDocument(documentLocation: Port.DocumentLocation): Promise<Readable> {
+    return downloadDocument(this.transfers, documentLocation);
+  }
+
+  downloadCustomization(url: string): Promise<Buffer> {
+    return downloadBytes(this.transfers, url);
+  }
+
+  async patchListingsItem(
+    sellerId: string,
+    sku: string,
+    marketplaceIds: string[],
+    body: { productType: string; patches: Port.ListingsPatch[] },
+  ): Promise<Port.ListingsItemSubmission> {
+    const { data } = await this.request(
+      'patchListingsItem',
+      { path: { sellerId, sku }, query: { marketplaceIds }, body },
+      listingsSubmissionSchema,
+    );
+    return data as Port.ListingsItemSubmission;
+  }
+
+  async listFinancialEventsByOrderId(
+    orderId: string,
+    nextToken?: string,
+  ): Promise<{ financialEvents: Port.FinancialEvents; nextToken?: string }> {
+    const { data } = await this.request(
+      'listFinancialEventsByOrderId',
+      { path: { orderId }, query: query({ NextToken: nextToken }) },
+      financialEventsResponseSchema,
+    );
+    const next = data.payload.NextToken;
+    return { financialEvents: data.payload.FinancialEvents, ...(next === undefined ? {} : { nextToken: next }) };
+  }
+}
+
+function location(documentId: string, url: string, compressionAlgorithm: string | undefined): Port.DocumentLocation {
+  return { documentId, url, ...(compressionAlgorithm === undefined ? {} : { compressionAlgorithm }) };
+}

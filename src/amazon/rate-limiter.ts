@@ -1,0 +1,111 @@
+import type { Redis } from '../shared/redis.js';
+
+/**
+ * Amazon's token bucket per (selling partner, application, operation), mirrored in Redis so every
+ * process calling for a seller shares it. A call reserves the next free slot atomically (the bucket may
+ * go below zero: negative tokens are slots already promised to waiting callers) and sleeps until then,
+ * so callers are paced instead of sent to fail. Time is Redis's clock, the same for every process.
+ */
+
+// KEYS[1] bucket, KEYS[2] adopted rate. ARGV: default rate/s, burst, pace factor, max wait ms.
+// Returns {granted, waitMs}.
+const RESERVE = `
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local rate = (tonumber(redis.call('GET', KEYS[2])) or tonumber(ARGV[1])) * tonumber(ARGV[3])
+local burst = tonumber(ARGV[2])
+local tokens = tonumber(state[1]) or burst
+local ts = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
+local wait = 0
+if tokens < 1 then wait = math.ceil((1 - tokens) * 1000 / rate) end
+local granted = 1
+if wait > tonumber(ARGV[4]) then granted = 0 else tokens = tokens - 1 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 60000)
+return {granted, wait}
+`;
+
+// A 429 means Amazon's bucket is empty whatever ours says: nobody may call before 1/rate from now.
+const DRAIN = `
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or 0
+if tokens > 0 or state[2] == false then tokens = 0 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+return 1
+`;
+
+/** An adopted rate is forgotten after a week without being seen again (a plan can go back down). */
+const ADOPTED_RATE_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface BucketPlan {
+  rate: number;
+  burst: number;
+}
+
+export interface Reservation {
+  granted: boolean;
+  waitMs: number;
+}
+
+export interface RateLimiterOptions {
+  /** Share of the plan's rate actually used, so network jitter never makes a call arrive early. */
+  paceFactor: number;
+}
+
+export class RedisRateLimiter {
+  private readonly adopted = new Map<string, { rate: number; at: number }>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly options: RateLimiterOptions,
+  ) {}
+
+  bucketKey(bucket: string): string {
+    return `${this.prefix}:amazon:bucket:${bucket}`;
+  }
+
+  rateKey(bucket: string): string {
+    return `${this.prefix}:amazon:rate:${bucket}`;
+  }
+
+  /** Reserves a slot; when it is further away than `maxWaitMs` nothing is reserved. */
+  async reserve(bucket: string, plan: BucketPlan, maxWaitMs: number): Promise<Reservation> {
+    const reply = (await this.redis.eval(
+      RESERVE,
+      2,
+      this.bucketKey(bucket),
+      this.rateKey(bucket),
+      String(plan.rate),
+      String(plan.burst),
+      String(this.options.paceFactor),
+      String(maxWaitMs),
+    )) as [number, number];
+    return { granted: reply[0] === 1, waitMs: reply[1] };
+  }
+
+  /** The rate the bucket currently runs at (an adopted `x-amzn-RateLimit-Limit`, or the plan's). */
+  async currentRate(bucket: string, plan: BucketPlan): Promise<number> {
+    const stored = await this.redis.get(this.rateKey(bucket));
+    const rate = stored === null ? Number.NaN : Number(stored);
+    return Number.isFinite(rate) && rate > 0 ? rate : plan.rate;
+  }
+
+  /** Adopts Amazon's announced rate for every process from now on; false when it was already known. */
+  async adoptRate(bucket: string, rate: number): Promise<boolean> {
+    if (!Number.isFinite(rate) || rate <= 0) return false;
+    const known = this.adopted.get(bucket);
+    if (known?.rate === rate && Date.now() - known.at < 3_600_000) return false;
+    await this.redis.set(this.rateKey(bucket), String(rate), 'EX', ADOPTED_RATE_TTL_SECONDS);
+    this.adopted.set(bucket, { rate, at: Date.now() });
+    return true;
+  }
+
+  async drain(bucket: string): Promise<void> {
+    await this.redis.eval(DRAIN, 1, this.bucketKey(bucket));
+  }
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { openEnum } from '../validate.js';
+
+/** Orders API 2026-01-01 responses: what sellersync needs is required, the rest is kept as Amazon sent it. */
+
+const money = z.looseObject({ amount: z.string(), currencyCode: z.string() });
+const dateTimeRange = z.looseObject({ earliestDateTime: z.string().optional(), latestDateTime: z.string().optional() });
+const optionalText = z.string().optional();
+const customerAddress = z.looseObject({
+  name: optionalText,
+  companyName: optionalText,
+  addressLine1: optionalText,
+  addressLine2: optionalText,
+  addressLine3: optionalText,
+  city: optionalText,
+  districtOrCounty: optionalText,
+  stateOrRegion: optionalText,
+  municipality: optionalText,
+  postalCode: optionalText,
+  countryCode: optionalText,
+  phone: optionalText,
+  addressType: openEnum(['RESIDENTIAL', 'COMMERCIAL', 'PICKUP_POINT']).optional(),
+});
+const breakdown = z.looseObject({ type: z.string(), subtotal: money });
+
+const FULFILLMENT_STATUSES = [
+  'PENDING_AVAILABILITY', 'PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'UNFULFILLABLE',
+] as const;
+const PROGRAMS = [
+  'AMAZON_BAZAAR', 'AMAZON_BUSINESS', 'AMAZON_EASY_SHIP', 'AMAZON_HAUL', 'DELIVERY_BY_AMAZON', 'FBM_SHIP_PLUS',
+  'INVOICE_BY_AMAZON', 'IN_STORE_PICK_UP', 'PREMIUM', 'PREORDER', 'PRIME',
+] as const;
+const SERVICE_LEVELS = [
+  'EXPEDITED', 'FREE_ECONOMY', 'NEXT_DAY', 'PRIORITY', 'SAME_DAY', 'SECOND_DAY', 'SCHEDULED', 'STANDARD',
+] as const;
+const PACKAGE_STATUSES = ['PENDING', 'IN_TRANSIT', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'UNDELIVERABLE'] as const;
+
+const orderItem = z.looseObject({
+  orderItemId: z.string(),
+  quantityOrdered: z.number(),
+  programs: z.array(z.string()).optional(),
+  product: z.looseObject({
+    asin: z.string().optional(),
+    title: z.string().optional(),
+    sellerSku: z.string().optional(),
+    condition: z
+      .looseObject({ conditionType: optionalText, conditionSubtype: optionalText, conditionNote: optionalText })
+      .optional(),
+    price: z.looseObject({ unitPrice: money.optional(), priceDesignation: z.string().optional() }).optional(),
+    customization: z.looseObject({ customizedUrl: z.string().optional() }).optional(),
+  }),
+  proceeds: z.looseObject({ proceedsTotal: money.optional(), breakdowns: z.array(breakdown).optional() }).optional(),
+  promotion: z.looseObject({ breakdowns: z.array(z.looseObject({ promotionId: z.string().optional() })).optional() }).optional(),
+  cancellation: z
+    .looseObject({
+      cancellationRequest: z.looseObject({ requester: z.string().optional(), cancelReason: z.string().optional() }).optional(),
+      cancellationExecution: z
+        .looseObject({ cancelledBy: openEnum(['BUYER', 'MERCHANT', 'AMAZON']).optional(), cancelReason: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
+  fulfillment: z.looseObject({ quantityFulfilled: z.number().optional(), quantityUnfulfilled: z.number().optional() }).optional(),
+});
+
+const orderPackage = z.looseObject({
+  packageReferenceId: z.string(),
+  createdTime: z.string().optional(),
+  packageStatus: z.looseObject({ status: openEnum(PACKAGE_STATUSES) }).optional(),
+  carrier: z.string().optional(),
+  shipTime: z.string().optional(),
+  shippingService: z.string().optional(),
+  trackingNumber: z.string().optional(),
+  packageItems: z.array(z.looseObject({ orderItemId: z.string(), quantity: z.number() })).optional(),
+});
+
+export const orderSchema = z.looseObject({
+  orderId: z.string(),
+  orderAliases: z.array(z.looseObject({ aliasId: z.string(), aliasType: z.string() })).optional(),
+  createdTime: z.string(),
+  lastUpdatedTime: z.string(),
+  programs: z.array(openEnum(PROGRAMS)).optional(),
+  associatedOrders: z
+    .array(
+      z.looseObject({
+        orderId: z.string().optional(),
+        associationType: openEnum(['REPLACEMENT_ORIGINAL_ID', 'EXCHANGE_ORIGINAL_ID']).optional(),
+      }),
+    )
+    .optional(),
+  salesChannel: z.looseObject({
+    channelName: openEnum(['AMAZON', 'NON_AMAZON']),
+    marketplaceId: z.string().optional(),
+    marketplaceName: z.string().optional(),
+  }),
+  buyer: z
+    .looseObject({
+      buyerName: optionalText,
+      buyerEmail: optionalText,
+      buyerCompanyName: optionalText,
+      buyerPurchaseOrderNumber: optionalText,
+    })
+    .optional(),
+  recipient: z.looseObject({ deliveryAddress: customerAddress.optional() }).optional(),
+  proceeds: z.looseObject({ grandTotal: money.optional(), breakdowns: z.array(breakdown).optional() }).optional(),
+  fulfillment: z
+    .looseObject({
+      fulfillmentStatus: openEnum(FULFILLMENT_STATUSES),
+      fulfilledBy: openEnum(['MERCHANT', 'AMAZON']).optional(),
+      fulfillmentServiceLevel: openEnum(SERVICE_LEVELS).optional(),
+      shipByWindow: dateTimeRange.optional(),
+      deliverByWindow: dateTimeRange.optional(),
+    })
+    .optional(),
+  orderItems: z.array(orderItem),
+  packages: z.array(orderPackage).optional(),
+});
+
+export const searchOrdersResponseSchema = z.looseObject({
+  orders: z.array(orderSchema),
+  pagination: z.looseObject({ nextToken: z.string().optional() }).optional(),
+  lastUpdatedBefore: z.string().optional(),
+  createdBefore: z.string().optional(),
+});
+
+export const getOrderResponseSchema = z.looseObject({ order: orderSchema });

@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { decrypt, encrypt, type Keyring } from '../shared/crypto.js';
+import type { Redis } from '../shared/redis.js';
+
+/**
+ * LWA access tokens, shared by every process through Redis (encrypted), so a company exchanges its
+ * refresh token once an hour rather than once per process or per call. A token is renewed a minute
+ * before it expires; a short Redis lock makes one process do the exchange while the others wait for it.
+ */
+
+/** Amazon's access tokens live one hour (`expires_in` 3600); the package does not pass `expires_in` on. */
+export const ACCESS_TOKEN_LIFETIME_MS = 3_600_000;
+const RENEW_BEFORE_EXPIRY_MS = 60_000;
+const EXCHANGE_LOCK_MS = 15_000;
+const WAIT_STEP_MS = 100;
+
+// Deletes the cached token only if it is still the one that was refused.
+const DELETE_IF_SAME = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+const RELEASE_LOCK = DELETE_IF_SAME;
+
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+export interface TokenCacheSettings {
+  redis: Redis;
+  prefix: string;
+  keyring: Keyring;
+  companyId: number;
+  refreshToken: string;
+  exchange: () => Promise<string>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class TokenCache {
+  private readonly key: string;
+  private memo: { token: CachedToken; ciphertext: string } | undefined;
+
+  constructor(private readonly settings: TokenCacheSettings) {
+    // The refresh token's digest is in the key: new credentials never reuse the old grant's token.
+    const grant = createHash('sha256').update(settings.refreshToken).digest('hex').slice(0, 16);
+    this.key = `${settings.prefix}:amazon:lwa:${settings.companyId}:${grant}`;
+  }
+
+  async accessToken(): Promise<string> {
+    if (this.memo && isFresh(this.memo.token)) return this.memo.token.accessToken;
+    const deadline = Date.now() + EXCHANGE_LOCK_MS;
+    const lockKey = `${this.key}:lock`;
+    while (Date.now() < deadline) {
+      const cached = await this.readCached();
+      if (cached) return cached;
+      const owner = randomUUID();
+      if ((await this.settings.redis.set(lockKey, owner, 'PX', EXCHANGE_LOCK_MS, 'NX')) === 'OK') {
+        try {
+          return (await this.readCached()) ?? (await this.exchangeAndStore());
+        } finally {
+          await this.settings.redis.eval(RELEASE_LOCK, 1, lockKey, owner);
+        }
+      }
+      await sleep(WAIT_STEP_MS);
+    }
+    // The process holding the lock did not finish in time; exchange rather than stall.
+    return this.exchangeAndStore();
+  }
+
+  /** Forgets a token Amazon refused, unless another process already replaced it. */
+  async invalidate(accessToken: string): Promise<void> {
+    if (this.memo?.token.accessToken !== accessToken) return;
+    const { ciphertext } = this.memo;
+    this.memo = undefined;
+    await this.settings.redis.eval(DELETE_IF_SAME, 1, this.key, ciphertext);
+  }
+
+  private async readCached(): Promise<string | undefined> {
+    const ciphertext = await this.settings.redis.get(this.key);
+    if (ciphertext === null) return undefined;
+    const token = JSON.parse(decrypt(this.settings.keyring, ciphertext)) as CachedToken;
+    if (!isFresh(token)) return undefined;
+    this.memo = { token, ciphertext };
+    return token.accessToken;
+  }
+
+  private async exchangeAndStore(): Promise<string> {
+    const accessToken = await this.settings.exchange();
+    const token: CachedToken = { accessToken, expiresAt: Date.now() + ACCESS_TOKEN_LIFETIME_MS };
+    const ciphertext = encrypt(this.settings.keyring, JSON.stringify(token));
+    const ttl = token.expiresAt - RENEW_BEFORE_EXPIRY_MS - Date.now();
+    await this.settings.redis.set(this.key, ciphertext, 'PX', ttl);
+    this.memo = { token, ciphertext };
+    return accessToken;
+  }
+}
+
+function isFresh(token: CachedToken): boolean {
+  return token.expiresAt - RENEW_BEFORE_EXPIRY_MS > Date.now();
+}

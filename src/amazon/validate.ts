@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Logger } from '../shared/logger.js';
+import { AmazonResponseError } from './errors.js';
+
+/**
+ * Amazon's responses are checked at the edge. What we need must be there (else an AmazonResponseError
+ * names the operation and the field); what we do not know is kept and logged once per process, never
+ * rejected: extra fields pass through, enum members outside the known list stay as strings.
+ */
+
+const knownMembers = new WeakMap<z.ZodType, readonly string[]>();
+
+/** A string Amazon may extend: any value passes, values outside `known` are reported. */
+export function openEnum(known: readonly string[]): z.ZodString {
+  const schema = z.string();
+  knownMembers.set(schema, known);
+  return schema;
+}
+
+export interface Unknown {
+  path: string;
+  /** An unknown enum member (safe to log: enum values carry no buyer data). */
+  value?: string;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+/** Walks a parsed value beside its schema and lists unknown fields (names only) and unknown enum members. */
+export function findUnknowns(schema: z.ZodType, value: unknown, path = ''): Unknown[] {
+  const inner = unwrap(schema);
+  const known = knownMembers.get(inner);
+  if (known) return typeof value === 'string' && !known.includes(value) ? [{ path, value }] : [];
+  if (inner instanceof z.ZodArray && Array.isArray(value)) {
+    return value.flatMap((item) => findUnknowns(inner.element as z.ZodType, item, `${path}[]`));
+  }
+  if (inner instanceof z.ZodObject && value !== null && typeof value === 'object') {
+    const shape = inner.shape as Record<string, z.ZodType>;
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, field]) => {
+      const fieldPath = path === '' ? key : `${path}.${key}`;
+      const fieldSchema = shape[key];
+      return fieldSchema ? findUnknowns(fieldSchema, field, fieldPath) : [{ path: fieldPath }];
+    });
+  }
+  return [];
+}
+
+const reported = new Set<string>();
+
+export function parseResponse<T extends z.ZodType>(
+  operation: string,
+  schema: T,
+  value: unknown,
+  logger: Logger,
+): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(body)';
+    const problem = issue?.code === 'invalid_type' && issue.input === undefined ? 'is missing' : `is invalid: ${issue?.message ?? 'unexpected value'}`;
+    throw new AmazonResponseError(operation, field, problem);
+  }
+  for (const unknown of findUnknowns(schema, parsed.data)) {
+    const key = `${operation}|${unknown.path}|${unknown.value ?? ''}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    if (unknown.value === undefined) logger.info({ operation, field: unknown.path }, 'amazon sent a field we do not know; kept');
+    else logger.warn({ operation, field: unknown.path, value: unknown.value }, 'amazon sent a value we do not know; kept');
+  }
+  return parsed.data;
+}
+
+export function parseJsonBody(operation: string, body: string): unknown {
+  if (body.trim() === '') return {};
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new AmazonResponseError(operation, '(body)', 'is not JSON');
+  }
+}
