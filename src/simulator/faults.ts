@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Failures injected on demand, so tests can see how sellersync copes with Amazon misbehaving. A fault
+ * applies to one operation (or every one with `*`) for its next `count` calls.
+ */
+export const FAULT_KINDS = [
+  'throttle',
+  'server-error',
+  'slow',
+  'drop-connection',
+  'truncate-download',
+] as const;
+
+export const faultSchema = z
+  .object({
+    kind: z.enum(FAULT_KINDS),
+    operation: z.string().min(1).default('*'),
+    count: z.number().int().min(1).max(10_000).default(1),
+    status: z.union([z.literal(500), z.literal(503)]).default(503),
+    delayMs: z.number().int().min(0).max(600_000).default(5_000),
+  })
+  .strict();
+
+export type Fault = z.infer<typeof faultSchema>;
+
+/** Marks on what is created next: a report that never leaves IN_QUEUE, a feed that ends FATAL. */
+export const stickyFaultSchema = z
+  .object({
+    kind: z.enum(['report-stuck', 'feed-fatal']),
+    count: z.number().int().min(1).max(10_000).default(1),
+  })
+  .strict();
+
+export class Faults {
+  private readonly pending: Fault[] = [];
+  private readonly sticky = { 'report-stuck': 0, 'feed-fatal': 0 };
+
+  add(fault: Fault): void {
+    this.pending.push({ ...fault });
+  }
+
+  addSticky(kind: 'report-stuck' | 'feed-fatal', count: number): void {
+    this.sticky[kind] += count;
+  }
+
+  /** The first fault that applies to this call, used up by one. */
+  take(operation: string, kinds: readonly Fault['kind'][] = FAULT_KINDS): Fault | undefined {
+    const index = this.pending.findIndex(
+      (fault) => (fault.operation === '*' || fault.operation === operation) && kinds.includes(fault.kind),
+    );
+    const fault = this.pending[index];
+    if (fault === undefined) return undefined;
+    fault.count -= 1;
+    if (fault.count === 0) this.pending.splice(index, 1);
+    return fault;
+  }
+
+  takeSticky(kind: 'report-stuck' | 'feed-fatal'): boolean {
+    if (this.sticky[kind] === 0) return false;
+    this.sticky[kind] -= 1;
+    return true;
+  }
+
+  clear(): void {
+    this.pending.length = 0;
+    this.sticky['report-stuck'] = 0;
+    this.sticky['feed-fatal'] = 0;
+  }
+
+  list(): { pending: Fault[]; sticky: Record<string, number> } {
+    return { pending: this.pending.map((fault) => ({ ...fault })), sticky: { ...this.sticky } };
+  }
+}

@@ -1,0 +1,167 @@
+import { XMLParser } from 'fast-xml-parser';
+import { cancelOrder, OrderRefusal, refundOrder, shipOrder, type ItemRefund } from './order-actions.js';
+import { parseCents, type SimOrder } from './model.js';
+import type { MessageResult } from './processing-report.js';
+import type { Simulation } from './simulation.js';
+
+/** Applies a valid XML order feed to the simulated orders, message by message, as Amazon does. */
+
+export const ORDER_FEED_TYPES: Record<string, string> = {
+  POST_ORDER_FULFILLMENT_DATA: 'OrderFulfillment',
+  POST_ORDER_ACKNOWLEDGEMENT_DATA: 'OrderAcknowledgement',
+  POST_PAYMENT_ADJUSTMENT_DATA: 'OrderAdjustment',
+};
+
+const GENERIC_ERROR = 18028;
+
+type Node = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => ['Message', 'Item', 'AdjustedItem', 'Component'].includes(name),
+});
+
+function text(node: unknown, key: string): string | undefined {
+  const value = (node as Node | undefined)?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object') return String((value as Node)['#text'] ?? '');
+  return String(value).trim();
+}
+
+function list(node: unknown, key: string): Node[] {
+  const value = (node as Node | undefined)?.[key];
+  return Array.isArray(value) ? (value as Node[]) : [];
+}
+
+export interface ParsedFeed {
+  messageType: string;
+  messages: { messageId: string; body: Node }[];
+}
+
+export function parseOrderFeed(xml: string): ParsedFeed {
+  const envelope = (parser.parse(xml) as Node).AmazonEnvelope as Node;
+  const messageType = text(envelope, 'MessageType') ?? '';
+  return {
+    messageType,
+    messages: list(envelope, 'Message').map((message) => ({
+      messageId: text(message, 'MessageID') ?? '0',
+      body: message[messageType] as Node,
+    })),
+  };
+}
+
+function fulfil(sim: Simulation, order: SimOrder, body: Node, at: Date): void {
+  const data = body.FulfillmentData as Node | undefined;
+  const code = text(data, 'CarrierCode');
+  const name = text(data, 'CarrierName');
+  if ((code === undefined || code === 'Other') && (name === undefined || name === '')) {
+    throw new OrderRefusal(
+      'unknown-carrier',
+      'The carrier is not recognised: give a CarrierCode from the list, or CarrierName with CarrierCode Other.',
+    );
+  }
+  const items = list(body, 'Item').map((item) => {
+    const orderItemId = text(item, 'AmazonOrderItemCode') ?? '';
+    const found = order.items.find((candidate) => candidate.orderItemId === orderItemId);
+    const left = found ? found.quantity - found.shipped - found.cancelled : 0;
+    return { orderItemId, quantity: Number(text(item, 'Quantity') ?? left) };
+  });
+  const tracking = text(data, 'ShipperTrackingNumber');
+  const method = text(data, 'ShippingMethod');
+  shipOrder(
+    sim.store,
+    order,
+    {
+      ...(items.length > 0 ? { items } : {}),
+      carrier: code !== undefined && code !== 'Other' ? code : (name ?? ''),
+      ...(method !== undefined ? { shippingService: method } : {}),
+      ...(tracking !== undefined ? { trackingNumber: tracking } : {}),
+      shipTime: new Date(text(body, 'FulfillmentDate') ?? at.toISOString()),
+    },
+    at,
+  );
+}
+
+function acknowledge(order: SimOrder, body: Node, at: Date): void {
+  if (text(body, 'StatusCode') !== 'Failure') return;
+  const items = list(body, 'Item');
+  const reason = text(items[0], 'CancelReason') ?? 'GeneralAdjustment';
+  const targets = items.map((item) => {
+    const quantity = text(item, 'Quantity');
+    return {
+      orderItemId: text(item, 'AmazonOrderItemCode') ?? '',
+      ...(quantity !== undefined ? { quantity: Number(quantity) } : {}),
+    };
+  });
+  cancelOrder(order, 'MERCHANT', reason, at, targets.length > 0 ? targets : undefined);
+}
+
+const TAX_COMPONENTS = ['Tax', 'ShippingTax', 'GiftWrapTax', 'RestockingFeeTax', 'CODTax'];
+const SHIPPING_COMPONENTS = ['Shipping', 'ReturnShipping', 'GiftWrap'];
+
+function adjust(sim: Simulation, order: SimOrder, body: Node, at: Date): void {
+  const refunds: ItemRefund[] = list(body, 'AdjustedItem').map((adjusted) => {
+    const refund: ItemRefund = {
+      orderItemId: text(adjusted, 'AmazonOrderItemCode') ?? '',
+      principalCents: 0,
+      taxCents: 0,
+      shippingCents: 0,
+    };
+    const merchantId = text(adjusted, 'MerchantAdjustmentItemID');
+    if (merchantId !== undefined) refund.merchantAdjustmentItemId = merchantId;
+    for (const component of list(adjusted.ItemPriceAdjustments, 'Component')) {
+      const type = text(component, 'Type') ?? '';
+      const cents = parseCents(text(component, 'Amount') ?? '') ?? 0;
+      if (TAX_COMPONENTS.includes(type)) refund.taxCents += cents;
+      else if (SHIPPING_COMPONENTS.includes(type)) refund.shippingCents += cents;
+      else refund.principalCents += cents;
+    }
+    return refund;
+  });
+  refundOrder(sim.store, order, refunds, at);
+}
+
+function refusalResult(messageId: string, orderId: string, err: OrderRefusal): MessageResult {
+  return {
+    messageId,
+    resultCode: 'Error',
+    messageCode: GENERIC_ERROR,
+    description: `${err.message}.`,
+    amazonOrderId: orderId,
+  };
+}
+
+/** Runs every message; a refused message becomes an Error result and leaves its order untouched. */
+export function applyOrderFeed(
+  sim: Simulation,
+  sellerId: string,
+  feed: ParsedFeed,
+  at: Date,
+): MessageResult[] {
+  const results: MessageResult[] = [];
+  for (const { messageId, body } of feed.messages) {
+    const orderId = text(body, 'AmazonOrderID') ?? text(body, 'MerchantOrderID') ?? '';
+    const order = sim.store.orders.get(orderId);
+    if (!order || order.sellerId !== sellerId) {
+      results.push({
+        messageId,
+        resultCode: 'Error',
+        messageCode: GENERIC_ERROR,
+        description: `Your order cannot be found using Merchant ID ${sellerId} and Amazon Order ID ${orderId}. Enter the correct order ID and then resubmit your feed.`,
+        amazonOrderId: orderId,
+      });
+      continue;
+    }
+    try {
+      if (feed.messageType === 'OrderFulfillment') fulfil(sim, order, body, at);
+      else if (feed.messageType === 'OrderAcknowledgement') acknowledge(order, body, at);
+      else adjust(sim, order, body, at);
+    } catch (err) {
+      if (!(err instanceof OrderRefusal)) throw err;
+      results.push(refusalResult(messageId, orderId, err));
+    }
+  }
+  return results;
+}

@@ -1,0 +1,118 @@
+import type { MoneyLine, SimItem, SimOrder } from './model.js';
+import type { SettlementPeriod, SimStore } from './store.js';
+
+/**
+ * The money side of what happens to orders, as Amazon books it: a sale posts on shipment, a refund
+ * posts when issued (seller or Amazon), each as settlement lines. Fees follow Amazon's usual shape:
+ * a referral commission, an FBA fee for Amazon-fulfilled units, and on refunds the commission given
+ * back minus a refund administration fee.
+ */
+
+const COMMISSION_RATE = 0.15;
+const REFUND_ADMIN_RATE = 0.2;
+const REFUND_ADMIN_CAP_CENTS = 500;
+const FBA_FEE_PER_UNIT_CENTS = 322;
+
+export function openPeriod(store: SimStore, sellerId: string, at: Date): SettlementPeriod {
+  let period = store.openPeriods.get(sellerId);
+  if (!period) {
+    period = { sellerId, settlementId: store.newSettlementId(), start: at, lines: [] };
+    store.openPeriods.set(sellerId, period);
+  }
+  return period;
+}
+
+function commissionOf(principalCents: number, shippingCents: number): number {
+  return Math.round((principalCents + shippingCents) * COMMISSION_RATE);
+}
+
+interface LineContext {
+  order: SimOrder;
+  item: SimItem;
+  transactionType: string;
+  at: Date;
+  shipmentId?: string;
+  adjustmentId?: string;
+  merchantAdjustmentItemId?: string;
+  quantity: number | null;
+}
+
+function line(
+  context: LineContext,
+  amountType: string,
+  amountDescription: string,
+  amountCents: number,
+): MoneyLine {
+  return {
+    sellerId: context.order.sellerId,
+    transactionType: context.transactionType,
+    orderId: context.order.orderId,
+    adjustmentId: context.adjustmentId ?? '',
+    shipmentId: context.shipmentId ?? '',
+    amountType,
+    amountDescription,
+    amountCents,
+    fulfillmentId: context.order.fulfilledBy === 'AMAZON' ? 'AFN' : 'MFN',
+    posted: context.at,
+    orderItemCode: context.item.orderItemId,
+    merchantAdjustmentItemId: context.merchantAdjustmentItemId ?? '',
+    sku: context.item.sku,
+    quantity: context.quantity,
+  };
+}
+
+/** The sale lines of `quantity` units of an item, booked when they ship. */
+export function bookSale(
+  store: SimStore,
+  order: SimOrder,
+  item: SimItem,
+  quantity: number,
+  shipmentId: string,
+  at: Date,
+): void {
+  const share = quantity / item.quantity;
+  const principal = item.unitPriceCents * quantity;
+  const tax = Math.round(item.taxCents * share);
+  const shipping = Math.round(item.shippingCents * share);
+  const context: LineContext = { order, item, transactionType: 'Order', at, shipmentId, quantity };
+  const lines = [line(context, 'ItemPrice', 'Principal', principal)];
+  if (tax > 0) lines.push(line(context, 'ItemPrice', 'Tax', tax));
+  if (shipping > 0) lines.push(line(context, 'ItemPrice', 'Shipping', shipping));
+  const commission = commissionOf(principal, shipping);
+  if (commission > 0) lines.push(line(context, 'ItemFees', 'Commission', -commission));
+  if (order.fulfilledBy === 'AMAZON') {
+    lines.push(line(context, 'ItemFees', 'FBAPerUnitFulfillmentFee', -FBA_FEE_PER_UNIT_CENTS * quantity));
+  }
+  openPeriod(store, order.sellerId, at).lines.push(...lines);
+}
+
+export interface RefundAmounts {
+  principalCents: number;
+  taxCents: number;
+  shippingCents: number;
+}
+
+/** The refund lines of one item: amounts given back (−), commission returned (+), refund fee (−). */
+export function bookRefund(
+  store: SimStore,
+  order: SimOrder,
+  item: SimItem,
+  amounts: RefundAmounts,
+  ids: { adjustmentId: string; merchantAdjustmentItemId?: string },
+  at: Date,
+): void {
+  const context: LineContext = { order, item, transactionType: 'Refund', at, ...ids, quantity: null };
+  const lines: MoneyLine[] = [];
+  if (amounts.principalCents > 0)
+    lines.push(line(context, 'ItemPrice', 'Principal', -amounts.principalCents));
+  if (amounts.taxCents > 0) lines.push(line(context, 'ItemPrice', 'Tax', -amounts.taxCents));
+  if (amounts.shippingCents > 0) lines.push(line(context, 'ItemPrice', 'Shipping', -amounts.shippingCents));
+  const commission = commissionOf(amounts.principalCents, amounts.shippingCents);
+  if (commission > 0) {
+    lines.push(line(context, 'ItemFees', 'Commission', commission));
+    const adminFee = Math.min(REFUND_ADMIN_CAP_CENTS, Math.round(commission * REFUND_ADMIN_RATE));
+    lines.push(line(context, 'ItemFees', 'RefundCommission', -adminFee));
+  }
+  openPeriod(store, order.sellerId, at).lines.push(...lines);
+  item.refundedCents += amounts.principalCents + amounts.taxCents + amounts.shippingCents;
+}

@@ -1,0 +1,103 @@
+import { CANCEL_REASONS } from './catalog.js';
+import { HOUR, MINUTE } from './clock.js';
+import type { OrderSpec } from './generator.js';
+import {
+  cancelOrder,
+  OrderRefusal,
+  refundOrder,
+  requestBuyerCancel,
+  shipOrder,
+  touch,
+} from './order-actions.js';
+import { itemChargedCents, type SimOrder } from './model.js';
+import type { Simulation } from './simulation.js';
+
+interface LifecycleEvent {
+  at: Date;
+  run: (at: Date) => void;
+}
+
+/** Runs an Amazon-side action unless the order has moved on (e.g. already shipped or cancelled). */
+function unlessRefused(action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    if (!(err instanceof OrderRefusal)) throw err;
+  }
+}
+
+function after(order: SimOrder, minutes: number): Date {
+  return new Date(order.createdTime.getTime() + minutes * MINUTE);
+}
+
+/** What Amazon and the buyer will do to a new order, at simulator times. */
+export function lifecycleEvents(sim: Simulation, order: SimOrder, spec: OrderSpec): LifecycleEvent[] {
+  const pendingMinutes = spec.pendingMinutes ?? sim.settings.pendingMinutes;
+  const events: LifecycleEvent[] = [
+    {
+      at: after(order, pendingMinutes),
+      run: (at) => {
+        if (order.status !== 'PENDING') return;
+        order.status = 'UNSHIPPED';
+        touch(order, at);
+      },
+    },
+  ];
+  if (order.fulfilledBy === 'AMAZON') {
+    const shipAt = after(order, pendingMinutes + (2 + (order.items.length % 3)) * (HOUR / MINUTE));
+    events.push({
+      at: shipAt,
+      run: (at) =>
+        unlessRefused(() => shipOrder(sim.store, order, { carrier: 'AMZN_US', shipTime: at }, at, 'AMAZON')),
+    });
+  }
+  if (spec.amazonCancelAfterMinutes !== undefined) {
+    const reason =
+      CANCEL_REASONS.amazon[order.orderId.length % CANCEL_REASONS.amazon.length] ?? 'Cancelled by Amazon';
+    events.push({
+      at: after(order, spec.amazonCancelAfterMinutes),
+      run: (at) => unlessRefused(() => cancelOrder(order, 'AMAZON', reason, at)),
+    });
+  }
+  if (spec.buyerCancelRequestAfterMinutes !== undefined) {
+    const reason = CANCEL_REASONS.buyer[order.items.length % CANCEL_REASONS.buyer.length] ?? 'Changed mind';
+    events.push({
+      at: after(order, spec.buyerCancelRequestAfterMinutes),
+      run: (at) => unlessRefused(() => requestBuyerCancel(order, reason, at)),
+    });
+  }
+  if (spec.amazonRefundAfterMinutes !== undefined) {
+    events.push({
+      at: after(order, spec.amazonRefundAfterMinutes),
+      run: (at) => amazonRefund(sim, order, at),
+    });
+  }
+  return events;
+}
+
+/** An Amazon-issued refund (A-to-z claim, customer service): the first shipped item, in full. */
+export function amazonRefund(sim: Simulation, order: SimOrder, at: Date): void {
+  const item = order.items.find(
+    (candidate) => candidate.shipped > 0 && itemChargedCents(candidate) > candidate.refundedCents,
+  );
+  if (!item) return;
+  const share = item.shipped / item.quantity;
+  const tax = Math.round(item.taxCents * share);
+  const shipping = Math.round(item.shippingCents * share);
+  const principal = itemChargedCents(item) - item.refundedCents - tax - shipping;
+  unlessRefused(() =>
+    refundOrder(
+      sim.store,
+      order,
+      [
+        {
+          orderItemId: item.orderItemId,
+          principalCents: Math.max(0, principal),
+          taxCents: tax,
+          shippingCents: shipping,
+        },
+      ],
+      at,
+    ),
+  );
+}
