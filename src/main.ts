@@ -20,8 +20,6 @@ export interface Daemon {
   adminAddress: AddressInfo;
   /** Graceful stop: no new jobs, running ones finish within the shutdown timeout, connections closed. */
   stop(): Promise<'drained' | 'forced'>;
-  /** Immediate stop: running jobs go back to the queue. */
-  forceStop(): Promise<void>;
 }
 
 export interface DaemonOptions {
@@ -42,9 +40,19 @@ export async function openApp(config: Config, logger: Logger, migrate: boolean):
   return { config, db, redis, logger, amazon: createAmazonPortFactory({ config, db, redis, logger }) };
 }
 
-export async function closeApp(app: AppContext): Promise<void> {
-  await app.redis.quit().catch((err: unknown) => app.logger.warn({ err }, 'redis did not close cleanly'));
-  await app.db.destroy();
+/**
+ * Closes Redis and Postgres. With `graceMs`, gives up waiting after that long: after a forced stop a job
+ * abandoned mid-way still holds a connection, and the process exit closes it (releasing its locks).
+ */
+export async function closeApp(app: AppContext, graceMs?: number): Promise<void> {
+  const close = async () => {
+    await app.redis.quit().catch((err: unknown) => app.logger.warn({ err }, 'redis did not close cleanly'));
+    await app.db.destroy();
+  };
+  if (graceMs === undefined) return close();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([close(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
@@ -71,10 +79,13 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const adminAddress = await listen(server, config.adminHost, config.adminPort);
   logger.info({ host: config.adminHost, port: adminAddress.port }, 'sellersync started');
 
-  const closeEverything = async () => {
+  const closeEverything = async (forced: boolean) => {
+    const graceMs = forced ? 1000 : undefined;
     await closeQueues(queues);
-    await workerConnection.quit().catch(() => workerConnection.disconnect());
-    await closeApp(app);
+    // After a forced stop, disconnecting also ends the abandoned jobs' lock renewal.
+    if (forced) workerConnection.disconnect();
+    else await workerConnection.quit().catch(() => workerConnection.disconnect());
+    await closeApp(app, graceMs);
   };
   const stopServing = () => {
     clearInterval(reconcileTimer);
@@ -91,14 +102,9 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
       await stopServing();
       const result = await workers.close(config.shutdownTimeoutMs);
       if (result === 'forced') logger.warn('shutdown timeout reached: running jobs return to the queue');
-      await closeEverything();
+      await closeEverything(result === 'forced');
       logger.info('stopped');
       return result;
-    },
-    async forceStop() {
-      await stopServing();
-      await workers.forceClose();
-      await closeEverything();
     },
   };
 }

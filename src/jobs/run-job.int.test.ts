@@ -28,7 +28,7 @@ function recordingHandlers(calls: string[], gate?: Promise<void>): JobHandlers {
     await gate;
     return { seen: 1 };
   };
-  return Object.fromEntries(Object.keys(JOB_HANDLERS).map((kind) => [kind, record])) as JobHandlers;
+  return Object.fromEntries(Object.keys(JOB_HANDLERS).map((kind) => [kind, record])) as unknown as JobHandlers;
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {

@@ -8,10 +8,12 @@ import { runJob } from './run-job.js';
 
 export interface JobWorkers {
   workers: Worker<JobPayload>[];
-  /** Stops taking jobs and waits for running ones; after `timeoutMs` they are abandoned to BullMQ's stall recovery. */
+  /**
+   * Stops taking jobs and waits for running ones. After `timeoutMs` it stops waiting: running jobs are
+   * told to stop (their signal aborts) and, once this process exits and their lock lapses, BullMQ's stall
+   * recovery gives them to another worker.
+   */
   close(timeoutMs: number): Promise<'drained' | 'forced'>;
-  /** Stops at once; running jobs return to the queue when their lock expires. */
-  forceClose(): Promise<void>;
 }
 
 export function startWorkers(
@@ -55,15 +57,9 @@ export function startWorkers(
       });
       const result = await Promise.race([drained, timedOut]);
       clearTimeout(timer);
-      if (result === 'forced') {
-        shutdown.abort();
-        await Promise.all(workers.map((worker) => worker.close(true)));
-      }
+      // BullMQ's close() is already under way and close(true) would only wait for it again.
+      if (result === 'forced') shutdown.abort();
       return result;
-    },
-    async forceClose() {
-      shutdown.abort();
-      await Promise.all(workers.map((worker) => worker.close(true)));
     },
   };
 }
