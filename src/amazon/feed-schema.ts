@@ -39,7 +39,10 @@ let schemaFiles: { schema: XMLFileInfo; preload: XMLFileInfo[] } | undefined;
 function loadSchemaFiles(): { schema: XMLFileInfo; preload: XMLFileInfo[] } {
   if (!schemaFiles) {
     const directory = amazonXsdDirectory();
-    const read = (fileName: string): XMLFileInfo => ({ fileName, contents: readFileSync(`${directory}${fileName}`, 'utf8') });
+    const read = (fileName: string): XMLFileInfo => ({
+      fileName,
+      contents: readFileSync(`${directory}${fileName}`, 'utf8'),
+    });
     schemaFiles = { schema: read(ENVELOPE), preload: INCLUDED.map(read) };
   }
   return schemaFiles;
@@ -48,7 +51,11 @@ function loadSchemaFiles(): { schema: XMLFileInfo; preload: XMLFileInfo[] } {
 /** Checks an XML order feed against Amazon's schemas; ill-formed XML is reported the same way. */
 export async function validateOrderFeed(xml: string): Promise<FeedValidation> {
   const { schema, preload } = loadSchemaFiles();
-  const result = await validateXML({ xml: [{ fileName: 'feed.xml', contents: xml }], schema: [schema], preload });
+  const result = await validateXML({
+    xml: [{ fileName: 'feed.xml', contents: xml }],
+    schema: [schema],
+    preload,
+  });
   // xmllint repeats the offending source line as a separate entry without a location; keep the located ones.
   const located = result.errors.filter((error) => error.loc !== null).map((error) => error.rawMessage);
   const errors = located.length > 0 ? located : result.errors.map((error) => error.rawMessage);
