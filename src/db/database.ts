@@ -1,12 +1,13 @@
 import type { CompaniesTable } from '../companies/companies.table.js';
 import type { FeedMessagesTable, FeedsTable } from '../feeds/feeds.table.js';
+import type { CompanyShipFromColumns, ShipmentItemsTable, ShipmentsTable } from '../fulfillment/shipments.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
 
 /** Every table sellersync owns; each domain declares its own tables. */
 export interface Database {
-  companies: CompaniesTable;
+  companies: CompaniesTable & CompanyShipFromColumns;
   job_runs: JobRunsTable;
   sync_cursors: SyncCursorsTable;
   orders: OrdersTable;
@@ -14,4 +15,6 @@ export interface Database {
   order_events: OrderEventsTable;
   feeds: FeedsTable;
   feed_messages: FeedMessagesTable;
+  shipments: ShipmentsTable;
+  shipment_items: ShipmentItemsTable;
 }

@@ -1,8 +1,21 @@
+import { followDelayMs } from '../feeds/feed-pipeline.js';
+import { feedPipelineFor } from '../feeds/feeds.jobs.js';
+import { listFeeds } from '../feeds/feeds.repository.js';
 import type { JobContext } from '../jobs/handlers.js';
 import type { RunCounts } from '../jobs/job-runs.table.js';
+import { uploadFulfillments } from './fulfillment.upload.js';
 
-/** Uploads recorded shipments to Amazon. The upload itself lands with the fulfillment feature. */
+/** Uploads the company's recorded shipments as fulfillment feeds; a follow-up job takes each feed to its end. */
 export async function uploadFulfillmentsJob(context: JobContext): Promise<RunCounts> {
-  context.logger.info('fulfillment upload has no work defined yet');
-  return { shipments: 0 };
+  const pipeline = await feedPipelineFor(context);
+  const outcome = await uploadFulfillments(pipeline, context.company);
+  // Also re-arms the follow-up of feeds whose delayed job was lost (a Redis restart).
+  const open = await listFeeds(pipeline.db, context.company.id, { states: ['submitted'], limit: 1 });
+  if (open.length > 0) await context.enqueueLater('feed-follow-up', followDelayMs(0));
+  return {
+    shipments: outcome.shipments,
+    feeds: outcome.feeds,
+    prevented: outcome.prevented,
+    amazon_checks: outcome.amazonChecks,
+  };
 }

@@ -1,0 +1,26 @@
+import type { FeedApplier } from '../feeds/feed-applier.js';
+import { SHIPMENT_ENTITY } from './fulfillment-feed.js';
+import { applyConfirmedShipments } from './orders-access.js';
+import { moveShipments, rejectShipments, releaseShipments } from './shipments.repository.js';
+
+/** What a fulfillment feed's outcome does to shipments and orders. */
+export const fulfillmentFeedApplier: FeedApplier = {
+  async applyVerdicts(tx, feed, verdicts) {
+    const shipments = verdicts.filter((v) => v.entityKind === SHIPMENT_ENTITY);
+    const accepted = shipments.filter((v) => v.accepted).map((v) => v.entityId);
+    const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: new Date() }, ['uploading']);
+    await applyConfirmedShipments(tx, confirmed, `feed:${feed.amazonFeedId}`);
+    await rejectShipments(
+      tx,
+      feed.id,
+      shipments
+        .filter((v) => !v.accepted)
+        .map((v) => ({ id: v.entityId, code: v.resultCode ?? '', message: v.description ?? 'rejected by Amazon' })),
+    );
+  },
+
+  async releaseEntities(tx, feed, entities, reason) {
+    const ids = entities.filter((e) => e.entityKind === SHIPMENT_ENTITY).map((e) => e.entityId);
+    await releaseShipments(tx, feed.id, ids, reason);
+  },
+};

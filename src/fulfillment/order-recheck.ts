@@ -1,0 +1,80 @@
+import { isAmazonError } from '../amazon/errors.js';
+import type { AmazonOrder } from '../amazon/port.js';
+import type { FeedPipeline } from '../feeds/feed-pipeline.js';
+import { lastOrderDownloadStart, localOrderStates, type LocalOrderState } from './orders-access.js';
+import { listShipments, moveShipments, type Shipment } from './shipments.repository.js';
+
+/** Why a shipment must not be uploaded, or null when it may. */
+function localReason(order: LocalOrderState | undefined): string | null {
+  if (!order) return 'the order is no longer stored';
+  if (order.status === 'Canceled') return 'order cancelled before upload';
+  if (order.cancelRequested) return 'buyer requested cancellation before upload';
+  return null;
+}
+
+function amazonReason(order: AmazonOrder): string | null {
+  if (order.fulfillment?.fulfillmentStatus === 'CANCELLED') return 'order cancelled on Amazon before upload';
+  if (order.orderItems.some((item) => item.cancellation?.cancellationRequest)) {
+    return 'buyer requested cancellation on Amazon before upload';
+  }
+  return null;
+}
+
+/**
+ * Our copy of an order is current for a shipment when it was written, or a complete order download
+ * started, after the shipment was recorded: a cancellation since would have reached us.
+ */
+function isFresh(order: LocalOrderState, lastDownload: Date | null, recordedAt: Date): boolean {
+  return order.refreshedAt >= recordedAt || (lastDownload !== null && lastDownload >= recordedAt);
+}
+
+async function askAmazon(pipeline: FeedPipeline, amazonOrderId: string): Promise<string | null> {
+  try {
+    return amazonReason(await pipeline.amazon.getOrder(amazonOrderId, ['CANCELLATION']));
+  } catch (err) {
+    if (isAmazonError(err, 'not_found')) return 'Amazon does not know the order';
+    throw err;
+  }
+}
+
+/**
+ * Checks each order again right before its shipments go into a feed: locally, and with getOrder for
+ * orders our copy may be stale for. Shipments of orders cancelled meanwhile are voided with the reason
+ * (Sellercloud's "prevented from shipping"). Returns the ids still to upload and the number voided.
+ */
+export async function preventCancelledShipments(
+  pipeline: FeedPipeline,
+  companyId: number,
+  shipmentIds: number[],
+): Promise<{ uploadable: number[]; prevented: number; amazonChecks: number }> {
+  const shipments = await listShipments(pipeline.db, companyId, { ids: shipmentIds, states: ['pending_upload'] });
+  const byOrder = new Map<number, Shipment[]>();
+  for (const s of shipments) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
+  const local = await localOrderStates(pipeline.db, [...byOrder.keys()]);
+  const lastDownload = await lastOrderDownloadStart(pipeline.db, companyId);
+  const reasons = new Map<number, string>();
+  let amazonChecks = 0;
+  for (const [orderId, orderShipments] of byOrder) {
+    const order = local.get(orderId);
+    let reason = localReason(order);
+    const recordedAt = new Date(Math.max(...orderShipments.map((s) => s.createdAt.getTime())));
+    if (!reason && order && !isFresh(order, lastDownload, recordedAt)) {
+      amazonChecks++;
+      reason = await askAmazon(pipeline, order.amazonOrderId);
+    }
+    if (reason) for (const s of orderShipments) reasons.set(s.id, reason);
+  }
+  let prevented = 0;
+  for (const [reason, ids] of groupByReason(reasons)) {
+    const voided = await moveShipments(pipeline.db, ids, 'voided', { void_reason: reason }, ['pending_upload']);
+    prevented += voided.length;
+    pipeline.logger.warn({ companyId, shipmentIds: voided, reason }, 'shipments prevented from shipping');
+  }
+  return { uploadable: shipments.filter((s) => !reasons.has(s.id)).map((s) => s.id), prevented, amazonChecks };
+}
+
+function groupByReason(reasons: Map<number, string>): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const [id, reason] of reasons) groups.set(reason, [...(groups.get(reason) ?? []), id]);
+  return groups;
+}

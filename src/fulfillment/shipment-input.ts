@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Validation of a shipment as typed by a person (CLI flags, admin API body). */
+
+// Feed values are Amazon's `String` (≤ 50 characters, no control characters).
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'must not contain control characters' });
+
+export const amazonOrderIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\w{3}-\w{7}-\w{7}$/, { error: 'expected an Amazon order id like 113-1234567-1234567' });
+
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
+    error: 'expected an ISO date or date-time, e.g. 2026-11-20 or 2026-11-20T15:30:00Z',
+  })
+  .transform((value) => new Date(/T| /.test(value) ? value.replace(' ', 'T') : `${value}T00:00:00Z`))
+  .refine((date) => !Number.isNaN(date.getTime()), { error: 'is not a real date' });
+
+export const shipFromSchema = z
+  .object({
+    name: text(100),
+    line1: text(100),
+    line2: text(100),
+    city: text(60),
+    state: text(60),
+    postalCode: text(20),
+    country: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'expected a two-letter country code like US' }),
+  })
+  .partial()
+  .strict();
+
+export const shipmentInputSchema = z
+  .object({
+    amazonOrderId: amazonOrderIdSchema,
+    carrier: text(50),
+    carrierName: text(50).optional(),
+    shippingMethod: text(50).optional(),
+    trackingNumber: text(50),
+    shipDate: isoDate,
+    shipFrom: shipFromSchema.optional(),
+    items: z
+      .array(
+        z.object({
+          orderItemId: text(50),
+          quantity: z.number().int({ error: 'expected a whole number' }).min(1, { error: 'expected at least 1' }),
+        }),
+      )
+      .min(1, { error: 'at least one item with its quantity' }),
+  })
+  .strict();
+
+export type ShipmentInput = z.infer<typeof shipmentInputSchema>;
+export type ShipFromInput = z.infer<typeof shipFromSchema>;
