@@ -1,8 +1,8 @@
 import type { Logger } from '../shared/logger.js';
 import { classifyResponse, classifyThrown, classifyTokenError, rateLimitOf, toAmazonError, type Failure } from './classify.js';
 import { AmazonError } from './errors.js';
-import { OPERATIONS, type OperationName } from './operations.js';
-import type { RedisRateLimiter } from './rate-limiter.js';
+import type { OperationName } from './operations.js';
+import type { BucketPlan, RedisRateLimiter } from './rate-limiter.js';
 import type { CallParams, RawResponse, SpClient } from './sp-client.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -37,6 +37,8 @@ export interface CallContext {
   /** (selling partner, application): operations are appended to make the bucket. */
   bucketPrefix: string;
   policy: RetryPolicy;
+  /** Each operation's usage plan (Amazon's defaults, see operations.ts). */
+  plans: Record<OperationName, BucketPlan>;
   logger: Logger;
 }
 
@@ -56,7 +58,7 @@ export function transientBackoffMs(policy: RetryPolicy, attempt: number): number
 }
 
 async function waitForSlot(context: CallContext, operation: OperationName, bucket: string): Promise<void> {
-  const reservation = await context.limiter.reserve(bucket, OPERATIONS[operation], context.policy.maxInlineWaitMs);
+  const reservation = await context.limiter.reserve(bucket, context.plans[operation], context.policy.maxInlineWaitMs);
   if (!reservation.granted) {
     throw new AmazonError('no request token within the wait allowed; try again later', {
       kind: 'throttled',
@@ -106,8 +108,9 @@ export async function callOperation(
   const bucket = `${context.bucketPrefix}:${operation}`;
   const tries = { throttled: 0, transient: 0, tokenReplaced: false };
   for (;;) {
-    await waitForSlot(context, operation, bucket);
+    // The token first: a slot is spent the moment it is reserved, so nothing may come between them.
     const token = await accessToken(context);
+    await waitForSlot(context, operation, bucket);
     const outcome = await attempt(context, operation, token, params);
     const rate = outcome.ok ? rateLimitOf(outcome.response) : outcome.failure.rateLimit;
     if (rate !== undefined && (await context.limiter.adoptRate(bucket, rate))) {
@@ -130,7 +133,7 @@ async function handleFailure(
   switch (failure.kind) {
     case 'throttled': {
       await context.limiter.drain(bucket);
-      const rate = failure.rateLimit ?? (await context.limiter.currentRate(bucket, OPERATIONS[operation]));
+      const rate = failure.rateLimit ?? (await context.limiter.currentRate(bucket, context.plans[operation]));
       const backoffMs = throttleBackoffMs(rate);
       tries.throttled += 1;
       if (tries.throttled > context.policy.throttleRetries || backoffMs > context.policy.maxInlineWaitMs) {

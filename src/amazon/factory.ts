@@ -8,7 +8,8 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './call.js';
 import { parseEndpoint } from './endpoint.js';
 import { SpApiGateway } from './gateway.js';
 import type { AmazonPort, AmazonPortFactory } from './port.js';
-import { RedisRateLimiter } from './rate-limiter.js';
+import { RedisRateLimiter, type BucketPlan } from './rate-limiter.js';
+import { OPERATIONS, type OperationName } from './operations.js';
 import { SpClient } from './sp-client.js';
 import { TokenCache } from './token-cache.js';
 
@@ -26,6 +27,8 @@ export interface AmazonGatewayOptions {
   paceFactor: number;
   responseTimeoutMs: number;
   deadlineTimeoutMs: number;
+  /** Usage plans replacing Amazon's defaults (a scaled-down plan for a benchmark or a test double). */
+  ratePlans: Partial<Record<OperationName, BucketPlan>>;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: AmazonGatewayOptions = {
@@ -33,6 +36,7 @@ export const DEFAULT_GATEWAY_OPTIONS: AmazonGatewayOptions = {
   paceFactor: 0.98,
   responseTimeoutMs: 30_000,
   deadlineTimeoutMs: 120_000,
+  ratePlans: {},
 };
 
 function digest(text: string): string {
@@ -46,6 +50,7 @@ export function createAmazonPortFactory(
 ): AmazonPortFactory {
   const options = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
   const { config, db, redis } = dependencies;
+  const plans = { ...OPERATIONS, ...options.ratePlans } as Record<OperationName, BucketPlan>;
   const limiter = new RedisRateLimiter(redis, config.redisPrefix, { paceFactor: options.paceFactor });
   // A company's port lives while its row is unchanged (new credentials or endpoint change updated_at).
   const ports = new Map<number, { version: number; port: AmazonPort }>();
@@ -73,7 +78,7 @@ export function createAmazonPortFactory(
       // Amazon limits per (selling partner, application, operation): the bucket is shared by every
       // company row and process calling for that seller with that application.
       const bucketPrefix = `${company.region}:${company.sellerId}:${digest(credentials.lwaClientId)}`;
-      const context = { client, tokens, limiter, bucketPrefix, policy: options.retry, logger };
+      const context = { client, tokens, limiter, bucketPrefix, policy: options.retry, plans, logger };
       const transfers = { policy: options.retry, timeoutMs: options.deadlineTimeoutMs, logger };
       const port = new SpApiGateway(companyId, context, transfers, logger);
       ports.set(companyId, { version: company.updatedAt.getTime(), port });

@@ -14,7 +14,9 @@ local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local rate = (tonumber(redis.call('GET', KEYS[2])) or tonumber(ARGV[1])) * tonumber(ARGV[3])
-local burst = tonumber(ARGV[2])
+-- One token of Amazon's burst is never spent here: it absorbs calls that reach Amazon sooner after
+-- one another than they were reserved (latency differs from call to call).
+local burst = math.max(1, tonumber(ARGV[2]) - 1)
 local tokens = tonumber(state[1]) or burst
 local ts = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
