@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import { voidUnconfirmedShipments } from '../fulfillment/shipments.service.js';
 import type { Keyring } from '../shared/crypto.js';
 import { sealPersonalData, sealText } from './buyer-data.js';
 import type { OrderDraft } from './order-draft.js';
@@ -26,9 +27,6 @@ export interface Customization {
   raw: string;
 }
 
-/** Voids a company's shipments for these orders not yet confirmed to Amazon; returns how many. */
-export type VoidUnconfirmedShipments = (tx: Tx, companyId: number, orderIds: number[]) => Promise<number>;
-
 export interface OrderBatch {
   companyId: number;
   allowCheckoutByAmazon: boolean;
@@ -37,7 +35,6 @@ export interface OrderBatch {
   source: string;
   drafts: OrderDraft[];
   customizations?: ReadonlyMap<string, Customization>;
-  voidUnconfirmedShipments?: VoidUnconfirmedShipments | undefined;
 }
 
 export interface BatchCounts {
@@ -145,6 +142,8 @@ function eventsFor(batch: OrderBatch, draft: OrderDraft, orderId: number, existi
     events.push({ ...base, kind: 'first_seen', fromStatus: null, toStatus: draft.status, detail: { lastUpdatedTime: at } });
   }
   const from = existing?.status ?? null;
+  // The same Amazon copy again (an overlap, a rerun) changes no status.
+  if (existing && existing.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime()) return events;
   if (draft.status === 'Canceled' && from !== 'Canceled') {
     const detail = { lastUpdatedTime: at, cancelledBy: draft.cancellation?.cancelledBy ?? null, reason: draft.cancellation?.reason ?? null };
     events.push({ ...base, kind: 'cancelled', fromStatus: from, toStatus: 'Canceled', detail });
@@ -192,7 +191,7 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
   const idOf = new Map(written.map((row) => [row.amazon_order_id, row.id]));
   const items: NewOrderItemRow[] = [];
   const events: NewOrderEvent[] = [];
-  const newlyCancelled: number[] = [];
+  const newlyCancelled: OrderDraft[] = [];
   for (const draft of fresh) {
     const orderId = idOf.get(draft.amazonOrderId);
     if (orderId === undefined) continue;
@@ -203,15 +202,17 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
     if (draft.complete || !stored?.hasItems) items.push(...itemRows(batch, keyring, draft, orderId, erased(draft)));
     const orderEvents = eventsFor(batch, draft, orderId, stored);
     events.push(...orderEvents);
-    if (orderEvents.some((e) => e.kind === 'cancelled')) newlyCancelled.push(orderId);
+    if (orderEvents.some((e) => e.kind === 'cancelled')) newlyCancelled.push(draft);
     if (orderEvents.some((e) => e.kind === 'cancel_requested')) counts.cancelRequests++;
   }
   if (complete) await deleteReportItems(tx, fresh.flatMap((d) => idOf.get(d.amazonOrderId) ?? []));
   await upsertItemRows(tx, items);
   await insertOrderEvents(tx, events);
   counts.cancelled = newlyCancelled.length;
-  if (newlyCancelled.length > 0 && batch.voidUnconfirmedShipments) {
-    counts.shipmentsVoided = await batch.voidUnconfirmedShipments(tx, batch.companyId, newlyCancelled);
+  for (const draft of newlyCancelled) {
+    const by = draft.cancellation?.cancelledBy ?? 'Amazon';
+    const reason = `order cancelled (by ${by}${draft.cancellation?.reason ? `: ${draft.cancellation.reason}` : ''})`;
+    counts.shipmentsVoided += await voidUnconfirmedShipments(tx, batch.companyId, [draft.amazonOrderId], reason);
   }
   return counts;
 }

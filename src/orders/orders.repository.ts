@@ -62,7 +62,8 @@ const preferNew = (column: OrderColumn) => sql<never>`COALESCE(${excluded(column
 
 /** Columns a newer copy of the order decides, whichever source it came from. */
 const SHARED_UPDATES = {
-  status: excluded('status'),
+  // The same Amazon copy seen again must not undo what we learned since (a shipment we confirmed).
+  status: sql<never>`CASE WHEN orders.last_updated_at = excluded.last_updated_at THEN orders.status ELSE excluded.status END`,
   last_updated_at: excluded('last_updated_at'),
   sales_channel: excluded('sales_channel'),
   fulfillment_channel: excluded('fulfillment_channel'),

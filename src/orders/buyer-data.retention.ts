@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/client.js';
+
+/**
+ * Amazon's Data Protection Policy: buyer and recipient data are kept no longer than 30 days after
+ * delivery. Erases them (and the customization data, which the buyer wrote) from the company's orders
+ * delivered more than `retentionDays` ago; everything non-personal stays. Returns how many orders.
+ */
+export async function eraseExpiredBuyerData(db: Db, companyId: number, retentionDays: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  return db.transaction().execute(async (tx) => {
+    const erased = await tx
+      .updateTable('orders')
+      .set({ buyer_enc: null, recipient_enc: null, note: null, buyer_data_erased_at: now, updated_at: now })
+      .where('company_id', '=', companyId)
+      .where('delivered_at', '<', cutoff)
+      .where('buyer_data_erased_at', 'is', null)
+      .where(sql<boolean>`(buyer_enc IS NOT NULL OR recipient_enc IS NOT NULL OR note IS NOT NULL OR EXISTS (
+        SELECT 1 FROM order_items oi WHERE oi.order_id = orders.id AND oi.customized_url_enc IS NOT NULL))`)
+      .returning('id')
+      .execute();
+    const ids = erased.map((row) => row.id);
+    if (ids.length === 0) return 0;
+    await tx
+      .updateTable('order_items')
+      .set({ customized_url_enc: null, customization_raw_enc: null, customization_summary: null, updated_at: now })
+      .where('order_id', '=', sql<number>`ANY(${ids}::bigint[])`)
+      .execute();
+    await tx
+      .insertInto('order_events')
+      .values(
+        ids.map((id) => ({
+          order_id: id,
+          kind: 'buyer_data_erased' as const,
+          from_status: null,
+          to_status: null,
+          detail: JSON.stringify({ retentionDays }),
+          run_id: null,
+          source: 'buyer-data-retention',
+        })),
+      )
+      .execute();
+    return ids.length;
+  });
+}

@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import { isAmazonError } from '../amazon/errors.js';
+import type { SearchOrdersPage } from '../amazon/port.js';
+import { loadCursor, saveCursor } from '../jobs/sync-cursors.repository.js';
+import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
+import { choosePlan, estimateBacklog } from './download-plan.js';
+import { ORDERS_STREAM, planWindow, windowEnd, type OrderCursor, type WindowState } from './download-window.js';
+import { runReportPhase } from './report-phase.js';
+import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
+import { needsBuyerData } from './order-draft.js';
+
+/** Amazon refused a pagination token (expired after 24 h, or not ours): the window restarts. */
+class PaginationRejected extends Error {
+  override name = 'PaginationRejected';
+}
+
+async function fetchPage(context: DownloadContext, window: WindowState, nextToken?: string): Promise<SearchOrdersPage> {
+  try {
+    return await context.port.searchOrders(searchParams(context, window, nextToken));
+  } catch (err) {
+    if (nextToken !== undefined && isAmazonError(err, 'invalid_request')) {
+      throw new PaginationRejected(`searchOrders refused the pagination token: ${(err as Error).message}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+function withClock(cursor: OrderCursor, context: DownloadContext, page: SearchOrdersPage): OrderCursor {
+  return { ...cursor, clockOffsetMs: page.amazonTime.getTime() - context.now().getTime() };
+}
+
+async function commitPage(context: DownloadContext, cursor: OrderCursor, window: WindowState, page: SearchOrdersPage) {
+  const drafts = draftsOf(page, `searchOrders page ${window.pages + 1}`);
+  const customizations = await downloadCustomizations(context, drafts);
+  const pages = window.pages + 1;
+  const next: WindowState | undefined = page.nextToken ? { ...window, nextToken: page.nextToken, pages } : undefined;
+  const clocked = withClock(cursor, context, page);
+  const nextCursor: OrderCursor = next ? { ...clocked, window: next } : { clockOffsetMs: clocked.clockOffsetMs, committedUntil: window.end };
+  const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
+  await commitWithCursor(context, drafts, source, nextCursor, customizations);
+  addCounts(context, { pages: 1 });
+  return { cursor: nextCursor, window: next };
+}
+
+/** Orders this company updated in the window-long stretch just before the window: the backlog's history. */
+async function recentVolume(context: DownloadContext, after: Date, end: Date): Promise<number> {
+  const length = end.getTime() - after.getTime();
+  const row = await context.db
+    .selectFrom('orders')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('company_id', '=', context.company.id)
+    .where('last_updated_at', '>=', new Date(after.getTime() - length))
+    .where('last_updated_at', '<', after)
+    .executeTakeFirst();
+  return row?.count ?? 0;
+}
+
+async function firstPage(context: DownloadContext, cursor: OrderCursor) {
+  const planned = planWindow(cursor, context.settings, context.now());
+  const base = { after: planned.after.toISOString(), plan: 'search', phase: 'search', pages: 0 } as const;
+  let before = planned.before;
+  let page: SearchOrdersPage;
+  try {
+    page = await context.port.searchOrders(searchParams(context, { ...base, before: before?.toISOString() ?? null, end: '' }));
+  } catch (err) {
+    if (before === null || !isAmazonError(err, 'invalid_request')) throw err;
+    // Our idea of Amazon's clock was wrong (the local clock jumped): let Amazon end the window.
+    context.logger.warn({ lastUpdatedBefore: before.toISOString() }, 'searchOrders refused the window end; retrying with Amazon’s');
+    before = null;
+    page = await context.port.searchOrders(searchParams(context, { ...base, before: null, end: '' }));
+  }
+  const end = windowEnd(before, page.amazonTime);
+  return { page, window: { ...base, before: before?.toISOString() ?? null, end: end.toISOString() } as WindowState };
+}
+
+/** Opens a new window with its first page, choosing the plan when there is more than one page. */
+async function openWindow(context: DownloadContext, cursor: OrderCursor) {
+  const { page, window } = await firstPage(context, cursor);
+  const committed = await commitPage(context, cursor, window, page);
+  if (!committed.window) return committed;
+  const drafts = draftsOf(page, 'searchOrders page 1');
+  const after = new Date(window.after);
+  const end = new Date(window.end);
+  const estimate = estimateBacklog(
+    {
+      windowStart: after,
+      windowEnd: end,
+      lastUpdatedTimes: drafts.map((d) => d.lastUpdatedAt),
+      toShip: drafts.filter(needsBuyerData).length,
+      hasMore: true,
+    },
+    await recentVolume(context, after, end),
+  );
+  const choice = choosePlan({
+    ...estimate,
+    searchTokens: 19,
+    reportSeconds: context.settings.reportExpectedSeconds,
+  });
+  context.logger.info({ ...estimate, ...choice }, 'order download plan chosen');
+  addCounts(context, { estimatedOrders: estimate.orders, [`plan_${choice.plan}`]: 1 });
+  if (choice.plan === 'search') return committed;
+  const reportWindow: WindowState = { ...committed.window, plan: 'report', phase: 'report', nextToken: undefined };
+  await saveCursor(context.db, context.company.id, ORDERS_STREAM, { ...committed.cursor, window: reportWindow });
+  return { cursor: { ...committed.cursor, window: reportWindow }, window: reportWindow };
+}
+
+async function step(context: DownloadContext, cursor: OrderCursor, window: WindowState) {
+  stopIfAborted(context);
+  if (window.phase === 'report') {
+    const next = await runReportPhase(context, cursor, window);
+    return { cursor: { ...cursor, window: next }, window: next as WindowState | undefined };
+  }
+  const page = await fetchPage(context, window, window.nextToken);
+  return commitPage(context, cursor, window, page);
+}
+
+/**
+ * Downloads the company's orders updated since its cursor: one window per run, resumed where a stopped
+ * run left it, committed page by page (docs/orders.md).
+ */
+export async function downloadOrders(context: DownloadContext): Promise<void> {
+  for (let restarts = 0; ; restarts++) {
+    let cursor = (await loadCursor<OrderCursor>(context.db, context.company.id, ORDERS_STREAM)) ?? {};
+    try {
+      let state = cursor.window ? { cursor, window: cursor.window as WindowState | undefined } : await openWindow(context, cursor);
+      while (state.window) state = await step(context, state.cursor, state.window);
+      return;
+    } catch (err) {
+      if (!(err instanceof PaginationRejected) || restarts >= 1) throw err;
+      context.logger.warn({ reason: err.message }, 'pagination token refused; restarting the window from the committed cursor');
+      addCounts(context, { windowRestarts: 1 });
+      cursor = { ...cursor, window: undefined };
+      await saveCursor(context.db, context.company.id, ORDERS_STREAM, cursor);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import type { Db } from '../db/client.js';
+import type { Keyring } from '../shared/crypto.js';
+import { openPersonalData } from './buyer-data.js';
+import type { BuyerData, RecipientData } from './order-draft.js';
+import type { OrderEventRow, OrderItemRow, OrderRow } from './orders.table.js';
+
+/** An order as the rest of sellersync sees it: no buyer data (see `showOrder` for that). */
+export interface Order {
+  id: number;
+  companyId: number;
+  amazonOrderId: string;
+  marketplaceId: string | null;
+  salesChannel: string;
+  isCheckoutByAmazon: boolean;
+  purchaseDate: Date;
+  lastUpdatedAt: Date;
+  status: OrderRow['status'];
+  fulfillmentChannel: OrderRow['fulfillment_channel'];
+  serviceLevel: string | null;
+  earliestShipDate: Date | null;
+  latestShipDate: Date | null;
+  earliestDeliveryDate: Date | null;
+  latestDeliveryDate: Date | null;
+  orderTotal: string | null;
+  currency: string | null;
+  paymentStatus: OrderRow['payment_status'];
+  subtypes: OrderRow['subtypes'];
+  replacedOrderId: string | null;
+  note: string | null;
+  onHold: boolean;
+  holdReason: string | null;
+  cancelRequestedAt: Date | null;
+  cancelRequestReason: string | null;
+  cancelRespondBy: Date | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  buyerDataErasedAt: Date | null;
+  firstSeenAt: Date;
+  firstSeenRunId: number | null;
+  firstSeenSource: string;
+}
+
+export interface OrderItem {
+  id: number;
+  orderItemId: string;
+  sku: string | null;
+  asin: string | null;
+  title: string | null;
+  quantityOrdered: number;
+  quantityShipped: number;
+  quantityCancelled: number;
+  currency: string | null;
+  unitPrice: string | null;
+  itemPrice: string | null;
+  itemTax: string | null;
+  shippingPrice: string | null;
+  shippingTax: string | null;
+  promotionDiscount: string | null;
+  promotionIds: string[];
+  customizationSummary: string | null;
+  cancelRequested: boolean;
+}
+
+export interface OrderEvent {
+  kind: OrderEventRow['kind'];
+  fromStatus: OrderEventRow['from_status'];
+  toStatus: OrderEventRow['to_status'];
+  detail: Record<string, unknown>;
+  runId: number | null;
+  source: string | null;
+  occurredAt: Date;
+}
+
+export function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    amazonOrderId: row.amazon_order_id,
+    marketplaceId: row.marketplace_id,
+    salesChannel: row.sales_channel,
+    isCheckoutByAmazon: row.is_checkout_by_amazon,
+    purchaseDate: row.purchase_date,
+    lastUpdatedAt: row.last_updated_at,
+    status: row.status,
+    fulfillmentChannel: row.fulfillment_channel,
+    serviceLevel: row.service_level,
+    earliestShipDate: row.earliest_ship_date,
+    latestShipDate: row.latest_ship_date,
+    earliestDeliveryDate: row.earliest_delivery_date,
+    latestDeliveryDate: row.latest_delivery_date,
+    orderTotal: row.order_total,
+    currency: row.currency,
+    paymentStatus: row.payment_status,
+    subtypes: row.subtypes,
+    replacedOrderId: row.replaced_order_id,
+    note: row.note,
+    onHold: row.on_hold,
+    holdReason: row.hold_reason,
+    cancelRequestedAt: row.cancel_requested_at,
+    cancelRequestReason: row.cancel_request_reason,
+    cancelRespondBy: row.cancel_respond_by,
+    cancelledBy: row.cancelled_by,
+    cancelReason: row.cancel_reason,
+    shippedAt: row.shipped_at,
+    deliveredAt: row.delivered_at,
+    buyerDataErasedAt: row.buyer_data_erased_at,
+    firstSeenAt: row.first_seen_at,
+    firstSeenRunId: row.first_seen_run_id,
+    firstSeenSource: row.first_seen_source,
+  };
+}
+
+function toOrderItem(row: OrderItemRow): OrderItem {
+  return {
+    id: row.id,
+    orderItemId: row.order_item_id,
+    sku: row.sku,
+    asin: row.asin,
+    title: row.title,
+    quantityOrdered: row.quantity_ordered,
+    quantityShipped: row.quantity_shipped,
+    quantityCancelled: row.quantity_cancelled,
+    currency: row.currency,
+    unitPrice: row.unit_price,
+    itemPrice: row.item_price,
+    itemTax: row.item_tax,
+    shippingPrice: row.shipping_price,
+    shippingTax: row.shipping_tax,
+    promotionDiscount: row.promotion_discount,
+    promotionIds: row.promotion_ids,
+    customizationSummary: row.customization_summary,
+    cancelRequested: row.cancel_requested,
+  };
+}
+
+export interface OrderWithItems {
+  order: Order;
+  items: OrderItem[];
+}
+
+/** The company's order with its items, or null when it has not been downloaded. */
+export async function findOrderWithItems(db: Db, companyId: number, amazonOrderId: string): Promise<OrderWithItems | null> {
+  const row = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('amazon_order_id', '=', amazonOrderId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const items = await db.selectFrom('order_items').selectAll().where('order_id', '=', row.id).orderBy('id').execute();
+  return { order: toOrder(row), items: items.map(toOrderItem) };
+}
+
+export interface OrderDetails extends OrderWithItems {
+  timeline: OrderEvent[];
+  buyer?: BuyerData | null;
+  recipient?: RecipientData | null;
+}
+
+/** An order with items and timeline (every company's order with that id); buyer data only when asked for. */
+export async function showOrders(db: Db, keyring: Keyring, amazonOrderId: string, withBuyerData: boolean): Promise<OrderDetails[]> {
+  const rows = await db.selectFrom('orders').selectAll().where('amazon_order_id', '=', amazonOrderId).orderBy('company_id').execute();
+  const details: OrderDetails[] = [];
+  for (const row of rows) {
+    const items = await db.selectFrom('order_items').selectAll().where('order_id', '=', row.id).orderBy('id').execute();
+    const events = await db.selectFrom('order_events').selectAll().where('order_id', '=', row.id).orderBy(['occurred_at', 'id']).execute();
+    details.push({
+      order: toOrder(row),
+      items: items.map(toOrderItem),
+      timeline: events.map((e) => ({
+        kind: e.kind,
+        fromStatus: e.from_status,
+        toStatus: e.to_status,
+        detail: e.detail,
+        runId: e.run_id,
+        source: e.source,
+        occurredAt: e.occurred_at,
+      })),
+      ...(withBuyerData && {
+        buyer: openPersonalData<BuyerData>(keyring, row.buyer_enc),
+        recipient: openPersonalData<RecipientData>(keyring, row.recipient_enc),
+      }),
+    });
+  }
+  return details;
+}

@@ -1,0 +1,80 @@
+import type { AmazonReport } from '../amazon/port.js';
+import { saveCursor } from '../jobs/sync-cursors.repository.js';
+import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
+import { ORDERS_STREAM, type OrderCursor, type WindowState } from './download-window.js';
+import { ALL_ORDERS_REPORT_TYPE, readAllOrdersReport } from './report-rows.js';
+
+/** Orders written per transaction while reading a report. */
+export const REPORT_BATCH_SIZE = 500;
+
+/** Polls often enough to lose at most ~3% of the expected processing time, never more than every 30 s. */
+export function reportPollIntervalMs(expectedSeconds: number): number {
+  return Math.min(30_000, Math.max(200, Math.round((expectedSeconds * 1000) / 32)));
+}
+
+async function saveWindow(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
+  await saveCursor(context.db, context.company.id, ORDERS_STREAM, { ...cursor, window });
+  return window;
+}
+
+function fallBackToSearch(window: WindowState): WindowState {
+  return { ...window, plan: 'search', phase: 'search', nextToken: undefined, reportId: undefined, reportRequestedAt: undefined };
+}
+
+async function requestReport(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
+  const { reportId } = await context.port.createReport({
+    reportType: ALL_ORDERS_REPORT_TYPE,
+    marketplaceIds: context.company.marketplaceIds,
+    dataStartTime: window.after,
+    dataEndTime: window.end,
+  });
+  context.logger.info({ reportId, after: window.after, end: window.end }, 'order report requested');
+  return saveWindow(context, cursor, { ...window, reportId, reportRequestedAt: context.now().toISOString() });
+}
+
+/** Waits for the report; null when it has no data (CANCELLED) or must be given up (FATAL, stuck IN_QUEUE). */
+async function awaitReport(context: DownloadContext, window: WindowState, reportId: string): Promise<AmazonReport | 'no-data' | 'give-up'> {
+  const timeoutMs = context.settings.reportQueueTimeoutMinutes * 60_000;
+  const requestedAt = Date.parse(window.reportRequestedAt ?? context.now().toISOString());
+  for (;;) {
+    stopIfAborted(context);
+    const report = await context.port.getReport(reportId);
+    if (report.processingStatus === 'DONE') return report;
+    if (report.processingStatus === 'CANCELLED') return 'no-data';
+    if (report.processingStatus === 'FATAL') return 'give-up';
+    if (report.processingStatus === 'IN_QUEUE' && context.now().getTime() - requestedAt > timeoutMs) {
+      await context.port.cancelReport(reportId);
+      context.logger.warn({ reportId, timeoutMinutes: context.settings.reportQueueTimeoutMinutes }, 'order report stuck in queue; cancelled');
+      return 'give-up';
+    }
+    await context.sleep(reportPollIntervalMs(context.settings.reportExpectedSeconds));
+  }
+}
+
+async function ingestReport(context: DownloadContext, cursor: OrderCursor, window: WindowState, report: AmazonReport) {
+  if (!report.reportDocumentId) return;
+  const location = await context.port.getReportDocument(report.reportDocumentId);
+  const stream = await context.port.downloadDocument(location);
+  // The cursor stays on this report until every batch is in: a rerun reads it again, which upserts the same rows.
+  for await (const batch of readAllOrdersReport(stream, report.reportId, REPORT_BATCH_SIZE)) {
+    stopIfAborted(context);
+    await commitWithCursor(context, batch, `report:${report.reportId}`, { ...cursor, window });
+    addCounts(context, { reportOrders: batch.length });
+  }
+}
+
+/**
+ * The report phase of a window: request (or resume) the all-orders report, read it in batches, then hand
+ * over to the buyer-data phase. Falls back to searchOrders when the report fails or stays queued too long.
+ */
+export async function runReportPhase(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
+  const requested = window.reportId ? window : await requestReport(context, cursor, window);
+  const reportId = requested.reportId ?? '';
+  const outcome = await awaitReport(context, requested, reportId);
+  if (outcome === 'give-up') {
+    addCounts(context, { reportFallbacks: 1 });
+    return saveWindow(context, cursor, fallBackToSearch(requested));
+  }
+  if (outcome !== 'no-data') await ingestReport(context, cursor, requested, outcome);
+  return saveWindow(context, cursor, { ...requested, phase: 'buyer-data', nextToken: undefined });
+}

@@ -1,0 +1,66 @@
+import type { IncludedData, SearchOrdersPage, SearchOrdersParams } from '../amazon/port.js';
+import { parseAmazonOrder } from './amazon-order.schema.js';
+import { readCustomization } from './customization.js';
+import { addCounts, type DownloadContext } from './download-context.js';
+import { PAGE_SIZE } from './download-plan.js';
+import type { WindowState } from './download-window.js';
+import { findCustomizedItems } from './orders.repository.js';
+import { mapAmazonOrder } from './order-mapping.js';
+import { needsBuyerData, type OrderDraft } from './order-draft.js';
+import type { Customization } from './orders.ingest.js';
+
+const FULL_DATA: IncludedData[] = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'PROMOTION', 'CANCELLATION', 'FULFILLMENT', 'PACKAGES', 'TAX'];
+
+/** The searchOrders parameters of a window's phase; every page of a phase repeats them (Amazon's rule). */
+export function searchParams(context: DownloadContext, window: WindowState, nextToken?: string): SearchOrdersParams {
+  const buyerDataOnly = window.phase === 'buyer-data';
+  const before = buyerDataOnly ? window.end : window.before;
+  return {
+    marketplaceIds: context.company.marketplaceIds,
+    lastUpdatedAfter: window.after,
+    ...(before !== null && { lastUpdatedBefore: before }),
+    ...(buyerDataOnly && { fulfilledBy: ['MERCHANT'], fulfillmentStatuses: ['UNSHIPPED', 'PARTIALLY_SHIPPED'] }),
+    maxResultsPerPage: PAGE_SIZE,
+    includedData: FULL_DATA,
+    ...(nextToken !== undefined && { paginationToken: nextToken }),
+  };
+}
+
+/** Validates and maps a page; buyer data is kept only for seller-fulfilled orders still to ship. */
+export function draftsOf(page: SearchOrdersPage, where: string): OrderDraft[] {
+  return page.orders.map((order) => {
+    const draft = mapAmazonOrder(parseAmazonOrder(order, where));
+    return needsBuyerData(draft) ? draft : { ...draft, buyer: null, recipient: null };
+  });
+}
+
+/**
+ * Downloads Amazon Custom customizations not stored yet. A failed download is logged (without the URL,
+ * which is buyer data) and counted; the order is stored without its note and retried when next seen.
+ */
+export async function downloadCustomizations(
+  context: DownloadContext,
+  drafts: OrderDraft[],
+): Promise<Map<string, Customization>> {
+  const customized = drafts.filter((d) => d.items.some((i) => i.customizedUrl !== null));
+  const result = new Map<string, Customization>();
+  if (customized.length === 0) return result;
+  const stored = await findCustomizedItems(context.db, context.company.id, customized.map((d) => d.amazonOrderId));
+  for (const draft of customized) {
+    for (const item of draft.items) {
+      const key = `${draft.amazonOrderId}/${item.orderItemId}`;
+      if (item.customizedUrl === null || stored.has(key)) continue;
+      try {
+        result.set(key, readCustomization(await context.port.downloadCustomization(item.customizedUrl)));
+        addCounts(context, { customizations: 1 });
+      } catch (err) {
+        context.logger.warn(
+          { amazonOrderId: draft.amazonOrderId, orderItemId: item.orderItemId, reason: (err as Error).name },
+          'customization download failed; the order is stored without its note and retried when next seen',
+        );
+        addCounts(context, { customizationFailures: 1 });
+      }
+    }
+  }
+  return result;
+}
