@@ -5,6 +5,7 @@ import { NotFoundError, UsageError } from '../shared/errors.js';
 import { companyCommand } from './commands/company.js';
 import { migrateCommand, startCommand } from './commands/daemon.js';
 import { runCommand, runsCommand, schedulesCommand } from './commands/jobs.js';
+import { demoCommand, simulatorCommand } from './commands/simulator.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_CONFIG = 78;
@@ -21,6 +22,8 @@ export function buildProgram(): Command {
     runCommand(),
     runsCommand(),
     schedulesCommand(),
+    simulatorCommand(),
+    demoCommand(),
   ]) {
     program.addCommand(command);
   }

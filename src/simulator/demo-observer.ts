@@ -1,0 +1,113 @@
+import type { Company } from '../companies/companies.service.js';
+import type { AppContext } from '../context.js';
+import type { Logger } from '../shared/logger.js';
+import { closeSettlementPeriods } from './settlement.js';
+import type { Simulation } from './simulation.js';
+
+/**
+ * Narrates the demo from the marketplace's side: what Amazon holds and what sellersync sent. It also
+ * plays the warehouse (records a shipment in sellersync when the fulfillment domain is present) and
+ * closes a settlement period every few minutes.
+ */
+
+const SUMMARY_EVERY_MS = 20_000;
+const SETTLEMENT_EVERY_MS = 5 * 60_000;
+const FULFILLMENT_MODULE = '../fulfillment/shipments.service.js';
+
+type RecordShipment = (db: AppContext['db'], companyId: number, input: unknown) => Promise<unknown>;
+
+async function loadRecordShipment(logger: Logger): Promise<RecordShipment | undefined> {
+  try {
+    // Resolved at run time: builds without the fulfillment domain still run the rest of the demo.
+    const module = (await import(FULFILLMENT_MODULE)) as { recordShipment?: RecordShipment };
+    return module.recordShipment;
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message },
+      'recording shipments is not available in this build: the demo skips that step',
+    );
+    return undefined;
+  }
+}
+
+function summary(sim: Simulation): Record<string, unknown> {
+  const orders = [...sim.store.orders.values()];
+  const byStatus: Record<string, number> = {};
+  for (const order of orders) byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
+  const sent: Record<string, number> = {};
+  for (const request of sim.store.requests) sent[request.operation] = (sent[request.operation] ?? 0) + 1;
+  const feeds = [...sim.store.feeds.values()].map((feed) => `${feed.feedType}:${feed.processingStatus}`);
+  return { amazonOrders: byStatus, callsFromSellersync: sent, feeds };
+}
+
+async function shipOne(
+  sim: Simulation,
+  app: AppContext,
+  company: Company,
+  record: RecordShipment,
+  logger: Logger,
+): Promise<boolean> {
+  const candidate = [...sim.store.orders.values()].find(
+    (order) =>
+      order.status === 'UNSHIPPED' &&
+      order.fulfilledBy === 'MERCHANT' &&
+      order.items.every((item) => item.buyerCancelReason === undefined),
+  );
+  if (!candidate) return false;
+  try {
+    await record(app.db, company.id, {
+      amazonOrderId: candidate.orderId,
+      carrier: 'UPS',
+      shippingMethod: 'UPS Ground',
+      trackingNumber: `1Z999AA1${candidate.orderId.replace(/-/g, '').slice(-10)}`,
+      shipDate: new Date().toISOString(),
+      items: candidate.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
+    });
+    logger.info(
+      { amazonOrderId: candidate.orderId },
+      'demo: warehouse recorded a shipment; the upload job will send it to Amazon',
+    );
+    return true;
+  } catch (err) {
+    logger.info(
+      { amazonOrderId: candidate.orderId, reason: (err as Error).message },
+      'demo: shipment not recorded yet',
+    );
+    return false;
+  }
+}
+
+export function observeDemo(
+  sim: Simulation,
+  app: AppContext,
+  company: Company,
+  logger: Logger,
+): { stop(): void } {
+  let shipped = false;
+  let record: RecordShipment | undefined;
+  const ready = loadRecordShipment(logger).then((loaded) => {
+    record = loaded;
+  });
+  const tick = async () => {
+    await ready;
+    sim.now();
+    logger.info(summary(sim), 'demo: simulated Amazon');
+    if (!shipped && record) shipped = await shipOne(sim, app, company, record, logger);
+  };
+  const summaryTimer = setInterval(() => {
+    tick().catch((err: unknown) => logger.error({ err }, 'demo: observer failed'));
+  }, SUMMARY_EVERY_MS);
+  const settlementTimer = setInterval(() => {
+    const reports = closeSettlementPeriods(sim, sim.now());
+    logger.info(
+      { reports: reports.map((report) => report.reportId) },
+      'demo: Amazon closed a settlement period',
+    );
+  }, SETTLEMENT_EVERY_MS);
+  return {
+    stop() {
+      clearInterval(summaryTimer);
+      clearInterval(settlementTimer);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { createCompany, listCompanies, updateCompany, type Company } from '../companies/companies.service.js';
+import { loadConfig, readEnvironment } from '../config.js';
+import type { AppContext } from '../context.js';
+import { reconcileCompanySchedules } from '../jobs/schedules.js';
+import { installSignalHandlers, startDaemon, type Daemon } from '../main.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { observeDemo } from './demo-observer.js';
+import { createOrder } from './generator.js';
+import { startSimulator, type SimulatorServer } from './server.js';
+import { DEFAULT_SELLER, type Simulation } from './simulation.js';
+
+/**
+ * `sellersync demo`: the simulator and the daemon side by side, with a demo company pointed at the
+ * simulator, so a new user watches orders arrive, ship, get cancelled, refunded and settled.
+ */
+
+export const DEMO_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sellersync_demo';
+
+export interface DemoOptions {
+  port: number;
+  timeScale: number;
+  seed: number;
+  ordersPerHour: number;
+}
+
+/** Short Amazon delays so each step shows within a minute at real-time speed. */
+function demoPacing(sim: Simulation): void {
+  sim.settings.pendingMinutes = 1;
+  sim.settings.reportQueueMs = 10_000;
+  sim.settings.reportProcessingMs = 20_000;
+  sim.settings.feedQueueMs = 10_000;
+  sim.settings.feedProcessingMs = 20_000;
+}
+
+function seedOrders(sim: Simulation): void {
+  const now = sim.now();
+  createOrder(sim, { items: [{ sku: 'MUG-CERAMIC-WHT', quantity: 2, customized: false }] }, now);
+  createOrder(
+    sim,
+    { programs: ['PRIME'], items: [{ sku: 'MUG-ENGRAVED', quantity: 1, customized: true }] },
+    now,
+  );
+  createOrder(
+    sim,
+    {
+      programs: ['AMAZON_BUSINESS'],
+      items: [{ sku: 'LAMP-DESK-LED', quantity: 1, customized: false }],
+      buyerCancelRequestAfterMinutes: 2,
+    },
+    now,
+  );
+  createOrder(
+    sim,
+    {
+      fulfilledBy: 'AMAZON',
+      items: [{ sku: 'BOTTLE-STEEL-750', quantity: 1, customized: false }],
+      amazonRefundAfterMinutes: 8,
+    },
+    now,
+  );
+  createOrder(
+    sim,
+    {
+      items: [{ sku: 'NOTEBOOK-A5-DOT', quantity: 1, customized: false }],
+      amazonCancelAfterMinutes: 3,
+      pendingMinutes: 5,
+    },
+    now,
+  );
+}
+
+async function upsertDemoCompany(app: AppContext, endpoint: string): Promise<Company> {
+  const settings = {
+    name: 'Demo seller (simulator)',
+    endpoint,
+    allowOrderDownload: true,
+    allowFulfillmentUpload: true,
+    allowCheckoutByAmazonOrders: true,
+    zeroInventoryOnNoStockCancel: true,
+    settlementReconciliation: true,
+    downloadIntervalMinutes: 1,
+    uploadIntervalMinutes: 1,
+    lwaClientId: DEFAULT_SELLER.clientId,
+    lwaClientSecret: DEFAULT_SELLER.clientSecret,
+    refreshToken: DEFAULT_SELLER.refreshToken,
+  };
+  const existing = (await listCompanies(app.db)).find(
+    (company) => company.sellerId === DEFAULT_SELLER.sellerId,
+  );
+  if (existing) return updateCompany(app.db, app.config.keyring, existing.id, settings);
+  return createCompany(app.db, app.config.keyring, {
+    ...settings,
+    sellerId: DEFAULT_SELLER.sellerId,
+    region: 'na',
+    marketplaceIds: [DEFAULT_SELLER.marketplaceId],
+  });
+}
+
+function banner(server: SimulatorServer, daemon: Daemon, company: Company, databaseUrl: string): string {
+  const admin = `http://127.0.0.1:${daemon.adminAddress.port}`;
+  return [
+    '',
+    'sellersync demo is running',
+    `  simulated Amazon      ${server.url}   (orders: ${server.url}/_sim/orders, what sellersync sent: ${server.url}/_sim/requests)`,
+    `  demo company          id ${company.id}, seller ${company.sellerId}, endpoint ${company.endpoint}`,
+    `  database              ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`,
+    `  admin server          ${admin}`,
+    '  what happens next     new orders every few minutes; Pending orders turn Unshipped after a minute;',
+    '                        a shipment is recorded for an unshipped order, a buyer asks to cancel one,',
+    '                        Amazon cancels and refunds others, a settlement period closes every 5 minutes.',
+    '  stop                  Ctrl-C',
+    '',
+  ].join('\n');
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const env = readEnvironment();
+  env.DATABASE_URL ??= DEMO_DATABASE_URL;
+  env.REDIS_PREFIX ??= 'sellersync-demo';
+  env.LOG_PRETTY ??= 'true';
+  const config = loadConfig(env);
+  const logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const server = await startSimulator({
+    port: options.port,
+    timeScale: options.timeScale,
+    seed: options.seed,
+    ordersPerHour: options.ordersPerHour,
+  });
+  if (options.timeScale === 1) demoPacing(server.sim);
+  seedOrders(server.sim);
+  const daemon = await startDaemon(config, { logger });
+  const company = await upsertDemoCompany(daemon.app, server.url);
+  await reconcileCompanySchedules(daemon.queues, company);
+  process.stdout.write(banner(server, daemon, company, config.databaseUrl));
+  const observer = observeDemo(server.sim, daemon.app, company, logger.child({ component: 'demo' }));
+  const stopDaemon = daemon.stop.bind(daemon);
+  daemon.stop = async () => {
+    observer.stop();
+    const result = await stopDaemon();
+    await server.close();
+    return result;
+  };
+  installSignalHandlers(daemon, logger);
+}
