@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import { isAmazonError } from '../amazon/errors.js';
 import { findCompanyRow } from '../companies/companies.repository.js';
-import { toCompany, type Company } from '../companies/companies.service.js';
+import { getCompany, markNeedsReauthorization, toCompany, type Company } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
 import { coerceError } from '../shared/errors.js';
 import type { JobHandlers } from './handlers.js';
+import { reconcileCompanySchedules } from './schedules.js';
 import { closeAbandonedRuns, finishRun, insertRun, type JobRun } from './job-runs.repository.js';
 import { enqueueDelayedRun, type JobQueues } from './queues.js';
 import { isJobAllowed, JOB_KIND_DEFINITIONS, JOB_KINDS, type JobKind, type Trigger } from './kinds.js';
@@ -19,6 +21,7 @@ export interface RunRequest {
 export type RunOutcome =
   | { status: 'succeeded'; run: JobRun }
   | { status: 'failed'; run: JobRun; error: Error }
+  | { status: 'deferred'; run: JobRun; retryAfterMs: number }
   | { status: 'skipped'; run: JobRun | null; reason: string };
 
 /** Advisory-lock key of (kind, company): at most one run of it at a time across every process. */
@@ -86,13 +89,46 @@ export async function runJob(
         runLogger.info({ counts }, 'run succeeded');
         return { status: 'succeeded', run };
       } catch (thrown) {
-        const error = coerceError(thrown);
-        const run = await finishRun(app.db, started.id, 'failed', {}, error.message);
-        runLogger.error({ err: error }, 'run failed');
-        return { status: 'failed', run, error };
+        return await settleFailure(app, queues, { request, runId: started.id, logger: runLogger }, thrown);
       }
     } finally {
       await sql`SELECT pg_advisory_unlock(${lockKey(kind)}, ${companyId}::int)`.execute(connection);
     }
   });
+}
+
+/** Amazon throttled the job longer than a call may wait: try again later, without counting a failure. */
+const MIN_DEFER_MS = 1_000;
+
+interface FailedRun {
+  request: RunRequest;
+  runId: number;
+  logger: AppContext['logger'];
+}
+
+/**
+ * How a run that threw ends. Throttled by Amazon: deferred and queued again after Amazon's wait.
+ * Authorization revoked: the company is marked needs_reauthorization (logged once, by the run that
+ * marked it) and its schedules are removed; other companies carry on. Anything else: failed.
+ */
+async function settleFailure(app: AppContext, queues: JobQueues, failed: FailedRun, thrown: unknown): Promise<RunOutcome> {
+  const { request, runId, logger } = failed;
+  const error = coerceError(thrown);
+  if (isAmazonError(thrown, 'throttled')) {
+    const retryAfterMs = Math.max(MIN_DEFER_MS, thrown.retryAfterMs ?? 0);
+    await enqueueDelayedRun(queues, request.kind, request.companyId, retryAfterMs);
+    const run = await finishRun(app.db, runId, 'deferred', {}, error.message);
+    logger.warn({ operation: thrown.operation, retryAfterMs }, 'run deferred: amazon is throttling this seller');
+    return { status: 'deferred', run, retryAfterMs };
+  }
+  const run = await finishRun(app.db, runId, 'failed', {}, error.message);
+  if (isAmazonError(thrown, 'authorization_revoked')) {
+    if (await markNeedsReauthorization(app.db, request.companyId, error.message)) {
+      logger.error({ err: error }, 'amazon authorization revoked: company needs reauthorization; its schedules are paused');
+    }
+    await reconcileCompanySchedules(queues, await getCompany(app.db, request.companyId));
+    return { status: 'failed', run, error };
+  }
+  logger.error({ err: error }, 'run failed');
+  return { status: 'failed', run, error };
 }

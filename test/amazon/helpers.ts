@@ -68,6 +68,7 @@ export async function createAmazonCompany(
     region: settings.region ?? 'na',
     marketplaceIds: ['ATVPDKIKX0DER'],
     endpoint: settings.endpoint ?? 'live',
+    allowOrderDownload: true,
     ...TEST_CREDENTIALS,
     ...(settings.refreshToken === undefined ? {} : { refreshToken: settings.refreshToken }),
   });
