@@ -5,6 +5,7 @@ import { NotFoundError, UsageError } from '../shared/errors.js';
 import { companyCommand } from './commands/company.js';
 import { migrateCommand, startCommand } from './commands/daemon.js';
 import { runCommand, runsCommand, schedulesCommand } from './commands/jobs.js';
+import { metricsCommand, shipCommand, shipmentsCommand } from './commands/shipments.js';
 import { demoCommand, simulatorCommand } from './commands/simulator.js';
 
 export const EXIT_USAGE = 2;
@@ -22,6 +23,9 @@ export function buildProgram(): Command {
     runCommand(),
     runsCommand(),
     schedulesCommand(),
+    shipCommand(),
+    shipmentsCommand(),
+    metricsCommand(),
     simulatorCommand(),
     demoCommand(),
   ]) {

@@ -1,0 +1,205 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { getCompany } from '../../companies/companies.service.js';
+import { fulfillmentMetrics, type MarketplaceMetrics, type RateFigure } from '../../fulfillment/metrics.js';
+import { getDefaultShipFrom, setDefaultShipFrom } from '../../fulfillment/ship-from.js';
+import { listShipments, type Shipment } from '../../fulfillment/shipments.repository.js';
+import { recordShipment, requeueShipments } from '../../fulfillment/shipments.service.js';
+import { SHIPMENT_STATES, type ShipmentState } from '../../fulfillment/shipments.table.js';
+import { keyValues, printResult, table } from '../output.js';
+import { parseId } from '../parse.js';
+import { withApp } from '../session.js';
+
+interface ShipFromFlags {
+  shipFromName?: string;
+  shipFromLine1?: string;
+  shipFromLine2?: string;
+  shipFromCity?: string;
+  shipFromState?: string;
+  shipFromPostalCode?: string;
+  shipFromCountry?: string;
+}
+
+function addShipFromOptions(command: Command): Command {
+  return command
+    .option('--ship-from-name <name>', 'ship-from name (warehouse or company)')
+    .option('--ship-from-line1 <text>', 'ship-from address line 1')
+    .option('--ship-from-line2 <text>', 'ship-from address line 2')
+    .option('--ship-from-city <city>', 'ship-from city')
+    .option('--ship-from-state <state>', 'ship-from state or region')
+    .option('--ship-from-postal-code <code>', 'ship-from postal code')
+    .option('--ship-from-country <code>', 'ship-from country, two letters (US)');
+}
+
+function shipFromInput(flags: ShipFromFlags): Record<string, string> | undefined {
+  const input = {
+    name: flags.shipFromName,
+    line1: flags.shipFromLine1,
+    line2: flags.shipFromLine2,
+    city: flags.shipFromCity,
+    state: flags.shipFromState,
+    postalCode: flags.shipFromPostalCode,
+    country: flags.shipFromCountry,
+  };
+  const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return Object.keys(given).length > 0 ? given : undefined;
+}
+
+function parseItem(value: string, previous: { orderItemId: string; quantity: number }[] | undefined) {
+  const match = /^([^:\s]+):(\d{1,6})$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected <order-item-id>:<quantity>, e.g. 12345678901234:2.');
+  return [...(previous ?? []), { orderItemId: match[1]!, quantity: Number(match[2]) }];
+}
+
+function describeShipment(s: Shipment): Record<string, unknown> {
+  return {
+    id: s.id,
+    order: s.amazonOrderId,
+    state: s.state,
+    carrier: s.carrierCode === 'Other' ? `Other (${s.carrierName})` : s.carrierCode,
+    tracking: s.trackingNumber,
+    shipped: s.shipDate,
+    items: s.items.map((i) => `${i.orderItemId}x${i.quantity}`).join(' '),
+    note: s.voidReason ?? (s.resultMessage ? `${s.resultCode}: ${s.resultMessage}` : (s.lastError ?? '')),
+  };
+}
+
+interface ShipFlags extends ShipFromFlags {
+  company: number;
+  order: string;
+  carrier: string;
+  carrierName?: string;
+  shippingMethod?: string;
+  tracking: string;
+  shipDate: string;
+  item: { orderItemId: string; quantity: number }[];
+  json?: boolean;
+}
+
+export function shipCommand(): Command {
+  return addShipFromOptions(
+    new Command('ship')
+      .description('record a shipment (one package) of a seller-fulfilled order; the upload job confirms it to Amazon')
+      .requiredOption('--company <id>', 'company id', parseId)
+      .requiredOption('--order <amazon-order-id>', 'Amazon order id')
+      .requiredOption('--carrier <carrier>', "Amazon carrier code (UPS, USPS, FedEx, ...) or any other carrier's name")
+      .option('--carrier-name <name>', 'the carrier name when --carrier is Other')
+      .option('--shipping-method <method>', 'shipping method, e.g. "UPS Ground"')
+      .requiredOption('--tracking <number>', 'tracking number')
+      .requiredOption('--ship-date <date>', 'ship date, ISO 8601 (2026-11-20 or 2026-11-20T15:30:00Z)')
+      .requiredOption('--item <order-item-id:quantity>', 'an item in the package, repeatable', parseItem),
+  )
+    .option('--json', 'print JSON')
+    .action(async (flags: ShipFlags) => {
+      const input = {
+        amazonOrderId: flags.order,
+        carrier: flags.carrier,
+        carrierName: flags.carrierName,
+        shippingMethod: flags.shippingMethod,
+        trackingNumber: flags.tracking,
+        shipDate: flags.shipDate,
+        shipFrom: shipFromInput(flags),
+        items: flags.item,
+      };
+      const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+      const shipment = await withApp((app) => recordShipment(app.db, flags.company, clean));
+      printResult(flags.json ?? false, shipment, () => `shipment ${shipment.id} recorded, pending upload\n${keyValues(describeShipment(shipment))}`);
+    });
+}
+
+function parseState(value: string, previous: ShipmentState[] | undefined): ShipmentState[] {
+  if (!(SHIPMENT_STATES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${SHIPMENT_STATES.join(', ')}.`);
+  }
+  return [...(previous ?? []), value as ShipmentState];
+}
+
+export function shipmentsCommand(): Command {
+  const shipments = new Command('shipments').description('recorded shipments: list, re-queue rejected ones, default ship-from');
+
+  shipments
+    .command('list')
+    .description('list shipments; --problems shows the rejected and prevented ones to fix')
+    .requiredOption('--company <id>', 'company id', parseId)
+    .option('--state <state>', `only these states (${SHIPMENT_STATES.join(', ')}), repeatable`, parseState)
+    .option('--problems', 'only rejected and voided (prevented from shipping) shipments')
+    .option('--order <amazon-order-id>', 'only this order')
+    .option('--json', 'print JSON')
+    .action(async (flags: { company: number; state?: ShipmentState[]; problems?: boolean; order?: string; json?: boolean }) => {
+      const states = flags.problems ? (['rejected', 'voided'] as const) : flags.state;
+      const found = await withApp((app) =>
+        listShipments(app.db, flags.company, {
+          ...(states ? { states } : {}),
+          ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
+          limit: 1000,
+        }),
+      );
+      printResult(flags.json ?? false, found, () =>
+        table(found.map(describeShipment), ['id', 'order', 'state', 'carrier', 'tracking', 'shipped', 'items', 'note']),
+      );
+    });
+
+  shipments
+    .command('requeue')
+    .description('send rejected shipments again with the next upload (after fixing what Amazon reported)')
+    .requiredOption('--company <id>', 'company id', parseId)
+    .argument('<shipment-ids...>', 'shipment ids')
+    .option('--json', 'print JSON')
+    .action(async (ids: string[], flags: { company: number; json?: boolean }) => {
+      const parsed = ids.map((id) => parseId(id));
+      const requeued = await withApp((app) => requeueShipments(app.db, flags.company, parsed));
+      printResult(flags.json ?? false, { requeued }, () => `re-queued shipments ${requeued.join(', ')}`);
+    });
+
+  addShipFromOptions(
+    shipments
+      .command('ship-from')
+      .description("show or set the company's default ship-from address")
+      .requiredOption('--company <id>', 'company id', parseId),
+  )
+    .option('--json', 'print JSON')
+    .action(async (flags: ShipFromFlags & { company: number; json?: boolean }) => {
+      const given = shipFromInput(flags);
+      const address = await withApp((app) =>
+        given ? setDefaultShipFrom(app.db, flags.company, given) : getDefaultShipFrom(app.db, flags.company),
+      );
+      printResult(flags.json ?? false, address, () => keyValues({ ...address }));
+    });
+
+  return shipments;
+}
+
+function describeRate(figure: RateFigure): string {
+  const rate = figure.rate === null ? 'n/a' : `${(figure.rate * 100).toFixed(2)}%`;
+  const verdict = figure.meetsTarget === null ? '' : figure.meetsTarget ? 'ok' : 'BELOW TARGET';
+  return `${rate} (${figure.numerator}/${figure.denominator}, target ${(figure.target * 100).toFixed(0)}%) ${verdict}`.trim();
+}
+
+function describeMetrics(metrics: MarketplaceMetrics[]): string {
+  if (metrics.length === 0) return '(no marketplaces)';
+  return metrics
+    .map((m) =>
+      [
+        `marketplace ${m.marketplaceId}`,
+        ...m.lateShipmentRate.map((f) => `  late shipment rate, ${f.windowDays} days: ${describeRate(f)}`),
+        `  valid tracking rate, ${m.validTrackingRate.windowDays} days: ${describeRate(m.validTrackingRate)}`,
+        `  orders at risk now: ${m.atRisk.length}`,
+        ...m.atRisk.map((r) => `    ${r.amazonOrderId}  ship by ${r.latestShipDate.toISOString()}  ${r.hoursLeft}h left  ${r.status}  awaiting upload/confirmation: ${r.shipmentsAwaitingConfirmation}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+export function metricsCommand(): Command {
+  return new Command('metrics')
+    .description("late shipment and valid tracking rates per marketplace beside Amazon's targets, and orders at risk now")
+    .requiredOption('--company <id>', 'company id', parseId)
+    .option('--json', 'print JSON')
+    .action(async (flags: { company: number; json?: boolean }) => {
+      const metrics = await withApp(async (app) => {
+        const company = await getCompany(app.db, flags.company);
+        return fulfillmentMetrics(app.db, company.id, company.marketplaceIds);
+      });
+      printResult(flags.json ?? false, metrics, () => describeMetrics(metrics));
+    });
+}
+
