@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { choosePlan, estimateBacklog, reportFloorSeconds, searchFloorSeconds } from './download-plan.js';
+import { planWindow, windowEnd } from './download-window.js';
+import type { OrderSettings } from '../config.js';
+
+const SETTINGS: OrderSettings = {
+  backfillDays: 7,
+  windowOverlapMinutes: 5,
+  atRiskHours: 24,
+  buyerDataRetentionDays: 30,
+  reportQueueTimeoutMinutes: 20,
+  reportExpectedSeconds: 600,
+};
+
+describe('choosing the download plan', () => {
+  it('keeps searchOrders while the pages fit in the burst', () => {
+    const choice = choosePlan({ orders: 1_500, toShip: 400, searchTokens: 20, reportSeconds: 600 });
+    expect(choice.plan).toBe('search');
+    expect(choice.searchFloorSeconds).toBe(0);
+  });
+
+  it('takes the report for 10,000 orders: 100 pages at one per 180 s cost hours, the report minutes', () => {
+    const inputs = { orders: 10_000, toShip: 1_500, searchTokens: 20, reportSeconds: 600 };
+    const choice = choosePlan(inputs);
+    expect(choice.plan).toBe('report');
+    // 80 pages beyond the burst at 0.0056 calls per second.
+    expect(searchFloorSeconds(inputs)).toBeCloseTo(80 / 0.0056, 3);
+    // 15 buyer-data pages fit the burst: the report's own processing time dominates.
+    expect(reportFloorSeconds(inputs)).toBeCloseTo(600, 3);
+    expect(choice.reportFloorSeconds).toBeLessThan(choice.searchFloorSeconds);
+  });
+
+  it('counts the buyer-data pages against the same searchOrders bucket', () => {
+    const inputs = { orders: 10_000, toShip: 5_000, searchTokens: 20, reportSeconds: 60 };
+    expect(reportFloorSeconds(inputs)).toBeCloseTo(60 + 30 / 0.0056, 3);
+  });
+
+  it('estimates the backlog from the time a sorted first page covers', () => {
+    const start = new Date('2026-11-01T00:00:00Z');
+    const end = new Date('2026-11-08T00:00:00Z');
+    // 100 orders in the first 7 hours of a 168-hour window: about 2,400 in all.
+    const times = Array.from({ length: 100 }, (_, i) => new Date(start.getTime() + ((i + 1) * 7 * 3_600_000) / 100));
+    const estimate = estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 30, hasMore: true }, 0);
+    expect(estimate.orders).toBe(2_400);
+    expect(estimate.toShip).toBe(720);
+  });
+
+  it('falls back on the company’s recent volume when the page is not in time order', () => {
+    const start = new Date('2026-11-01T00:00:00Z');
+    const end = new Date('2026-11-02T00:00:00Z');
+    const times = [new Date('2026-11-01T20:00:00Z'), new Date('2026-11-01T01:00:00Z')];
+    const estimate = estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 1, hasMore: true }, 5_000);
+    expect(estimate.orders).toBe(5_000);
+    expect(estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 1, hasMore: false }, 5_000).orders).toBe(2);
+  });
+});
+
+describe('planning the window', () => {
+  const now = new Date('2026-11-21T12:00:00Z');
+
+  it('starts a first download the backfill lookback ago and leaves the end to Amazon until its clock is known', () => {
+    const window = planWindow({}, SETTINGS, now);
+    expect(window.after.toISOString()).toBe('2026-11-14T12:00:00.000Z');
+    expect(window.before).toBeNull();
+  });
+
+  it('overlaps the committed position and ends over two minutes before Amazon’s clock, not ours', () => {
+    // Our clock is 5 minutes fast: Amazon's time is 11:55.
+    const cursor = { committedUntil: '2026-11-21T11:20:00.000Z', clockOffsetMs: -5 * 60_000 };
+    const window = planWindow(cursor, SETTINGS, now);
+    expect(window.after.toISOString()).toBe('2026-11-21T11:15:00.000Z');
+    expect(window.before?.toISOString()).toBe('2026-11-21T11:52:45.000Z');
+  });
+
+  it('never reaches back further than Amazon’s two years', () => {
+    const window = planWindow({}, { ...SETTINGS, backfillDays: 730 }, now);
+    expect(now.getTime() - window.after.getTime()).toBeLessThan(730 * 86_400_000);
+  });
+
+  it('ends a window without a sent end two minutes before Amazon’s time from the response', () => {
+    expect(windowEnd(null, new Date('2026-11-21T11:55:00Z')).toISOString()).toBe('2026-11-21T11:53:00.000Z');
+  });
+});

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AmazonOrderPayloadError, parseAmazonOrder } from './amazon-order.schema.js';
+import { mapAmazonOrder } from './order-mapping.js';
+
+interface ModelOperation {
+  responses: Record<string, { examples?: { 'application/json': { orders: unknown[] } } }>;
+}
+
+/** The fully populated order of Amazon's searchOrders response example (orders_2026-01-01.json). */
+function exampleOrder(): Record<string, unknown> {
+  const model = JSON.parse(readFileSync(resolve(process.cwd(), '../shared/amazon/models/orders_2026-01-01.json'), 'utf8')) as {
+    paths: Record<string, { get: ModelOperation }>;
+  };
+  const orders = model.paths['/orders/2026-01-01/orders']?.get.responses['200']?.examples?.['application/json'].orders;
+  return structuredClone(orders?.[0]) as Record<string, unknown>;
+}
+
+function withFulfillment(order: Record<string, unknown>, changes: Record<string, unknown>) {
+  return { ...order, fulfillment: { ...(order.fulfillment as object), ...changes } };
+}
+
+const map = (order: unknown) => mapAmazonOrder(parseAmazonOrder(order, 'test'));
+
+describe('mapping an Orders API 2026-01-01 order', () => {
+  it('keeps the purchase date, money as exact decimals, ship windows and items from Amazon’s example', () => {
+    const draft = map(exampleOrder());
+    expect(draft).toMatchObject({
+      amazonOrderId: '123-4567890-1234567',
+      marketplaceId: 'ATVPDKIKX0DER',
+      salesChannel: 'Amazon.com',
+      isCheckoutByAmazon: false,
+      purchaseDate: new Date('2024-12-25T10:30:00Z'),
+      lastUpdatedAt: new Date('2024-12-25T14:45:00Z'),
+      status: 'Shipped',
+      fulfillmentChannel: 'MFN',
+      serviceLevel: 'STANDARD',
+      latestShipDate: new Date('2024-12-27T23:59:59Z'),
+      latestDeliveryDate: new Date('2024-12-30T23:59:59Z'),
+      orderTotal: '154.99',
+      currency: 'USD',
+      paymentStatus: 'complete',
+      replacedOrderId: '123-4567890-1234566',
+      buyer: { name: 'John Smith', email: 'buyer-email@marketplace.amazon.com' },
+    });
+    expect(draft.items[0]).toMatchObject({
+      orderItemId: '12345678901234',
+      sku: 'ECHO-DOT-4-CHARCOAL',
+      asin: 'B08N5WRWNW',
+      quantityOrdered: 2,
+      quantityShipped: 2,
+      unitPrice: '49.99',
+      itemPrice: '99.98',
+      itemTax: '0.02',
+      promotionIds: ['PROMO-HOLIDAY-2024'],
+      customizedUrl: 'https://amazon.com/custom/view/12345',
+      cancelRequested: true,
+    });
+    expect(draft.recipient?.city).toBe('Seattle');
+  });
+
+  it.each([
+    ['PENDING_AVAILABILITY', 'PendingAvailability', 'pending'],
+    ['PENDING', 'Pending', 'pending'],
+    ['UNSHIPPED', 'Unshipped', 'complete'],
+    ['PARTIALLY_SHIPPED', 'PartiallyShipped', 'complete'],
+    ['SHIPPED', 'Shipped', 'complete'],
+    ['CANCELLED', 'Canceled', 'pending'],
+    ['UNFULFILLABLE', 'Unfulfillable', 'complete'],
+  ])('maps fulfillment status %s to %s with payment %s', (amazonStatus, status, payment) => {
+    const draft = map(withFulfillment(exampleOrder(), { fulfillmentStatus: amazonStatus }));
+    expect(draft.status).toBe(status);
+    expect(draft.paymentStatus).toBe(payment);
+  });
+
+  it('maps a shipped order still waiting for its electronic invoice to InvoiceUnconfirmed', () => {
+    const order = { ...withFulfillment(exampleOrder(), { fulfillmentStatus: 'SHIPPED' }), tax: { taxInvoicing: { invoiceStatus: 'PROCESSING' } } };
+    expect(map(order).status).toBe('InvoiceUnconfirmed');
+    const accepted = { ...order, tax: { taxInvoicing: { invoiceStatus: 'ACCEPTED' } } };
+    expect(map(accepted).status).toBe('Shipped');
+  });
+
+  it.each([
+    [['PRIME'], 'STANDARD', [], ['Prime']],
+    [['AMAZON_BUSINESS'], 'STANDARD', [], ['Business']],
+    [['PRIME', 'AMAZON_BUSINESS'], 'STANDARD', [], ['Business Prime']],
+    [[], 'SECOND_DAY', [], ['Second Day']],
+    [['PREMIUM'], 'NEXT_DAY', [], ['Premium']],
+    [['PREORDER'], 'STANDARD', [], ['Pre-order']],
+    [[], 'STANDARD', [{ orderId: '111-1111111-1111111', associationType: 'REPLACEMENT_ORIGINAL_ID' }], ['Replacement']],
+    [[], 'STANDARD', [{ orderId: '111-1111111-1111111', associationType: 'EXCHANGE_ORIGINAL_ID' }], []],
+  ])('programs %j with service level %s and associations %j give subtypes %j', (programs, level, associated, subtypes) => {
+    const order = { ...withFulfillment(exampleOrder(), { fulfillmentServiceLevel: level }), programs, associatedOrders: associated };
+    expect(map(order).subtypes).toEqual(subtypes);
+  });
+
+  it('recognises Checkout by Amazon orders by their non-Amazon sales channel', () => {
+    const draft = map({ ...exampleOrder(), salesChannel: { channelName: 'NON_AMAZON', marketplaceId: 'ATVPDKIKX0DER' } });
+    expect(draft.isCheckoutByAmazon).toBe(true);
+    expect(draft.salesChannel).toBe('Non-Amazon');
+  });
+
+  it('marks an Amazon-fulfilled order AFN and records who cancelled a cancelled order and why', () => {
+    const order = withFulfillment(exampleOrder(), { fulfillmentStatus: 'CANCELLED', fulfilledBy: 'AMAZON' });
+    const draft = map(order);
+    expect(draft.fulfillmentChannel).toBe('AFN');
+    expect(draft.cancellation).toEqual({ cancelledBy: 'MERCHANT', reason: 'Buyer requested cancellation' });
+    expect(draft.cancelRequest).toBeNull();
+  });
+
+  it('turns a buyer cancellation request on an open order into a request with its reason', () => {
+    const draft = map(withFulfillment(exampleOrder(), { fulfillmentStatus: 'UNSHIPPED' }));
+    expect(draft.cancelRequest).toEqual({ reason: 'Changed mind about purchase' });
+  });
+
+  it('refuses an unknown status, naming the order and the field', () => {
+    expect(() => map(withFulfillment(exampleOrder(), { fulfillmentStatus: 'LOST_IN_SPACE' }))).toThrow(
+      /order 123-4567890-1234567: fulfillment.fulfillmentStatus "LOST_IN_SPACE"/,
+    );
+  });
+
+  it('refuses a float amount and a missing item id, naming where', () => {
+    const order = exampleOrder();
+    (order.proceeds as { grandTotal: { amount: unknown } }).grandTotal.amount = 154.99;
+    expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(AmazonOrderPayloadError);
+    expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(/searchOrders page 3: order 123-4567890-1234567 .*proceeds.grandTotal.amount/);
+  });
+});

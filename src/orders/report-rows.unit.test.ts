@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readCustomization, summarizeCustomization } from './customization.js';
+import { sumDecimals } from './decimal.js';
+import { readAllOrdersReport, ReportFormatError } from './report-rows.js';
+
+async function readAll(text: string) {
+  const batches = [];
+  for await (const batch of readAllOrdersReport(Readable.from([text]), 'R1', 2)) batches.push(batch);
+  return batches;
+}
+
+const HEADER = [
+  'amazon-order-id', 'purchase-date', 'last-updated-date', 'order-status', 'fulfillment-channel', 'sales-channel',
+  'ship-service-level', 'sku', 'asin', 'item-status', 'quantity', 'currency', 'item-price', 'item-tax',
+  'shipping-price', 'item-promotion-discount', 'is-business-order', 'is-buyer-requested-cancelation',
+].join('\t');
+
+function line(values: Record<string, string>): string {
+  return HEADER.split('\t').map((column) => values[column] ?? '').join('\t');
+}
+
+describe('reading the all-orders flat file by header name', () => {
+  it('reads Amazon’s real sample row (columns in Amazon’s order, Cancelled item on a Shipped order)', async () => {
+    const sample = readFileSync(resolve(process.cwd(), '../shared/amazon/samples/all-orders-flatfile.scrubbed-row.radutoev-affilitates.tsv'), 'utf8');
+    const [batch] = await readAll(sample);
+    expect(batch).toHaveLength(1);
+    expect(batch?.[0]).toMatchObject({
+      amazonOrderId: 'scrubbed',
+      purchaseDate: new Date('2017-06-17T08:04:21Z'),
+      status: 'Shipped',
+      fulfillmentChannel: 'AFN',
+      salesChannel: 'Amazon.it',
+      subtypes: ['Second Day'],
+      orderTotal: '89.95',
+      currency: 'EUR',
+      complete: false,
+    });
+    expect(batch?.[0]?.items[0]).toMatchObject({ quantityOrdered: 1, quantityCancelled: 1, itemPrice: '89.95' });
+  });
+
+  it('groups an order’s lines wherever they are, sums its total exactly and batches the orders', async () => {
+    const common = { 'purchase-date': '2026-11-20T10:00:00+00:00', 'last-updated-date': '2026-11-20T11:00:00+00:00', 'fulfillment-channel': 'Merchant', 'sales-channel': 'Non-Amazon', currency: 'USD', 'item-status': 'Unshipped' };
+    const text = [
+      HEADER.split('\t').reverse().join('\t'),
+    ].join('\n');
+    const reversed = (values: Record<string, string>) => line(values).split('\t').reverse().join('\t');
+    const body = [
+      text,
+      reversed({ ...common, 'amazon-order-id': 'A', 'order-status': 'Unshipped', sku: 'S1', quantity: '2', 'item-price': '0.10', 'item-tax': '0.20', 'is-business-order': 'true' }),
+      reversed({ ...common, 'amazon-order-id': 'B', 'order-status': 'Pending', sku: 'S2', quantity: '1', 'item-price': '5.00' }),
+      reversed({ ...common, 'amazon-order-id': 'A', 'order-status': 'Unshipped', sku: 'S3', quantity: '1', 'item-price': '19.99', 'item-promotion-discount': '-1.00', 'is-buyer-requested-cancelation': 'true' }),
+      reversed({ ...common, 'amazon-order-id': 'C', 'order-status': 'Canceled', sku: 'S4', quantity: '1', 'item-status': 'Cancelled' }),
+    ].join('\n');
+    const batches = await readAll(body);
+    expect(batches.map((b) => b.length)).toEqual([2, 1]);
+    const a = batches[0]?.find((d) => d.amazonOrderId === 'A');
+    expect(a?.items.map((i) => i.sku)).toEqual(['S1', 'S3']);
+    expect(a?.orderTotal).toBe('19.29');
+    expect(a).toMatchObject({ isCheckoutByAmazon: true, subtypes: ['Business'], cancelRequest: { reason: null }, status: 'Unshipped' });
+    expect(batches[0]?.find((d) => d.amazonOrderId === 'B')?.paymentStatus).toBe('pending');
+    expect(batches[1]?.[0]).toMatchObject({ amazonOrderId: 'C', status: 'Canceled', orderTotal: null });
+  });
+
+  it('names the order and the column of a bad value', async () => {
+    const body = [HEADER, line({ 'amazon-order-id': 'X', 'purchase-date': '2026-11-20T10:00:00+00:00', 'last-updated-date': '2026-11-20T10:00:00+00:00', 'order-status': 'Teleported', 'fulfillment-channel': 'Merchant', quantity: '1' })].join('\n');
+    await expect(readAll(body)).rejects.toThrow(/report R1 order X: order-status "Teleported"/);
+    await expect(readAll('amazon-order-id\tsku\nA\tB\n')).rejects.toThrow(ReportFormatError);
+  });
+});
+
+describe('exact decimals', () => {
+  it('adds amounts without floating-point error and subtracts discounts whatever their sign', () => {
+    expect(sumDecimals(['0.1', '0.2'])).toBe('0.30');
+    expect(sumDecimals(['19.99', '0.01'], ['-1.00', '2'])).toBe('17.00');
+    expect(sumDecimals(['-5.5'])).toBe('-5.50');
+  });
+});
+
+/** A one-file zip with a deflated entry, laid out as the zip format (local header, central directory, end record). */
+function deflatedZip(name: string, content: Buffer): Buffer {
+  const data = deflateRawSync(content);
+  const fileName = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(content), 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(content.length, 22);
+  local.writeUInt16LE(fileName.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(content), 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(content.length, 24);
+  central.writeUInt16LE(fileName.length, 28);
+  const centralOffset = local.length + fileName.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + fileName.length, 12);
+  end.writeUInt32LE(centralOffset, 16);
+  return Buffer.concat([local, fileName, data, central, fileName, end]);
+}
+
+describe('Amazon Custom customization', () => {
+  const document = {
+    'version3.0': {
+      customizationInfo: {
+        surfaces: [
+          {
+            name: 'Surface 1',
+            areas: [
+              { customizationType: 'TextPrinting', label: 'Engraving', name: 'Engraving', text: 'For Anna' },
+              { customizationType: 'Options', label: 'Font', name: 'Font', optionValue: 'Script' },
+            ],
+          },
+        ],
+      },
+    },
+  };
+
+  it('summarises the text and option choices for the order note', () => {
+    expect(summarizeCustomization(JSON.stringify(document))).toBe('Engraving: "For Anna"; Font: Script');
+  });
+
+  it('reads the JSON out of a deflated zip as Amazon delivers it', () => {
+    const custom = readCustomization(deflatedZip('12345678901234.json', Buffer.from(JSON.stringify(document))));
+    expect(custom.summary).toBe('Engraving: "For Anna"; Font: Script');
+    expect(JSON.parse(custom.raw)).toEqual(document);
+  });
+
+  it('refuses a download that is not a zip', () => {
+    expect(() => readCustomization(Buffer.from('<html>expired</html>'))).toThrow(/not a zip/);
+  });
+});
