@@ -134,35 +134,29 @@ export function loadConfig(env: Env = readEnvironment()): Config {
       const name = String(issue.path[0] ?? '(environment)');
       problems.push(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
     }
-    throw new ConfigError(problems);
   }
-  const values = parsed.data;
-  const production = values.NODE_ENV === 'production';
+  const production = (present.NODE_ENV ?? 'development') === 'production';
   const developmentDefaults: string[] = [];
-
-  let encryptionKey = values.ENCRYPTION_KEY;
-  if (encryptionKey === undefined) {
-    if (production) problems.push('ENCRYPTION_KEY: required in production (32 bytes as 64 hex or base64)');
-    else developmentDefaults.push('ENCRYPTION_KEY');
-    encryptionKey = DEVELOPMENT_ENCRYPTION_KEY;
+  const required = (name: 'ENCRYPTION_KEY' | 'ADMIN_TOKEN', developmentValue: string, expected: string) => {
+    const value = present[name];
+    if (value !== undefined) return value;
+    if (production) problems.push(`${name}: required in production (${expected})`);
+    else developmentDefaults.push(name);
+    return developmentValue;
+  };
+  const encryptionKey = required('ENCRYPTION_KEY', DEVELOPMENT_ENCRYPTION_KEY, '32 bytes as 64 hex or base64');
+  const adminToken = required('ADMIN_TOKEN', DEVELOPMENT_ADMIN_TOKEN, 'at least 24 characters');
+  if (present.ADMIN_TOKEN !== undefined && adminToken.length < 24) {
+    problems.push('ADMIN_TOKEN: expected at least 24 characters');
   }
   let keyring: Keyring | undefined;
   try {
-    keyring = parseKeyring(values.ENCRYPTION_KEY_ID, encryptionKey, values.ENCRYPTION_PREVIOUS_KEYS);
+    keyring = parseKeyring(present.ENCRYPTION_KEY_ID ?? 'k1', encryptionKey, present.ENCRYPTION_PREVIOUS_KEYS ?? '');
   } catch (err) {
     problems.push((err as Error).message);
   }
-
-  let adminToken = values.ADMIN_TOKEN;
-  if (adminToken === undefined) {
-    if (production) problems.push('ADMIN_TOKEN: required in production (at least 24 characters)');
-    else developmentDefaults.push('ADMIN_TOKEN');
-    adminToken = DEVELOPMENT_ADMIN_TOKEN;
-  } else if (adminToken.length < 24) {
-    problems.push('ADMIN_TOKEN: expected at least 24 characters');
-  }
-
-  if (problems.length > 0 || keyring === undefined) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0 || keyring === undefined) throw new ConfigError(problems);
+  const values = parsed.data;
 
   return {
     nodeEnv: values.NODE_ENV,
