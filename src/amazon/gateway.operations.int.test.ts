@@ -265,3 +265,23 @@ describe('listings and finances', () => {
     expect(page).toEqual({ financialEvents: payload.FinancialEvents, nextToken: payload.NextToken });
   });
 });
+
+describe('endpoints', () => {
+  it('live and sandbox companies go to Amazon’s hosts for their region', async () => {
+    const live = await createAmazonCompany(context, { region: 'eu' });
+    const sandbox = await createAmazonCompany(context, { region: 'fe', endpoint: 'sandbox' });
+    const lwa = nock('https://api.amazon.com').post('/auth/o2/token').times(2).reply(200, { access_token: 'Atza|x', expires_in: 3600 });
+    const eu = nock('https://sellingpartnerapi-eu.amazon.com').get('/reports/2021-06-30/reports/R1').reply(200, {
+      reportId: 'R1', reportType: 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE', createdTime: '2026-11-20T00:00:00Z', processingStatus: 'DONE',
+    });
+    const fe = nock('https://sandbox.sellingpartnerapi-fe.amazon.com').get('/feeds/2021-06-30/feeds/F1').reply(200, {
+      feedId: 'F1', feedType: 'POST_ORDER_FULFILLMENT_DATA', createdTime: '2026-11-20T00:00:00Z', processingStatus: 'IN_QUEUE',
+    });
+    const factory = gatewayFactory(context);
+    await expect((await factory.forCompany(live.id)).getReport('R1')).resolves.toMatchObject({ processingStatus: 'DONE' });
+    await expect((await factory.forCompany(sandbox.id)).getFeed('F1')).resolves.toMatchObject({ processingStatus: 'IN_QUEUE' });
+    lwa.done();
+    eu.done();
+    fe.done();
+  });
+});
