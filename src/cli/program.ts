@@ -4,6 +4,7 @@ import { DecryptionError } from '../shared/crypto.js';
 import { NotFoundError, UsageError } from '../shared/errors.js';
 import { companyCommand } from './commands/company.js';
 import { migrateCommand, startCommand } from './commands/daemon.js';
+import { ordersCommand } from './commands/orders.js';
 import { runCommand, runsCommand, schedulesCommand } from './commands/jobs.js';
 import { metricsCommand, shipCommand, shipmentsCommand } from './commands/shipments.js';
 import { demoCommand, simulatorCommand } from './commands/simulator.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     runCommand(),
     runsCommand(),
     schedulesCommand(),
+    ordersCommand(),
     shipCommand(),
     shipmentsCommand(),
     metricsCommand(),
