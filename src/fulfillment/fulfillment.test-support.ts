@@ -1,0 +1,101 @@
+import { createCompany, type Company } from '../companies/companies.service.js';
+import { FEED_APPLIERS } from '../feeds/feed-appliers.js';
+import { followFeeds } from '../feeds/feed-follow.js';
+import type { FeedPipeline } from '../feeds/feed-pipeline.js';
+import { JOB_HANDLERS } from '../jobs/handlers.js';
+import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
+import { runJob, type RunOutcome } from '../jobs/run-job.js';
+import type { JobKind } from '../jobs/kinds.js';
+import { startSimulator, type SimulatorServer } from '../simulator/server.js';
+import { DEFAULT_SELLER } from '../simulator/simulation.js';
+import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { setDefaultShipFrom } from './ship-from.js';
+
+/** Sellersync against the marketplace simulator, for fulfillment tests: a company, its pipeline, and the simulator's controls. */
+export interface FulfillmentWorld {
+  context: TestContext;
+  server: SimulatorServer;
+  queues: JobQueues;
+  company: Company;
+  pipeline(): Promise<FeedPipeline>;
+  control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  createOrder(spec?: Record<string, unknown>): Promise<SimOrderView>;
+  simOrder(orderId: string): Promise<SimOrderView>;
+  advance(minutes: number): Promise<void>;
+  run(kind: JobKind): Promise<RunOutcome>;
+  /** Lets the simulator finish every feed, then follows them as if every look were due. */
+  finishFeeds(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SimOrderView {
+  orderId: string;
+  createdTime: string;
+  fulfillment?: { fulfillmentStatus: string };
+  orderItems: { orderItemId: string; quantityOrdered: number; fulfillment?: { quantityFulfilled?: number } }[];
+  packages?: { trackingNumber?: string; carrier?: string; packageItems?: { orderItemId: string; quantity: number }[] }[];
+}
+
+export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWorld> {
+  const context = await createTestContext();
+  const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0 });
+  const queues = createQueues(context.redis, context.config.redisPrefix);
+  const company = await createCompany(context.db, context.config.keyring, {
+    name: 'Simulated Seller',
+    sellerId: DEFAULT_SELLER.sellerId,
+    region: 'na',
+    marketplaceIds: [DEFAULT_SELLER.marketplaceId],
+    endpoint: server.url,
+    allowOrderDownload: true,
+    allowFulfillmentUpload: true,
+    lwaClientId: DEFAULT_SELLER.clientId,
+    lwaClientSecret: DEFAULT_SELLER.clientSecret,
+    refreshToken: DEFAULT_SELLER.refreshToken,
+  });
+  await setDefaultShipFrom(context.db, company.id, { name: 'Main Warehouse', line1: '1 Dock Road', city: 'Reno', country: 'US' });
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${server.url}/_sim${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`simulator ${method} ${path}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  const pipeline = async (): Promise<FeedPipeline> => ({
+    db: context.db,
+    amazon: await context.amazon.forCompany(company.id),
+    logger: context.logger,
+    appliers: FEED_APPLIERS,
+  });
+  const world: FulfillmentWorld = {
+    context,
+    server,
+    queues,
+    company,
+    pipeline,
+    control,
+    async createOrder(spec = {}) {
+      const created = await control<{ order: SimOrderView }>('POST', '/orders', { pendingMinutes: 0, fulfilledBy: 'MERCHANT', ...spec });
+      return created.order;
+    },
+    async simOrder(orderId) {
+      return (await control<{ order: SimOrderView }>('GET', `/orders/${orderId}`)).order;
+    },
+    async advance(minutes) {
+      await control('POST', '/time/advance', { minutes });
+    },
+    run: (kind) => runJob(context, queues, JOB_HANDLERS, { kind, companyId: company.id, trigger: 'manual' }),
+    async finishFeeds() {
+      await world.advance(10);
+      await followFeeds(await pipeline(), company.id, new Date(Date.now() + 24 * 3_600_000));
+    },
+    async close() {
+      await closeQueues(queues);
+      await server.close();
+      await context.cleanup();
+    },
+  };
+  return world;
+}
