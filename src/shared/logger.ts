@@ -16,7 +16,7 @@ const SECRET_FIELDS = [
   'access_token',
   'authorization',
   'password',
-  '"x-amz-access-token"',
+  'x-amz-access-token',
   'buyer',
   'recipient',
   'buyerName',
@@ -28,7 +28,13 @@ const SECRET_FIELDS = [
   'deliveryAddress',
 ];
 
-export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+const accessor = (field: string) => (/^\w+$/.test(field) ? `.${field}` : `["${field}"]`);
+
+export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => [
+  accessor(field).replace(/^\./, ''),
+  `*${accessor(field)}`,
+  `*.*${accessor(field)}`,
+]);
 
 export interface LoggerSettings {
   level: string;

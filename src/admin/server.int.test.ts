@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, TEST_ADMIN_TOKEN, type TestContext } from '../../test/helpers/context.js';
+import { addTestCompany } from '../../test/helpers/companies.js';
+import { createRedis } from '../shared/redis.js';
+import { createAdminServer, listen } from './server.js';
+
+let context: TestContext;
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  context = await createTestContext();
+  server = createAdminServer(context);
+  const address: AddressInfo = await listen(server, '127.0.0.1', 0);
+  base = `http://127.0.0.1:${address.port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await context.cleanup();
+});
+
+describe('admin HTTP server', () => {
+  it('answers liveness and readiness without a token', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('is not ready when Redis does not answer', async () => {
+    const unreachable = createRedis('redis://127.0.0.1:1');
+    unreachable.on('error', () => undefined);
+    const probe = createAdminServer({ ...context, redis: unreachable });
+    const address = await listen(probe, '127.0.0.1', 0);
+    try {
+      const response = await fetch(`http://127.0.0.1:${address.port}/readyz`);
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { checks: { postgres: string; redis: string } };
+      expect(body.checks.postgres).toBe('ok');
+      expect(body.checks.redis).toMatch(/^error/);
+    } finally {
+      unreachable.disconnect();
+      await new Promise((resolve) => probe.close(resolve));
+    }
+  });
+
+  it('requires the admin token for the API and never returns secrets', async () => {
+    await addTestCompany(context, { refreshToken: 'Atzr|api-secret-token' });
+    expect((await fetch(`${base}/api/companies`)).status).toBe(401);
+    expect((await fetch(`${base}/api/companies`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const response = await fetch(`${base}/api/companies`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toHaveLength(1);
+    expect(text).not.toContain('api-secret-token');
+    expect(text).not.toContain('_enc');
+    const bad = await fetch(`${base}/api/runs?company=abc`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(bad.status).toBe(400);
+  });
+});
