@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_GATEWAY } from '../../test/amazon/helpers.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
