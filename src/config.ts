@@ -184,3 +184,6 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     developmentDefaults,
   };
 }
+
+/** Every variable the configuration reads; `.env.example` documents each one. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
