@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { getCompany, getCompanyCredentials } from '../companies/companies.service.js';
+import { getCompany, getCompanyCredentials, type CompanyCredentials } from '../companies/companies.service.js';
+import type { Region } from '../companies/companies.table.js';
+import type { Keyring } from '../shared/crypto.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../shared/logger.js';
@@ -43,15 +45,75 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
+export interface GatewayCompany {
+  id: number;
+  sellerId: string;
+  region: Region;
+  endpoint: string;
+}
+
+export interface GatewayServices {
+  redis: Redis;
+  redisPrefix: string;
+  keyring: Keyring;
+  logger: Logger;
+  limiter: RedisRateLimiter;
+  plans: Record<OperationName, BucketPlan>;
+  options: AmazonGatewayOptions;
+}
+
+export function resolveOptions(overrides: Partial<AmazonGatewayOptions>): AmazonGatewayOptions {
+  return { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
+}
+
+export function createGatewayServices(
+  redis: Redis,
+  settings: { redisPrefix: string; keyring: Keyring; logger: Logger },
+  options: AmazonGatewayOptions,
+): GatewayServices {
+  const plans = { ...OPERATIONS, ...options.ratePlans } as Record<OperationName, BucketPlan>;
+  const limiter = new RedisRateLimiter(redis, settings.redisPrefix, { paceFactor: options.paceFactor });
+  return { redis, ...settings, limiter, plans, options };
+}
+
+/** One company's gateway from its settings and decrypted credentials. */
+export function createGateway(services: GatewayServices, company: GatewayCompany, credentials: CompanyCredentials): AmazonPort {
+  const { options, redis } = services;
+  const logger = services.logger.child({ companyId: company.id, sellerId: company.sellerId });
+  const client = new SpClient({
+    region: company.region,
+    target: parseEndpoint(company.endpoint),
+    credentials,
+    timeouts: { responseMs: options.responseTimeoutMs, deadlineMs: options.deadlineTimeoutMs },
+  });
+  const tokens = new TokenCache({
+    redis,
+    prefix: services.redisPrefix,
+    keyring: services.keyring,
+    companyId: company.id,
+    refreshToken: credentials.refreshToken,
+    exchange: () => client.exchangeToken(),
+  });
+  // Amazon limits per (selling partner, application, operation): the bucket is shared by every
+  // company row and process calling for that seller with that application.
+  const bucketPrefix = `${company.region}:${company.sellerId}:${digest(credentials.lwaClientId)}`;
+  const { limiter, plans } = services;
+  const context = { client, tokens, limiter, bucketPrefix, policy: options.retry, plans, logger };
+  const transfers = { policy: options.retry, timeoutMs: options.deadlineTimeoutMs, logger };
+  return new SpApiGateway(company.id, context, transfers, logger);
+}
+
 /** Builds each company's Amazon port from its stored (decrypted) credentials and endpoint. */
 export function createAmazonPortFactory(
   dependencies: AmazonDependencies,
   overrides: Partial<AmazonGatewayOptions> = {},
 ): AmazonPortFactory {
-  const options = { ...DEFAULT_GATEWAY_OPTIONS, ...overrides };
-  const { config, db, redis } = dependencies;
-  const plans = { ...OPERATIONS, ...options.ratePlans } as Record<OperationName, BucketPlan>;
-  const limiter = new RedisRateLimiter(redis, config.redisPrefix, { paceFactor: options.paceFactor });
+  const { config, db, redis, logger } = dependencies;
+  const services = createGatewayServices(
+    redis,
+    { redisPrefix: config.redisPrefix, keyring: config.keyring, logger },
+    resolveOptions(overrides),
+  );
   // A company's port lives while its row is unchanged (new credentials or endpoint change updated_at).
   const ports = new Map<number, { version: number; port: AmazonPort }>();
   return {
@@ -60,27 +122,7 @@ export function createAmazonPortFactory(
       const cached = ports.get(companyId);
       if (cached?.version === company.updatedAt.getTime()) return cached.port;
       const credentials = await getCompanyCredentials(db, config.keyring, companyId);
-      const logger = dependencies.logger.child({ companyId, sellerId: company.sellerId });
-      const client = new SpClient({
-        region: company.region,
-        target: parseEndpoint(company.endpoint),
-        credentials,
-        timeouts: { responseMs: options.responseTimeoutMs, deadlineMs: options.deadlineTimeoutMs },
-      });
-      const tokens = new TokenCache({
-        redis,
-        prefix: config.redisPrefix,
-        keyring: config.keyring,
-        companyId,
-        refreshToken: credentials.refreshToken,
-        exchange: () => client.exchangeToken(),
-      });
-      // Amazon limits per (selling partner, application, operation): the bucket is shared by every
-      // company row and process calling for that seller with that application.
-      const bucketPrefix = `${company.region}:${company.sellerId}:${digest(credentials.lwaClientId)}`;
-      const context = { client, tokens, limiter, bucketPrefix, policy: options.retry, plans, logger };
-      const transfers = { policy: options.retry, timeoutMs: options.deadlineTimeoutMs, logger };
-      const port = new SpApiGateway(companyId, context, transfers, logger);
+      const port = createGateway(services, company, credentials);
       ports.set(companyId, { version: company.updatedAt.getTime(), port });
       return port;
     },
