@@ -23,6 +23,8 @@ export interface FulfillmentWorld {
   simOrder(orderId: string): Promise<SimOrderView>;
   advance(minutes: number): Promise<void>;
   run(kind: JobKind): Promise<RunOutcome>;
+  /** Lets the simulator's clock pass the settle time, then downloads orders. */
+  downloadOrders(): Promise<void>;
   /** Lets the simulator finish every feed, then follows them as if every look were due. */
   finishFeeds(): Promise<void>;
   close(): Promise<void>;
@@ -38,7 +40,8 @@ export interface SimOrderView {
 
 export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWorld> {
   const context = await createTestContext();
-  const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0 });
+  // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
+  const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0, startTime: new Date(Date.now() - 86_400_000) });
   const queues = createQueues(context.redis, context.config.redisPrefix);
   const company = await createCompany(context.db, context.config.keyring, {
     name: 'Simulated Seller',
@@ -87,6 +90,14 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
       await control('POST', '/time/advance', { minutes });
     },
     run: (kind) => runJob(context, queues, JOB_HANDLERS, { kind, companyId: company.id, trigger: 'manual' }),
+    async downloadOrders() {
+      await world.advance(5);
+      // The first run learns Amazon's clock after the jump; the second one's window reaches the new orders.
+      for (let run = 0; run < 2; run++) {
+        const outcome = await world.run('order-download');
+        if (outcome.status !== 'succeeded') throw new Error(`order download ${outcome.status}`);
+      }
+    },
     async finishFeeds() {
       await world.advance(10);
       await followFeeds(await pipeline(), company.id, new Date(Date.now() + 24 * 3_600_000));
