@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { BaseUrlAgent } from '../src/amazon/endpoint.js';
+import { loadConfig } from '../src/config.js';
 import { createGateway, createGatewayServices, resolveOptions } from '../src/amazon/factory.js';
 import { parseKeyring } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -24,7 +25,11 @@ import { FakeAmazon } from '../test/amazon/fake-amazon.js';
 const run = promisify(execFile);
 const CONCURRENCY = 4;
 const SELLER = { id: 1, sellerId: 'A2BENCHSELLER1', region: 'na' as const };
-const CREDENTIALS = { lwaClientId: 'amzn1.application-oa2-client.bench', lwaClientSecret: 'secret', refreshToken: 'Atzr|bench' };
+const CREDENTIALS = {
+  lwaClientId: 'amzn1.application-oa2-client.bench',
+  lwaClientSecret: 'secret',
+  refreshToken: 'Atzr|bench',
+};
 
 interface WorkerResult {
   ok: number;
@@ -61,11 +66,22 @@ async function drive(calls: number, call: (n: number) => Promise<unknown>): Prom
   return result;
 }
 
-async function sellersyncWorker(base: string, calls: number, rate: number, burst: number, prefix: string, key: string) {
-  const redis = createRedis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+async function sellersyncWorker(
+  base: string,
+  calls: number,
+  rate: number,
+  burst: number,
+  prefix: string,
+  key: string,
+) {
+  const redis = createRedis(loadConfig().redisUrl);
   const services = createGatewayServices(
     redis,
-    { redisPrefix: prefix, keyring: parseKeyring('bench', key, ''), logger: createLogger({ level: 'error', pretty: false }) },
+    {
+      redisPrefix: prefix,
+      keyring: parseKeyring('bench', key, ''),
+      logger: createLogger({ level: 'error', pretty: false }),
+    },
     resolveOptions({ ratePlans: { getOrder: { rate, burst } } }),
   );
   const port = createGateway(services, { ...SELLER, endpoint: base }, CREDENTIALS);
@@ -76,42 +92,94 @@ async function sellersyncWorker(base: string, calls: number, rate: number, burst
 
 async function packageWorker(base: string, calls: number, rate: number) {
   const require = createRequire(import.meta.url);
-  const { SellingPartner } = require('amazon-sp-api') as { SellingPartner: new (config: object) => { callAPI(p: object): Promise<unknown> } };
+  const { SellingPartner } = require('amazon-sp-api') as {
+    SellingPartner: new (config: object) => { callAPI(p: object): Promise<unknown> };
+  };
   const client = new SellingPartner({
     region: 'na',
     refresh_token: CREDENTIALS.refreshToken,
-    credentials: { SELLING_PARTNER_APP_CLIENT_ID: CREDENTIALS.lwaClientId, SELLING_PARTNER_APP_CLIENT_SECRET: CREDENTIALS.lwaClientSecret },
-    options: { auto_request_throttled: true, debug_log: false, https_proxy_agent: new BaseUrlAgent(new URL(base)) },
+    credentials: {
+      SELLING_PARTNER_APP_CLIENT_ID: CREDENTIALS.lwaClientId,
+      SELLING_PARTNER_APP_CLIENT_SECRET: CREDENTIALS.lwaClientSecret,
+    },
+    options: {
+      auto_request_throttled: true,
+      debug_log: false,
+      https_proxy_agent: new BaseUrlAgent(new URL(base)),
+    },
   });
   // The package waits its operation's restore rate after a 429; scaled like the bucket, to be fair.
   const options = { version: '2026-01-01', restore_rate: 1 / rate };
-  return drive(calls, (n) => client.callAPI({ operation: 'getOrder', endpoint: 'orders', path: { orderId: `111-${process.pid}-${n}` }, options }));
+  return drive(calls, (n) =>
+    client.callAPI({
+      operation: 'getOrder',
+      endpoint: 'orders',
+      path: { orderId: `111-${process.pid}-${n}` },
+      options,
+    }),
+  );
 }
 
-async function measure(mode: 'sellersync' | 'package', settings: { rate: number; burst: number; calls: number }): Promise<Figures> {
-  const fake = new FakeAmazon({ bucket: { rate: settings.rate, burst: settings.burst }, rateLimitHeader: String(settings.rate) });
+async function measure(
+  mode: 'sellersync' | 'package',
+  settings: { rate: number; burst: number; calls: number },
+): Promise<Figures> {
+  const fake = new FakeAmazon({
+    bucket: { rate: settings.rate, burst: settings.burst },
+    rateLimitHeader: String(settings.rate),
+  });
   const base = await fake.start();
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const key = randomBytes(32).toString('hex');
-  const args = ['--import', 'tsx', new URL(import.meta.url).pathname, 'worker', mode, base, String(settings.calls), String(settings.rate), String(settings.burst), prefix, key];
+  const args = [
+    '--import',
+    'tsx',
+    new URL(import.meta.url).pathname,
+    'worker',
+    mode,
+    base,
+    String(settings.calls),
+    String(settings.rate),
+    String(settings.burst),
+    prefix,
+    key,
+  ];
   const outputs = await Promise.all([1, 2].map(() => run(process.execPath, args, { maxBuffer: 1 << 24 })));
   await fake.stop();
-  const redis = createRedis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redis = createRedis(loadConfig().redisUrl);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
-  const results = outputs.map((output) => JSON.parse(output.stdout.trim().split('\n').pop()!) as WorkerResult);
-  const elapsedSeconds = (Math.max(...results.map((r) => r.finishedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
+  const results = outputs.map(
+    (output) => JSON.parse(output.stdout.trim().split('\n').pop()!) as WorkerResult,
+  );
+  const elapsedSeconds =
+    (Math.max(...results.map((r) => r.finishedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
   const calls = results.reduce((sum, r) => sum + r.ok, 0);
   const allowedMax = Math.floor(settings.burst + settings.rate * elapsedSeconds);
-  process.stderr.write(`${mode}: ${calls} calls in ${elapsedSeconds.toFixed(2)} s, ${fake.throttled} throttled, ${results.reduce((s, r) => s + r.failed, 0)} failed\n`);
-  return { calls, throttled: fake.throttled, allowed_max: allowedMax, achieved_ratio: Number((calls / allowedMax).toFixed(3)) };
+  process.stderr.write(
+    `${mode}: ${calls} calls in ${elapsedSeconds.toFixed(2)} s, ${fake.throttled} throttled, ${results.reduce((s, r) => s + r.failed, 0)} failed\n`,
+  );
+  return {
+    calls,
+    throttled: fake.throttled,
+    allowed_max: allowedMax,
+    achieved_ratio: Number((calls / allowedMax).toFixed(3)),
+  };
 }
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'worker') {
-    const [mode, base, calls, rate, burst, prefix, key] = rest as [string, string, string, string, string, string, string];
+    const [mode, base, calls, rate, burst, prefix, key] = rest as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const result =
       mode === 'sellersync'
         ? await sellersyncWorker(base, Number(calls), Number(rate), Number(burst), prefix, key)
@@ -121,10 +189,16 @@ async function main() {
   }
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { rate: { type: 'string', default: '10' }, burst: { type: 'string', default: '30' }, calls: { type: 'string', default: '120' } },
+    options: {
+      rate: { type: 'string', default: '10' },
+      burst: { type: 'string', default: '30' },
+      calls: { type: 'string', default: '120' },
+    },
   });
   const settings = { rate: Number(values.rate), burst: Number(values.burst), calls: Number(values.calls) };
-  process.stderr.write(`fake Amazon bucket: ${settings.rate}/s, burst ${settings.burst}; 2 processes × ${settings.calls} getOrder calls\n`);
+  process.stderr.write(
+    `fake Amazon bucket: ${settings.rate}/s, burst ${settings.burst}; 2 processes × ${settings.calls} getOrder calls\n`,
+  );
   const sellersync = await measure('sellersync', settings);
   const amazonSpApi = await measure('package', settings);
   process.stdout.write(`${JSON.stringify({ sellersync, amazon_sp_api: amazonSpApi })}\n`);

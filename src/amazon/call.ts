@@ -1,5 +1,12 @@
 import type { Logger } from '../shared/logger.js';
-import { classifyResponse, classifyThrown, classifyTokenError, rateLimitOf, toAmazonError, type Failure } from './classify.js';
+import {
+  classifyResponse,
+  classifyThrown,
+  classifyTokenError,
+  rateLimitOf,
+  toAmazonError,
+  type Failure,
+} from './classify.js';
 import { AmazonError } from './errors.js';
 import type { OperationName } from './operations.js';
 import type { BucketPlan, RedisRateLimiter } from './rate-limiter.js';
@@ -58,7 +65,11 @@ export function transientBackoffMs(policy: RetryPolicy, attempt: number): number
 }
 
 async function waitForSlot(context: CallContext, operation: OperationName, bucket: string): Promise<void> {
-  const reservation = await context.limiter.reserve(bucket, context.plans[operation], context.policy.maxInlineWaitMs);
+  const reservation = await context.limiter.reserve(
+    bucket,
+    context.plans[operation],
+    context.policy.maxInlineWaitMs,
+  );
   if (!reservation.granted) {
     throw new AmazonError('no request token within the wait allowed; try again later', {
       kind: 'throttled',
@@ -139,7 +150,10 @@ async function handleFailure(
       if (tries.throttled > context.policy.throttleRetries || backoffMs > context.policy.maxInlineWaitMs) {
         throw toAmazonError(operation, failure, backoffMs);
       }
-      context.logger.warn({ ...log, backoffMs, attempt: tries.throttled }, 'amazon throttled the call; backing off');
+      context.logger.warn(
+        { ...log, backoffMs, attempt: tries.throttled },
+        'amazon throttled the call; backing off',
+      );
       await sleep(backoffMs);
       return;
     }

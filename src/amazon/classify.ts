@@ -5,9 +5,7 @@ import type { RawResponse } from './sp-client.js';
  * What one attempt's outcome means, as data: success, or a failure of one kind with what Amazon said.
  * src/amazon/call.ts turns it into a retry, a token refresh or an AmazonError.
  */
-export type Outcome =
-  | { ok: true; response: RawResponse }
-  | { ok: false; failure: Failure };
+export type Outcome = { ok: true; response: RawResponse } | { ok: false; failure: Failure };
 
 export interface Failure {
   kind: AmazonErrorKind | 'forbidden';
@@ -34,7 +32,11 @@ export function rateLimitOf(response: RawResponse): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-function firstError(body: string): { code?: string | undefined; message?: string | undefined; details?: string | undefined } {
+function firstError(body: string): {
+  code?: string | undefined;
+  message?: string | undefined;
+  details?: string | undefined;
+} {
   try {
     const parsed = JSON.parse(body) as AmazonErrorBody;
     const error = parsed.errors?.[0];
@@ -102,7 +104,8 @@ export function classifyThrown(err: unknown): Failure | undefined {
 export function classifyTokenError(err: unknown): Failure {
   const network = classifyThrown(err);
   if (network) return network;
-  const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
+  const code =
+    typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'invalid_grant' || code === 'invalid_client' || code === 'unauthorized_client') {
     return { kind: 'authorization_revoked', code, message: message || code };

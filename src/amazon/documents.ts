@@ -36,7 +36,9 @@ function send(transfer: Transfer, timeoutMs: number): Promise<IncomingMessage> {
   const requestFn = url.protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
     const req = requestFn(url, { method: transfer.method, headers: transfer.headers ?? {} }, resolve);
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('document transfer timed out'), { code: 'ETIMEDOUT' })));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(Object.assign(new Error('document transfer timed out'), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', reject);
     req.end(transfer.body);
   });
@@ -80,13 +82,23 @@ async function transfer(settings: TransferSettings, details: Transfer): Promise<
     }
     if (error.kind !== 'transient' || attempt > settings.policy.transientRetries) throw error;
     const backoffMs = transientBackoffMs(settings.policy, attempt);
-    settings.logger.warn({ operation: details.operation, status: error.status, code: error.code, backoffMs }, 'document transfer failed; retrying');
+    settings.logger.warn(
+      { operation: details.operation, status: error.status, code: error.code, backoffMs },
+      'document transfer failed; retrying',
+    );
     await sleep(backoffMs);
   }
 }
 
-export async function downloadDocument(settings: TransferSettings, location: DocumentLocation): Promise<Readable> {
-  const response = await transfer(settings, { operation: 'downloadDocument', url: location.url, method: 'GET' });
+export async function downloadDocument(
+  settings: TransferSettings,
+  location: DocumentLocation,
+): Promise<Readable> {
+  const response = await transfer(settings, {
+    operation: 'downloadDocument',
+    url: location.url,
+    method: 'GET',
+  });
   if (location.compressionAlgorithm === undefined) return response;
   if (location.compressionAlgorithm !== 'GZIP') {
     response.destroy();

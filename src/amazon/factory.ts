@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { getCompany, getCompanyCredentials, type CompanyCredentials } from '../companies/companies.service.js';
+import {
+  getCompany,
+  getCompanyCredentials,
+  type CompanyCredentials,
+} from '../companies/companies.service.js';
 import type { Region } from '../companies/companies.table.js';
 import type { Keyring } from '../shared/crypto.js';
 import type { Config } from '../config.js';
@@ -77,7 +81,11 @@ export function createGatewayServices(
 }
 
 /** One company's gateway from its settings and decrypted credentials. */
-export function createGateway(services: GatewayServices, company: GatewayCompany, credentials: CompanyCredentials): AmazonPort {
+export function createGateway(
+  services: GatewayServices,
+  company: GatewayCompany,
+  credentials: CompanyCredentials,
+): AmazonPort {
   const { options, redis } = services;
   const logger = services.logger.child({ companyId: company.id, sellerId: company.sellerId });
   const client = new SpClient({

@@ -38,7 +38,11 @@ describe('endpoint override', () => {
     fake.documents.set('/documents-store/report-1', gzipSync(report));
     fake.script('GET', '/staging-amazon/reports/2021-06-30/documents/DOC-1', {
       status: 200,
-      body: { reportDocumentId: 'DOC-1', url: `${origin}/documents-store/report-1`, compressionAlgorithm: 'GZIP' },
+      body: {
+        reportDocumentId: 'DOC-1',
+        url: `${origin}/documents-store/report-1`,
+        compressionAlgorithm: 'GZIP',
+      },
     });
     fake.script('POST', '/staging-amazon/feeds/2021-06-30/documents', {
       status: 201,
@@ -46,7 +50,10 @@ describe('endpoint override', () => {
     });
     const port = await gatewayFactory(context).forCompany(company.id);
 
-    const page = await port.searchOrders({ lastUpdatedAfter: '2026-11-21T10:00:00Z', marketplaceIds: ['A1PA6795UKMFR9', 'A1F83G8C2ARO7P'] });
+    const page = await port.searchOrders({
+      lastUpdatedAfter: '2026-11-21T10:00:00Z',
+      marketplaceIds: ['A1PA6795UKMFR9', 'A1F83G8C2ARO7P'],
+    });
     const location = await port.getReportDocument('DOC-1');
     const stream = await port.downloadDocument(location);
     const chunks: Buffer[] = [];

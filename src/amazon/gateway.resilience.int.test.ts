@@ -34,7 +34,11 @@ async function portFor(options: Partial<AmazonGatewayOptions> = {}): Promise<Ama
   return factoryOn(context.redis, options).forCompany(company.id);
 }
 
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (err: unknown) => err as AmazonError);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: unknown) => err as AmazonError,
+  );
 
 beforeAll(async () => {
   context = await createTestContext();
@@ -65,7 +69,9 @@ describe('shared rate limit', () => {
     const second = await otherProcessFactory(plan).forCompany(company.id);
 
     const started = Date.now();
-    const calls = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? first : second).getOrder(`111-0000000-00000${10 + i}`));
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      (i % 2 === 0 ? first : second).getOrder(`111-0000000-00000${10 + i}`),
+    );
     const orders = await Promise.all(calls);
     const elapsed = Date.now() - started;
 
@@ -93,7 +99,9 @@ describe('shared rate limit', () => {
 });
 
 describe('throttling', () => {
-  const quotaExceeded = { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] };
+  const quotaExceeded = {
+    errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+  };
 
   it('after a 429 without the header, waits at least 1/rate of the plan, then succeeds', async () => {
     const port = await portFor({ ratePlans: { getOrder: { rate: 4, burst: 10 } } });
@@ -140,14 +148,27 @@ describe('throttling', () => {
 describe('transient failures', () => {
   it('retries 5xx with back-off and succeeds', async () => {
     const port = await portFor();
-    fake.script('GET', '/orders/2026-01-01/orders/111-0000000-0000503', { status: 503, body: 'Service Unavailable' }, { status: 500, body: { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error.' }] } });
-    await expect(port.getOrder('111-0000000-0000503')).resolves.toMatchObject({ orderId: '111-0000000-0000503' });
+    fake.script(
+      'GET',
+      '/orders/2026-01-01/orders/111-0000000-0000503',
+      { status: 503, body: 'Service Unavailable' },
+      {
+        status: 500,
+        body: { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error.' }] },
+      },
+    );
+    await expect(port.getOrder('111-0000000-0000503')).resolves.toMatchObject({
+      orderId: '111-0000000-0000503',
+    });
     expect(fake.apiRequests()).toHaveLength(3);
   });
 
   it('gives up on a persistent 5xx as transient after the bounded retries', async () => {
     const port = await portFor();
-    const replies = Array.from({ length: 10 }, () => ({ status: 500, body: { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error.' }] } }));
+    const replies = Array.from({ length: 10 }, () => ({
+      status: 500,
+      body: { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error.' }] },
+    }));
     fake.script('GET', '/orders/2026-01-01/orders/111-0000000-0000500', ...replies);
     const error = await failureOf(port.getOrder('111-0000000-0000500'));
     expect(error).toMatchObject({ kind: 'transient', status: 500, code: 'InternalFailure' });
@@ -165,8 +186,18 @@ describe('transient failures', () => {
 });
 
 describe('access tokens', () => {
-  const expired = { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: 'The access token you provided has expired.' }] };
-  const denied = { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: '' }] };
+  const expired = {
+    errors: [
+      {
+        code: 'Unauthorized',
+        message: 'Access to requested resource is denied.',
+        details: 'The access token you provided has expired.',
+      },
+    ],
+  };
+  const denied = {
+    errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: '' }],
+  };
 
   it('one token exchange serves many calls and both processes; the cached token is encrypted', async () => {
     const company = await createAmazonCompany(context, { endpoint: base });
@@ -190,14 +221,24 @@ describe('access tokens', () => {
   it('an expired token is refreshed once and the call retried with the new one', async () => {
     const port = await portFor();
     fake.script('GET', '/orders/2026-01-01/orders/111-0000000-0000403', { status: 403, body: expired });
-    await expect(port.getOrder('111-0000000-0000403')).resolves.toMatchObject({ orderId: '111-0000000-0000403' });
+    await expect(port.getOrder('111-0000000-0000403')).resolves.toMatchObject({
+      orderId: '111-0000000-0000403',
+    });
     expect(fake.tokenRequests()).toHaveLength(2);
-    expect(fake.apiRequests().map((r) => r.headers['x-amz-access-token'])).toEqual(['Atza|fake-1', 'Atza|fake-2']);
+    expect(fake.apiRequests().map((r) => r.headers['x-amz-access-token'])).toEqual([
+      'Atza|fake-1',
+      'Atza|fake-2',
+    ]);
   });
 
   it('a token still refused as expired after one refresh is token_expired, without a loop', async () => {
     const port = await portFor();
-    fake.script('GET', '/orders/2026-01-01/orders/111-0000000-0000404', { status: 403, body: expired }, { status: 403, body: expired });
+    fake.script(
+      'GET',
+      '/orders/2026-01-01/orders/111-0000000-0000404',
+      { status: 403, body: expired },
+      { status: 403, body: expired },
+    );
     const error = await failureOf(port.getOrder('111-0000000-0000404'));
     expect(error).toMatchObject({ kind: 'token_expired', status: 403 });
     expect(fake.apiRequests()).toHaveLength(2);
@@ -205,7 +246,12 @@ describe('access tokens', () => {
 
   it('a 403 that a fresh token does not cure is authorization_revoked', async () => {
     const port = await portFor();
-    fake.script('GET', '/orders/2026-01-01/orders/111-0000000-0000405', { status: 403, body: denied }, { status: 403, body: denied });
+    fake.script(
+      'GET',
+      '/orders/2026-01-01/orders/111-0000000-0000405',
+      { status: 403, body: denied },
+      { status: 403, body: denied },
+    );
     const error = await failureOf(port.getOrder('111-0000000-0000405'));
     expect(error).toMatchObject({ kind: 'authorization_revoked', status: 403, code: 'Unauthorized' });
     expect(fake.tokenRequests()).toHaveLength(2);
@@ -213,9 +259,19 @@ describe('access tokens', () => {
 
   it('invalid_grant from the token endpoint is authorization_revoked, and nothing is sent to SP-API', async () => {
     const port = await portFor();
-    fake.script('POST', '/auth/o2/token', { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } });
+    fake.script('POST', '/auth/o2/token', {
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description: 'The request has an invalid grant parameter : refresh_token',
+      },
+    });
     const error = await failureOf(port.getOrder('111-0000000-0000406'));
-    expect(error).toMatchObject({ kind: 'authorization_revoked', code: 'invalid_grant', operation: 'lwaTokenExchange' });
+    expect(error).toMatchObject({
+      kind: 'authorization_revoked',
+      code: 'invalid_grant',
+      operation: 'lwaTokenExchange',
+    });
     expect(fake.apiRequests()).toHaveLength(0);
   });
 });

@@ -67,7 +67,8 @@ export class SpApiGateway implements Port.AmazonPort {
     );
     const date = header(response, 'date');
     const amazonTime = date === undefined ? Number.NaN : Date.parse(date);
-    if (Number.isNaN(amazonTime)) throw new AmazonResponseError('searchOrders', 'Date header', 'is missing or not a date');
+    if (Number.isNaN(amazonTime))
+      throw new AmazonResponseError('searchOrders', 'Date header', 'is missing or not a date');
     return {
       orders: data.orders as Port.AmazonOrder[],
       ...(data.pagination?.nextToken === undefined ? {} : { nextToken: data.pagination.nextToken }),
@@ -100,7 +101,9 @@ export class SpApiGateway implements Port.AmazonPort {
     return data as Port.AmazonReport;
   }
 
-  async getReports(filter: Port.GetReportsFilter): Promise<{ reports: Port.AmazonReport[]; nextToken?: string }> {
+  async getReports(
+    filter: Port.GetReportsFilter,
+  ): Promise<{ reports: Port.AmazonReport[]; nextToken?: string }> {
     // Amazon's rule: with nextToken, no other parameter may be sent.
     const params = filter.nextToken === undefined ? query({ ...filter }) : { nextToken: filter.nextToken };
     const { data } = await this.request('getReports', { query: params }, getReportsResponseSchema);
@@ -115,12 +118,20 @@ export class SpApiGateway implements Port.AmazonPort {
   }
 
   async getReportDocument(reportDocumentId: string): Promise<Port.DocumentLocation> {
-    const { data } = await this.request('getReportDocument', { path: { reportDocumentId } }, reportDocumentSchema);
+    const { data } = await this.request(
+      'getReportDocument',
+      { path: { reportDocumentId } },
+      reportDocumentSchema,
+    );
     return location(data.reportDocumentId, data.url, data.compressionAlgorithm);
   }
 
   async createFeedDocument(contentType: string): Promise<{ feedDocumentId: string; url: string }> {
-    const { data } = await this.request('createFeedDocument', { body: { contentType } }, createFeedDocumentResponseSchema);
+    const { data } = await this.request(
+      'createFeedDocument',
+      { body: { contentType } },
+      createFeedDocumentResponseSchema,
+    );
     return { feedDocumentId: data.feedDocumentId, url: data.url };
   }
 
@@ -184,10 +195,17 @@ export class SpApiGateway implements Port.AmazonPort {
       financialEventsResponseSchema,
     );
     const next = data.payload.NextToken;
-    return { financialEvents: data.payload.FinancialEvents, ...(next === undefined ? {} : { nextToken: next }) };
+    return {
+      financialEvents: data.payload.FinancialEvents,
+      ...(next === undefined ? {} : { nextToken: next }),
+    };
   }
 }
 
-function location(documentId: string, url: string, compressionAlgorithm: string | undefined): Port.DocumentLocation {
+function location(
+  documentId: string,
+  url: string,
+  compressionAlgorithm: string | undefined,
+): Port.DocumentLocation {
   return { documentId, url, ...(compressionAlgorithm === undefined ? {} : { compressionAlgorithm }) };
 }

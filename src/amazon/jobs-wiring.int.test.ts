@@ -26,7 +26,9 @@ function amazonCallingHandlers(): JobHandlers {
     await port.getOrder('111-0000000-0000001');
     return { calls: 1 };
   };
-  return Object.fromEntries(Object.keys(JOB_HANDLERS).map((kind) => [kind, handler])) as unknown as JobHandlers;
+  return Object.fromEntries(
+    Object.keys(JOB_HANDLERS).map((kind) => [kind, handler]),
+  ) as unknown as JobHandlers;
 }
 
 beforeAll(async () => {
@@ -34,7 +36,13 @@ beforeAll(async () => {
   fake = new FakeAmazon();
   fake.use((request) =>
     request.path.endsWith('/auth/o2/token') && request.body.includes(REVOKED_REFRESH_TOKEN)
-      ? { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } }
+      ? {
+          status: 400,
+          body: {
+            error: 'invalid_grant',
+            error_description: 'The request has an invalid grant parameter : refresh_token',
+          },
+        }
       : undefined,
   );
   fakeBase = await fake.start();
@@ -42,7 +50,13 @@ beforeAll(async () => {
     ...context,
     amazon: gatewayFactory(context, {
       ratePlans: { getOrder: { rate: 0.01, burst: 2 } },
-      retry: { maxInlineWaitMs: 200, throttleRetries: 1, transientRetries: 1, transientBaseDelayMs: 10, transientMaxDelayMs: 20 },
+      retry: {
+        maxInlineWaitMs: 200,
+        throttleRetries: 1,
+        transientRetries: 1,
+        transientBaseDelayMs: 10,
+        transientMaxDelayMs: 20,
+      },
     }),
   };
   queues = createQueues(context.redis, context.redisPrefix);
@@ -58,26 +72,35 @@ const base = () => fakeBase;
 
 describe('jobs and Amazon failures', () => {
   it('invalid_grant marks only that company for reauthorization, pauses its schedules and logs once', async () => {
-    const revoked = await createAmazonCompany(context, { endpoint: base(), refreshToken: REVOKED_REFRESH_TOKEN });
+    const revoked = await createAmazonCompany(context, {
+      endpoint: base(),
+      refreshToken: REVOKED_REFRESH_TOKEN,
+    });
     const healthy = await createAmazonCompany(context, { endpoint: base() });
     await reconcileCompanySchedules(queues, revoked);
     await reconcileCompanySchedules(queues, healthy);
     const handlers = amazonCallingHandlers();
-    const run = (companyId: number) => runJob(app, queues, handlers, { kind: 'order-download', companyId, trigger: 'schedule' });
+    const run = (companyId: number) =>
+      runJob(app, queues, handlers, { kind: 'order-download', companyId, trigger: 'schedule' });
 
     const first = await run(revoked.id);
     const second = await run(revoked.id);
     const other = await run(healthy.id);
 
     expect(first.status).toBe('failed');
-    expect(second).toMatchObject({ status: 'skipped', reason: `company ${revoked.id} needs reauthorization` });
+    expect(second).toMatchObject({
+      status: 'skipped',
+      reason: `company ${revoked.id} needs reauthorization`,
+    });
     expect(other.status).toBe('succeeded');
     expect((await getCompany(context.db, revoked.id)).authStatus).toBe('needs_reauthorization');
     expect((await getCompany(context.db, healthy.id)).authStatus).toBe('active');
     const scheduled = (await listSchedules(queues)).map((schedule) => schedule.companyId);
     expect(scheduled).not.toContain(revoked.id);
     expect(scheduled).toContain(healthy.id);
-    const revokedLogs = context.logs.entries().filter((entry) => String(entry.msg).startsWith('amazon authorization revoked'));
+    const revokedLogs = context.logs
+      .entries()
+      .filter((entry) => String(entry.msg).startsWith('amazon authorization revoked'));
     expect(revokedLogs).toHaveLength(1);
     expect(context.logs.text).not.toContain(REVOKED_REFRESH_TOKEN);
   });
@@ -85,7 +108,8 @@ describe('jobs and Amazon failures', () => {
   it('a job Amazon keeps throttling is deferred, not failed, and queued again after Amazon’s wait', async () => {
     const company = await createAmazonCompany(context, { endpoint: base() });
     const handlers = amazonCallingHandlers();
-    const run = () => runJob(app, queues, handlers, { kind: 'order-download', companyId: company.id, trigger: 'schedule' });
+    const run = () =>
+      runJob(app, queues, handlers, { kind: 'order-download', companyId: company.id, trigger: 'schedule' });
 
     expect((await run()).status).toBe('succeeded');
     const outcome = await run();

@@ -26,7 +26,13 @@ export interface DateTimeRange {
 }
 
 export type FulfillmentStatus = Open<
-  'PENDING_AVAILABILITY' | 'PENDING' | 'UNSHIPPED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'CANCELLED' | 'UNFULFILLABLE'
+  | 'PENDING_AVAILABILITY'
+  | 'PENDING'
+  | 'UNSHIPPED'
+  | 'PARTIALLY_SHIPPED'
+  | 'SHIPPED'
+  | 'CANCELLED'
+  | 'UNFULFILLABLE'
 >;
 
 export type OrderProgram = Open<
@@ -100,7 +106,9 @@ export interface AmazonOrderItem {
 export interface AmazonPackage {
   packageReferenceId: string;
   createdTime?: string;
-  packageStatus?: { status: Open<'PENDING' | 'IN_TRANSIT' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'UNDELIVERABLE'> };
+  packageStatus?: {
+    status: Open<'PENDING' | 'IN_TRANSIT' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'UNDELIVERABLE'>;
+  };
   carrier?: string;
   shipTime?: string;
   shippingService?: string;
@@ -114,16 +122,35 @@ export interface AmazonOrder {
   createdTime: string;
   lastUpdatedTime: string;
   programs?: OrderProgram[];
-  associatedOrders?: { orderId?: string; associationType?: Open<'REPLACEMENT_ORIGINAL_ID' | 'EXCHANGE_ORIGINAL_ID'> }[];
-  salesChannel: { channelName: Open<'AMAZON' | 'NON_AMAZON'>; marketplaceId?: string; marketplaceName?: string };
-  buyer?: { buyerName?: string; buyerEmail?: string; buyerCompanyName?: string; buyerPurchaseOrderNumber?: string };
+  associatedOrders?: {
+    orderId?: string;
+    associationType?: Open<'REPLACEMENT_ORIGINAL_ID' | 'EXCHANGE_ORIGINAL_ID'>;
+  }[];
+  salesChannel: {
+    channelName: Open<'AMAZON' | 'NON_AMAZON'>;
+    marketplaceId?: string;
+    marketplaceName?: string;
+  };
+  buyer?: {
+    buyerName?: string;
+    buyerEmail?: string;
+    buyerCompanyName?: string;
+    buyerPurchaseOrderNumber?: string;
+  };
   recipient?: { deliveryAddress?: CustomerAddress };
   proceeds?: { grandTotal?: Money; breakdowns?: { type: string; subtotal: Money }[] };
   fulfillment?: {
     fulfillmentStatus: FulfillmentStatus;
     fulfilledBy?: Open<'MERCHANT' | 'AMAZON'>;
     fulfillmentServiceLevel?: Open<
-      'EXPEDITED' | 'FREE_ECONOMY' | 'NEXT_DAY' | 'PRIORITY' | 'SAME_DAY' | 'SECOND_DAY' | 'SCHEDULED' | 'STANDARD'
+      | 'EXPEDITED'
+      | 'FREE_ECONOMY'
+      | 'NEXT_DAY'
+      | 'PRIORITY'
+      | 'SAME_DAY'
+      | 'SECOND_DAY'
+      | 'SCHEDULED'
+      | 'STANDARD'
     >;
     shipByWindow?: DateTimeRange;
     deliverByWindow?: DateTimeRange;

@@ -25,7 +25,11 @@ export interface Unknown {
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodNullable ||
+    current instanceof z.ZodDefault
+  ) {
     current = current.unwrap() as z.ZodType;
   }
   return current;
@@ -62,15 +66,23 @@ export function parseResponse<T extends z.ZodType>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.map(String).join('.') || '(body)';
-    const problem = issue?.code === 'invalid_type' && issue.input === undefined ? 'is missing' : `is invalid: ${issue?.message ?? 'unexpected value'}`;
+    const problem =
+      issue?.code === 'invalid_type' && issue.input === undefined
+        ? 'is missing'
+        : `is invalid: ${issue?.message ?? 'unexpected value'}`;
     throw new AmazonResponseError(operation, field, problem);
   }
   for (const unknown of findUnknowns(schema, parsed.data)) {
     const key = `${operation}|${unknown.path}|${unknown.value ?? ''}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    if (unknown.value === undefined) logger.info({ operation, field: unknown.path }, 'amazon sent a field we do not know; kept');
-    else logger.warn({ operation, field: unknown.path, value: unknown.value }, 'amazon sent a value we do not know; kept');
+    if (unknown.value === undefined)
+      logger.info({ operation, field: unknown.path }, 'amazon sent a field we do not know; kept');
+    else
+      logger.warn(
+        { operation, field: unknown.path, value: unknown.value },
+        'amazon sent a value we do not know; kept',
+      );
   }
   return parsed.data;
 }

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { isAmazonError } from '../amazon/errors.js';
 import { findCompanyRow } from '../companies/companies.repository.js';
-import { getCompany, markNeedsReauthorization, toCompany, type Company } from '../companies/companies.service.js';
+import {
+  getCompany,
+  markNeedsReauthorization,
+  toCompany,
+  type Company,
+} from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
 import { coerceError } from '../shared/errors.js';
 import type { JobHandlers } from './handlers.js';
@@ -111,20 +116,31 @@ interface FailedRun {
  * Authorization revoked: the company is marked needs_reauthorization (logged once, by the run that
  * marked it) and its schedules are removed; other companies carry on. Anything else: failed.
  */
-async function settleFailure(app: AppContext, queues: JobQueues, failed: FailedRun, thrown: unknown): Promise<RunOutcome> {
+async function settleFailure(
+  app: AppContext,
+  queues: JobQueues,
+  failed: FailedRun,
+  thrown: unknown,
+): Promise<RunOutcome> {
   const { request, runId, logger } = failed;
   const error = coerceError(thrown);
   if (isAmazonError(thrown, 'throttled')) {
     const retryAfterMs = Math.max(MIN_DEFER_MS, thrown.retryAfterMs ?? 0);
     await enqueueDelayedRun(queues, request.kind, request.companyId, retryAfterMs);
     const run = await finishRun(app.db, runId, 'deferred', {}, error.message);
-    logger.warn({ operation: thrown.operation, retryAfterMs }, 'run deferred: amazon is throttling this seller');
+    logger.warn(
+      { operation: thrown.operation, retryAfterMs },
+      'run deferred: amazon is throttling this seller',
+    );
     return { status: 'deferred', run, retryAfterMs };
   }
   const run = await finishRun(app.db, runId, 'failed', {}, error.message);
   if (isAmazonError(thrown, 'authorization_revoked')) {
     if (await markNeedsReauthorization(app.db, request.companyId, error.message)) {
-      logger.error({ err: error }, 'amazon authorization revoked: company needs reauthorization; its schedules are paused');
+      logger.error(
+        { err: error },
+        'amazon authorization revoked: company needs reauthorization; its schedules are paused',
+      );
     }
     await reconcileCompanySchedules(queues, await getCompany(app.db, request.companyId));
     return { status: 'failed', run, error };

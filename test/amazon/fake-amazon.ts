@@ -88,7 +88,9 @@ export class FakeAmazon {
 
   private scripted(request: RecordedRequest): Reply | undefined {
     const pathOnly = request.path.split('?')[0];
-    const script = this.scripts.find((s) => s.method === request.method && s.path === pathOnly && s.replies.length > 0);
+    const script = this.scripts.find(
+      (s) => s.method === request.method && s.path === pathOnly && s.replies.length > 0,
+    );
     return script?.replies.shift();
   }
 
@@ -96,7 +98,10 @@ export class FakeAmazon {
     const path = request.path.split('?')[0] ?? '';
     if (path.endsWith('/auth/o2/token')) {
       this.tokenCounter += 1;
-      return { status: 200, body: { access_token: `Atza|fake-${this.tokenCounter}`, token_type: 'bearer', expires_in: 3600 } };
+      return {
+        status: 200,
+        body: { access_token: `Atza|fake-${this.tokenCounter}`, token_type: 'bearer', expires_in: 3600 },
+      };
     }
     if (path.includes('/documents-store/')) {
       if (request.method === 'PUT') {
@@ -108,14 +113,23 @@ export class FakeAmazon {
     }
     if (!this.takeBucketToken()) {
       this.throttled += 1;
-      return { status: 429, body: { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] } };
+      return {
+        status: 429,
+        body: {
+          errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+        },
+      };
     }
     const headers: Record<string, string> = { date: new Date().toUTCString() };
     if (this.options.rateLimitHeader) headers['x-amzn-ratelimit-limit'] = this.options.rateLimitHeader;
     const orderMatch = /\/orders\/2026-01-01\/orders\/([^/]+)$/.exec(path);
-    if (orderMatch) return { status: 200, headers, body: { order: minimalOrder(decodeURIComponent(orderMatch[1]!)) } };
+    if (orderMatch)
+      return { status: 200, headers, body: { order: minimalOrder(decodeURIComponent(orderMatch[1]!)) } };
     if (path.endsWith('/orders/2026-01-01/orders')) return { status: 200, headers, body: { orders: [] } };
-    return { status: 404, body: { errors: [{ code: 'NotFound', message: `no fake for ${request.method} ${path}` }] } };
+    return {
+      status: 404,
+      body: { errors: [{ code: 'NotFound', message: `no fake for ${request.method} ${path}` }] },
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -134,7 +148,12 @@ export class FakeAmazon {
     reply ??= this.defaultReply(request);
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;
-    const body = reply.body === undefined ? '' : Buffer.isBuffer(reply.body) || typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const body =
+      reply.body === undefined
+        ? ''
+        : Buffer.isBuffer(reply.body) || typeof reply.body === 'string'
+          ? reply.body
+          : JSON.stringify(reply.body);
     res.writeHead(reply.status, { 'x-amzn-requestid': `fake-${this.requests.length}`, ...reply.headers });
     res.end(body);
   }

@@ -15,10 +15,22 @@ interface SandboxExample {
 
 interface ModelOperation {
   operationId?: string;
-  responses: Record<string, { 'x-amzn-api-sandbox'?: { static?: { request: { parameters: Record<string, { value: unknown }> }; response?: unknown }[] } }>;
+  responses: Record<
+    string,
+    {
+      'x-amzn-api-sandbox'?: {
+        static?: { request: { parameters: Record<string, { value: unknown }> }; response?: unknown }[];
+      };
+    }
+  >;
 }
 
-export function sandboxExample(model: string, operationId: string, status: string, index = 0): SandboxExample {
+export function sandboxExample(
+  model: string,
+  operationId: string,
+  status: string,
+  index = 0,
+): SandboxExample {
   const document = JSON.parse(readFileSync(resolve(MODELS, model), 'utf8')) as {
     paths: Record<string, Record<string, ModelOperation>>;
   };
@@ -74,7 +86,10 @@ export async function createAmazonCompany(
   });
 }
 
-export function gatewayFactory(context: TestContext, options: Partial<AmazonGatewayOptions> = {}): AmazonPortFactory {
+export function gatewayFactory(
+  context: TestContext,
+  options: Partial<AmazonGatewayOptions> = {},
+): AmazonPortFactory {
   return createAmazonPortFactory(
     { config: context.config, db: context.db, redis: context.redis, logger: context.logger },
     { ...FAST_GATEWAY, ...options },

@@ -21,7 +21,10 @@ export const reportSchema = z.looseObject({
 });
 
 export const createReportResponseSchema = z.looseObject({ reportId: z.string() });
-export const getReportsResponseSchema = z.looseObject({ reports: z.array(reportSchema), nextToken: optionalText });
+export const getReportsResponseSchema = z.looseObject({
+  reports: z.array(reportSchema),
+  nextToken: optionalText,
+});
 export const reportDocumentSchema = z.looseObject({
   reportDocumentId: z.string(),
   url: z.string(),
@@ -40,7 +43,10 @@ export const feedSchema = z.looseObject({
 });
 
 export const createFeedResponseSchema = z.looseObject({ feedId: z.string() });
-export const createFeedDocumentResponseSchema = z.looseObject({ feedDocumentId: z.string(), url: z.string() });
+export const createFeedDocumentResponseSchema = z.looseObject({
+  feedDocumentId: z.string(),
+  url: z.string(),
+});
 export const getFeedsResponseSchema = z.looseObject({ feeds: z.array(feedSchema), nextToken: optionalText });
 export const feedDocumentSchema = z.looseObject({
   feedDocumentId: z.string(),

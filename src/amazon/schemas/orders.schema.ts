@@ -4,7 +4,10 @@ import { openEnum } from '../validate.js';
 /** Orders API 2026-01-01 responses: what sellersync needs is required, the rest is kept as Amazon sent it. */
 
 const money = z.looseObject({ amount: z.string(), currencyCode: z.string() });
-const dateTimeRange = z.looseObject({ earliestDateTime: z.string().optional(), latestDateTime: z.string().optional() });
+const dateTimeRange = z.looseObject({
+  earliestDateTime: z.string().optional(),
+  latestDateTime: z.string().optional(),
+});
 const optionalText = z.string().optional();
 const customerAddress = z.looseObject({
   name: optionalText,
@@ -24,16 +27,45 @@ const customerAddress = z.looseObject({
 const breakdown = z.looseObject({ type: z.string(), subtotal: money });
 
 const FULFILLMENT_STATUSES = [
-  'PENDING_AVAILABILITY', 'PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'UNFULFILLABLE',
+  'PENDING_AVAILABILITY',
+  'PENDING',
+  'UNSHIPPED',
+  'PARTIALLY_SHIPPED',
+  'SHIPPED',
+  'CANCELLED',
+  'UNFULFILLABLE',
 ] as const;
 const PROGRAMS = [
-  'AMAZON_BAZAAR', 'AMAZON_BUSINESS', 'AMAZON_EASY_SHIP', 'AMAZON_HAUL', 'DELIVERY_BY_AMAZON', 'FBM_SHIP_PLUS',
-  'INVOICE_BY_AMAZON', 'IN_STORE_PICK_UP', 'PREMIUM', 'PREORDER', 'PRIME',
+  'AMAZON_BAZAAR',
+  'AMAZON_BUSINESS',
+  'AMAZON_EASY_SHIP',
+  'AMAZON_HAUL',
+  'DELIVERY_BY_AMAZON',
+  'FBM_SHIP_PLUS',
+  'INVOICE_BY_AMAZON',
+  'IN_STORE_PICK_UP',
+  'PREMIUM',
+  'PREORDER',
+  'PRIME',
 ] as const;
 const SERVICE_LEVELS = [
-  'EXPEDITED', 'FREE_ECONOMY', 'NEXT_DAY', 'PRIORITY', 'SAME_DAY', 'SECOND_DAY', 'SCHEDULED', 'STANDARD',
+  'EXPEDITED',
+  'FREE_ECONOMY',
+  'NEXT_DAY',
+  'PRIORITY',
+  'SAME_DAY',
+  'SECOND_DAY',
+  'SCHEDULED',
+  'STANDARD',
 ] as const;
-const PACKAGE_STATUSES = ['PENDING', 'IN_TRANSIT', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'UNDELIVERABLE'] as const;
+const PACKAGE_STATUSES = [
+  'PENDING',
+  'IN_TRANSIT',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'UNDELIVERABLE',
+] as const;
 
 const orderItem = z.looseObject({
   orderItemId: z.string(),
@@ -44,22 +76,37 @@ const orderItem = z.looseObject({
     title: z.string().optional(),
     sellerSku: z.string().optional(),
     condition: z
-      .looseObject({ conditionType: optionalText, conditionSubtype: optionalText, conditionNote: optionalText })
+      .looseObject({
+        conditionType: optionalText,
+        conditionSubtype: optionalText,
+        conditionNote: optionalText,
+      })
       .optional(),
     price: z.looseObject({ unitPrice: money.optional(), priceDesignation: z.string().optional() }).optional(),
     customization: z.looseObject({ customizedUrl: z.string().optional() }).optional(),
   }),
-  proceeds: z.looseObject({ proceedsTotal: money.optional(), breakdowns: z.array(breakdown).optional() }).optional(),
-  promotion: z.looseObject({ breakdowns: z.array(z.looseObject({ promotionId: z.string().optional() })).optional() }).optional(),
+  proceeds: z
+    .looseObject({ proceedsTotal: money.optional(), breakdowns: z.array(breakdown).optional() })
+    .optional(),
+  promotion: z
+    .looseObject({ breakdowns: z.array(z.looseObject({ promotionId: z.string().optional() })).optional() })
+    .optional(),
   cancellation: z
     .looseObject({
-      cancellationRequest: z.looseObject({ requester: z.string().optional(), cancelReason: z.string().optional() }).optional(),
+      cancellationRequest: z
+        .looseObject({ requester: z.string().optional(), cancelReason: z.string().optional() })
+        .optional(),
       cancellationExecution: z
-        .looseObject({ cancelledBy: openEnum(['BUYER', 'MERCHANT', 'AMAZON']).optional(), cancelReason: z.string().optional() })
+        .looseObject({
+          cancelledBy: openEnum(['BUYER', 'MERCHANT', 'AMAZON']).optional(),
+          cancelReason: z.string().optional(),
+        })
         .optional(),
     })
     .optional(),
-  fulfillment: z.looseObject({ quantityFulfilled: z.number().optional(), quantityUnfulfilled: z.number().optional() }).optional(),
+  fulfillment: z
+    .looseObject({ quantityFulfilled: z.number().optional(), quantityUnfulfilled: z.number().optional() })
+    .optional(),
 });
 
 const orderPackage = z.looseObject({
@@ -101,7 +148,9 @@ export const orderSchema = z.looseObject({
     })
     .optional(),
   recipient: z.looseObject({ deliveryAddress: customerAddress.optional() }).optional(),
-  proceeds: z.looseObject({ grandTotal: money.optional(), breakdowns: z.array(breakdown).optional() }).optional(),
+  proceeds: z
+    .looseObject({ grandTotal: money.optional(), breakdowns: z.array(breakdown).optional() })
+    .optional(),
   fulfillment: z
     .looseObject({
       fulfillmentStatus: openEnum(FULFILLMENT_STATUSES),
