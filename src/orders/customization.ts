@@ -64,14 +64,15 @@ function describe(area: Area): string[] {
   return [...own, ...nested.flatMap(describe)];
 }
 
-/** Reads Amazon's customization JSON (version 3.0 `customizationInfo` surfaces, or the older `customizationData` tree). */
+/** Reads Amazon's customization JSON (`customizationInfo` → `version3.0` surfaces, or the older `customizationData` tree). */
 export function summarizeCustomization(json: string): string {
   const document = JSON.parse(json) as {
     'version3.0'?: { customizationInfo?: Area };
-    customizationInfo?: Area;
+    customizationInfo?: Area & { 'version3.0'?: Area };
     customizationData?: Area;
   };
-  const info = document['version3.0']?.customizationInfo ?? document.customizationInfo;
+  const outer = document['version3.0']?.customizationInfo ?? document.customizationInfo;
+  const info = (outer as { 'version3.0'?: Area } | undefined)?.['version3.0'] ?? outer;
   const lines = info ? describe(info) : document.customizationData ? describe(document.customizationData) : [];
   return lines.length > 0 ? lines.join('; ') : 'Amazon Custom: see customization data';
 }

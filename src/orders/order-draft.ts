@@ -78,6 +78,22 @@ export interface OrderDraft {
   complete: boolean;
 }
 
+/** How far along an order is; between two copies with the same last-update time, the further one wins. */
+export const STATUS_PROGRESSION: readonly OrderStatus[] = [
+  'PendingAvailability',
+  'Pending',
+  'Unshipped',
+  'PartiallyShipped',
+  'InvoiceUnconfirmed',
+  'Shipped',
+  'Unfulfillable',
+  'Canceled',
+];
+
+export function statusRank(status: OrderStatus): number {
+  return STATUS_PROGRESSION.indexOf(status);
+}
+
 /** Statuses in which Amazon has verified the payment (see docs/orders.md). */
 export function paymentStatusOf(status: OrderStatus): PaymentStatus {
   return status === 'Pending' || status === 'PendingAvailability' || status === 'Canceled' ? 'pending' : 'complete';

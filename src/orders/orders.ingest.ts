@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { voidUnconfirmedShipments } from '../fulfillment/shipments.service.js';
 import type { Keyring } from '../shared/crypto.js';
 import { sealPersonalData, sealText } from './buyer-data.js';
-import type { OrderDraft } from './order-draft.js';
+import { statusRank, type OrderDraft } from './order-draft.js';
 import {
   deleteReportItems,
   insertOrderEvents,
@@ -142,12 +142,13 @@ function eventsFor(batch: OrderBatch, draft: OrderDraft, orderId: number, existi
     events.push({ ...base, kind: 'first_seen', fromStatus: null, toStatus: draft.status, detail: { lastUpdatedTime: at } });
   }
   const from = existing?.status ?? null;
-  // The same Amazon copy again (an overlap, a rerun) changes no status.
-  if (existing && existing.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime()) return events;
-  if (draft.status === 'Canceled' && from !== 'Canceled') {
+  // A copy with the same time (seen again, or a same-second update) changes the status only forwards.
+  const sameTime = existing !== undefined && existing.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime();
+  const moves = !sameTime || statusRank(draft.status) > statusRank(existing.status);
+  if (moves && draft.status === 'Canceled' && from !== 'Canceled') {
     const detail = { lastUpdatedTime: at, cancelledBy: draft.cancellation?.cancelledBy ?? null, reason: draft.cancellation?.reason ?? null };
     events.push({ ...base, kind: 'cancelled', fromStatus: from, toStatus: 'Canceled', detail });
-  } else if (existing && from !== draft.status) {
+  } else if (moves && existing && from !== draft.status) {
     events.push({ ...base, kind: 'status_changed', fromStatus: from, toStatus: draft.status, detail: { lastUpdatedTime: at } });
   }
   if (draft.cancelRequest && !existing?.cancelRequestedAt) {

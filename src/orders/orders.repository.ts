@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database } from '../db/database.js';
+import { STATUS_PROGRESSION } from './order-draft.js';
 import type { NewOrderItemRow, NewOrderRow, OrderEventKind, OrderStatus } from './orders.table.js';
 
 type Tx = Transaction<Database>;
@@ -62,8 +63,12 @@ const preferNew = (column: OrderColumn) => sql<never>`COALESCE(${excluded(column
 
 /** Columns a newer copy of the order decides, whichever source it came from. */
 const SHARED_UPDATES = {
-  // The same Amazon copy seen again must not undo what we learned since (a shipment we confirmed).
-  status: sql<never>`CASE WHEN orders.last_updated_at = excluded.last_updated_at THEN orders.status ELSE excluded.status END`,
+  // Amazon's times have whole seconds: of two copies with the same time the further status wins, and a
+  // copy seen again does not undo what we learned since (a shipment we confirmed).
+  status: sql<never>`CASE WHEN orders.last_updated_at = excluded.last_updated_at
+    AND array_position(${sql.val(STATUS_PROGRESSION)}::text[], orders.status)
+      > array_position(${sql.val(STATUS_PROGRESSION)}::text[], excluded.status)
+    THEN orders.status ELSE excluded.status END`,
   last_updated_at: excluded('last_updated_at'),
   sales_channel: excluded('sales_channel'),
   fulfillment_channel: excluded('fulfillment_channel'),

@@ -130,6 +130,8 @@ describe('Amazon Custom customization', () => {
 
   it('summarises the text and option choices for the order note', () => {
     expect(summarizeCustomization(JSON.stringify(document))).toBe('Engraving: "For Anna"; Font: Script');
+    const amazonLayout = { version: '3.0', customizationInfo: { 'version3.0': document['version3.0'].customizationInfo } };
+    expect(summarizeCustomization(JSON.stringify(amazonLayout))).toBe('Engraving: "For Anna"; Font: Script');
   });
 
   it('reads the JSON out of a deflated zip as Amazon delivers it', () => {

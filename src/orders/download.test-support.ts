@@ -1,0 +1,102 @@
+import { createAmazonPortFactory, type AmazonGatewayOptions } from '../amazon/factory.js';
+import type { AmazonPortFactory } from '../amazon/port.js';
+import { createCompany, getCompany, type Company } from '../companies/companies.service.js';
+import type { OrderSettings } from '../config.js';
+import { createOrder, type OrderSpec } from '../simulator/generator.js';
+import type { SimOrder } from '../simulator/model.js';
+import { startSimulator, type SimulatorServer } from '../simulator/server.js';
+import { DEFAULT_SELLER } from '../simulator/simulation.js';
+import type { TestContext } from '../../test/helpers/context.js';
+import type { DownloadContext } from './download-context.js';
+import { downloadOrders } from './orders.download.js';
+
+/** A seller on an in-process simulator, with its company row pointing at it. */
+export interface SimulatedSeller {
+  server: SimulatorServer;
+  company: Company;
+  amazon: AmazonPortFactory;
+}
+
+/** Gateway waits shortened for tests; rate plans follow the simulator's (scaled) usage plans. */
+export function testGateway(context: TestContext, options: Partial<AmazonGatewayOptions> = {}): AmazonPortFactory {
+  return createAmazonPortFactory(
+    { config: context.config, db: context.db, redis: context.redis, logger: context.logger },
+    {
+      retry: { maxInlineWaitMs: 5_000, throttleRetries: 3, transientRetries: 2, transientBaseDelayMs: 20, transientMaxDelayMs: 100 },
+      responseTimeoutMs: 5_000,
+      deadlineTimeoutMs: 20_000,
+      ...options,
+    },
+  );
+}
+
+let sellerCount = 0;
+
+export async function simulatedSeller(
+  context: TestContext,
+  settings: { allowCheckoutByAmazonOrders?: boolean; timeScale?: number; gateway?: Partial<AmazonGatewayOptions> } = {},
+): Promise<SimulatedSeller> {
+  const server = await startSimulator({ seed: 11, ordersPerHour: 0, timeScale: settings.timeScale ?? 1 });
+  sellerCount += 1;
+  const sellerId = `A${process.pid}SIM${sellerCount}`.slice(0, 20);
+  const refreshToken = `Atzr|simulated-${sellerId}`;
+  server.sim.store.sellers.set(sellerId, { ...DEFAULT_SELLER, sellerId, refreshToken });
+  const company = await createCompany(context.db, context.config.keyring, {
+    name: 'Simulated seller',
+    sellerId,
+    region: 'na',
+    marketplaceIds: [DEFAULT_SELLER.marketplaceId],
+    endpoint: server.url,
+    lwaClientId: DEFAULT_SELLER.clientId,
+    lwaClientSecret: DEFAULT_SELLER.clientSecret,
+    refreshToken,
+    allowOrderDownload: true,
+    allowCheckoutByAmazonOrders: settings.allowCheckoutByAmazonOrders ?? false,
+  });
+  return { server, company, amazon: testGateway(context, settings.gateway) };
+}
+
+/** Places orders on the simulated marketplace now (simulator time); returns their ids. */
+export function placeOrders(seller: SimulatedSeller, specs: OrderSpec[]): string[] {
+  const { sim } = seller.server;
+  return specs.map((spec) => createOrder(sim, { ...spec, sellerId: seller.company.sellerId }, sim.now()));
+}
+
+/** The seller's orders as the simulator holds them now. */
+export function simulatedOrders(seller: SimulatedSeller): SimOrder[] {
+  seller.server.sim.now();
+  return [...seller.server.sim.store.orders.values()].filter((order) => order.sellerId === seller.company.sellerId);
+}
+
+export const TEST_ORDER_SETTINGS: OrderSettings = {
+  backfillDays: 7,
+  windowOverlapMinutes: 5,
+  atRiskHours: 24,
+  buyerDataRetentionDays: 30,
+  reportQueueTimeoutMinutes: 20,
+  reportExpectedSeconds: 600,
+};
+
+/** Runs one order download for the seller in this process, as the job does; returns its counts. */
+export async function runDownload(
+  context: TestContext,
+  seller: SimulatedSeller,
+  overrides: Partial<DownloadContext> = {},
+): Promise<Record<string, number>> {
+  const download: DownloadContext = {
+    db: context.db,
+    keyring: context.config.keyring,
+    logger: context.logger,
+    port: await seller.amazon.forCompany(seller.company.id),
+    company: await getCompany(context.db, seller.company.id),
+    runId: null,
+    settings: TEST_ORDER_SETTINGS,
+    signal: new AbortController().signal,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    counts: {},
+    ...overrides,
+  };
+  await downloadOrders(download);
+  return download.counts;
+}
