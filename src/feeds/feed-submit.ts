@@ -3,6 +3,8 @@ import type { AmazonFeed } from '../amazon/port.js';
 import { closeWithoutVerdict } from './feed-close.js';
 import { followDelayMs, type FeedPipeline } from './feed-pipeline.js';
 import type { FeedKind } from './feed-states.js';
+import { loadCursor } from '../jobs/sync-cursors.repository.js';
+import { ORDERS_STREAM, type OrderCursor } from '../orders/download-window.js';
 import { knownAmazonFeedIds, listFeeds, moveFeed, readFeedContent, type Feed } from './feeds.repository.js';
 
 /**
@@ -26,20 +28,32 @@ async function uploadDocument(pipeline: FeedPipeline, feed: Feed): Promise<Feed>
   return moved;
 }
 
+/** Amazon's clock minus ours, as the order download last measured it (0 when unknown). */
+async function amazonClockOffsetMs(pipeline: FeedPipeline, companyId: number): Promise<number> {
+  const cursor = await loadCursor<OrderCursor>(pipeline.db, companyId, ORDERS_STREAM);
+  return typeof cursor?.clockOffsetMs === 'number' ? cursor.clockOffsetMs : 0;
+}
+
+/** The earliest Amazon createdTime our interrupted attempt can have: its start on Amazon's clock, less the skew. */
+function searchFrom(feed: Feed, offsetMs: number): Date {
+  return new Date((feed.submitStartedAt?.getTime() ?? feed.createdAt.getTime()) + offsetMs - CLOCK_SKEW_MS);
+}
+
 /**
  * The matching rule of the getFeeds search: same feed type, created at or after our recorded attempt
- * (less the clock skew), and not already recorded as one of our feeds; the earliest such feed is ours.
- * getFeeds does not return the input document id, so it cannot take part in the match.
+ * (on Amazon's clock, less the skew), and not already recorded as one of our feeds; the earliest such
+ * feed is ours. getFeeds does not return the input document id, so it cannot take part in the match.
  */
-export function matchSubmittedFeed(feed: Feed, candidates: AmazonFeed[], known: Set<string>): AmazonFeed | undefined {
-  const since = (feed.submitStartedAt?.getTime() ?? feed.createdAt.getTime()) - CLOCK_SKEW_MS;
+export function matchSubmittedFeed(feed: Feed, candidates: AmazonFeed[], known: Set<string>, offsetMs = 0): AmazonFeed | undefined {
+  const since = searchFrom(feed, offsetMs).getTime();
   return candidates
     .filter((c) => c.feedType === feed.feedType && Date.parse(c.createdTime) >= since && !known.has(c.feedId))
     .sort((a, b) => Date.parse(a.createdTime) - Date.parse(b.createdTime))[0];
 }
 
 async function findOnAmazon(pipeline: FeedPipeline, feed: Feed): Promise<AmazonFeed | undefined> {
-  const since = new Date((feed.submitStartedAt?.getTime() ?? feed.createdAt.getTime()) - CLOCK_SKEW_MS);
+  const offsetMs = await amazonClockOffsetMs(pipeline, feed.companyId);
+  const since = searchFrom(feed, offsetMs);
   const candidates: AmazonFeed[] = [];
   let page = await pipeline.amazon.getFeeds({
     feedTypes: [feed.feedType],
@@ -53,7 +67,7 @@ async function findOnAmazon(pipeline: FeedPipeline, feed: Feed): Promise<AmazonF
     candidates.push(...page.feeds);
   }
   const known = await knownAmazonFeedIds(pipeline.db, feed.companyId, candidates.map((c) => c.feedId));
-  return matchSubmittedFeed(feed, candidates, known);
+  return matchSubmittedFeed(feed, candidates, known, offsetMs);
 }
 
 async function recordSubmitted(pipeline: FeedPipeline, feed: Feed, amazonFeedId: string, status: string): Promise<Feed> {

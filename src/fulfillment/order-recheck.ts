@@ -30,7 +30,7 @@ function isFresh(order: LocalOrderState, lastDownload: Date | null, recordedAt: 
 
 async function askAmazon(pipeline: FeedPipeline, amazonOrderId: string): Promise<string | null> {
   try {
-    return amazonReason(await pipeline.amazon.getOrder(amazonOrderId, ['CANCELLATION']));
+    return amazonReason(await pipeline.amazon.getOrder(amazonOrderId, ['FULFILLMENT', 'CANCELLATION']));
   } catch (err) {
     if (isAmazonError(err, 'not_found')) return 'Amazon does not know the order';
     throw err;
