@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { AmazonFeed } from '../amazon/port.js';
+import { canTransition, FEED_STATES } from './feed-states.js';
+import { CLOCK_SKEW_MS, matchSubmittedFeed } from './feed-submit.js';
+import type { Feed } from './feeds.repository.js';
+
+const started = new Date('2026-11-21T10:00:00Z');
+const feed = {
+  id: 1,
+  companyId: 1,
+  kind: 'order-fulfillment',
+  feedType: 'POST_ORDER_FULFILLMENT_DATA',
+  marketplaceIds: ['ATVPDKIKX0DER'],
+  state: 'submitting',
+  submitStartedAt: started,
+  createdAt: new Date(started.getTime() - 1000),
+} as Feed;
+
+function candidate(feedId: string, createdTime: Date, feedType = 'POST_ORDER_FULFILLMENT_DATA'): AmazonFeed {
+  return { feedId, feedType, createdTime: createdTime.toISOString(), processingStatus: 'IN_QUEUE' };
+}
+
+describe('matchSubmittedFeed', () => {
+  const at = (ms: number) => new Date(started.getTime() + ms);
+
+  it('takes the earliest feed of the same type created since the attempt that is not already ours', () => {
+    const match = matchSubmittedFeed(
+      feed,
+      [candidate('later', at(60_000)), candidate('ours-before', at(1_000)), candidate('mine', at(2_000)), candidate('other-type', at(500), 'POST_ORDER_ACKNOWLEDGEMENT_DATA')],
+      new Set(['ours-before']),
+    );
+    expect(match?.feedId).toBe('mine');
+  });
+
+  it('ignores feeds created before the attempt, beyond the clock skew', () => {
+    expect(matchSubmittedFeed(feed, [candidate('old', at(-CLOCK_SKEW_MS - 1000))], new Set())).toBeUndefined();
+    expect(matchSubmittedFeed(feed, [candidate('skewed', at(-CLOCK_SKEW_MS + 1000))], new Set())?.feedId).toBe('skewed');
+  });
+
+  it('compares on Amazon’s clock when its offset is known', () => {
+    const dayBehind = -86_400_000;
+    expect(matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set(), dayBehind)?.feedId).toBe('amazon-time');
+    expect(matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set())).toBeUndefined();
+  });
+});
+
+describe('feed states', () => {
+  it('only moves forward, and finished feeds never move again', () => {
+    expect(canTransition('submitting', 'submitted')).toBe(true);
+    expect(canTransition('submitted', 'submitting')).toBe(false);
+    expect(canTransition('prepared', 'submitted')).toBe(false);
+    for (const finished of ['done', 'cancelled', 'fatal', 'refused'] as const) {
+      expect(FEED_STATES.filter((to) => canTransition(finished, to))).toEqual([]);
+    }
+  });
+});
