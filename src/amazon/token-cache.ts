@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { decrypt, encrypt, type Keyring } from '../shared/crypto.js';
+import { decrypt, DecryptionError, encrypt, type Keyring } from '../shared/crypto.js';
 import type { Redis } from '../shared/redis.js';
 
 /**
@@ -79,7 +79,14 @@ export class TokenCache {
   private async readCached(): Promise<string | undefined> {
     const ciphertext = await this.settings.redis.get(this.key);
     if (ciphertext === null) return undefined;
-    const token = JSON.parse(decrypt(this.settings.keyring, ciphertext)) as CachedToken;
+    let token: CachedToken;
+    try {
+      token = JSON.parse(decrypt(this.settings.keyring, ciphertext)) as CachedToken;
+    } catch (err) {
+      // Written under a key no longer configured: treat as absent, a fresh exchange replaces it.
+      if (err instanceof DecryptionError) return undefined;
+      throw err;
+    }
     if (!isFresh(token)) return undefined;
     this.memo = { token, ciphertext };
     return token.accessToken;
