@@ -144,6 +144,13 @@ describe('orders 2026-01-01', () => {
     expect((error as Error).message).toBe('searchOrders: response field orders.0.lastUpdatedTime is missing');
   });
 
+  it('refuses a searchOrders answer without a Date header: windows need Amazon’s clock', async () => {
+    spApi().get('/orders/2026-01-01/orders').query(true).reply(200, { orders: [] });
+    await expect(
+      port.searchOrders({ createdAfter: '2024-12-25T00:00:00Z', marketplaceIds: ['A1VC38T7YXB528'] }),
+    ).rejects.toThrow('searchOrders: response field Date header is missing or not a date');
+  });
+
   it('getOrder asks for the included data and returns the order', async () => {
     const example = sandboxExample('orders_2026-01-01.json', 'getOrder', '200', 0);
     spApi()
