@@ -22,6 +22,11 @@ export function openPeriod(store: SimStore, sellerId: string, at: Date): Settlem
   return period;
 }
 
+function post(store: SimStore, sellerId: string, at: Date, lines: MoneyLine[]): void {
+  openPeriod(store, sellerId, at).lines.push(...lines);
+  store.ledger.push(...lines);
+}
+
 function commissionOf(principalCents: number, shippingCents: number): number {
   return Math.round((principalCents + shippingCents) * COMMISSION_RATE);
 }
@@ -83,7 +88,7 @@ export function bookSale(
   if (order.fulfilledBy === 'AMAZON') {
     lines.push(line(context, 'ItemFees', 'FBAPerUnitFulfillmentFee', -FBA_FEE_PER_UNIT_CENTS * quantity));
   }
-  openPeriod(store, order.sellerId, at).lines.push(...lines);
+  post(store, order.sellerId, at, lines);
 }
 
 export interface RefundAmounts {
@@ -113,6 +118,6 @@ export function bookRefund(
     const adminFee = Math.min(REFUND_ADMIN_CAP_CENTS, Math.round(commission * REFUND_ADMIN_RATE));
     lines.push(line(context, 'ItemFees', 'RefundCommission', -adminFee));
   }
-  openPeriod(store, order.sellerId, at).lines.push(...lines);
+  post(store, order.sellerId, at, lines);
   item.refundedCents += amounts.principalCents + amounts.taxCents + amounts.shippingCents;
 }

@@ -4,6 +4,7 @@ import { authenticate, authRoutes } from './api/auth.js';
 import { controlRoutes } from './api/control.js';
 import { documentRoutes } from './api/documents.js';
 import { feedRoutes } from './api/feeds.js';
+import { financeRoutes } from './api/finances.js';
 import { listingRoutes } from './api/listings.js';
 import { orderRoutes } from './api/orders.js';
 import { reportRoutes } from './api/reports.js';
@@ -17,6 +18,7 @@ const ROUTES: Route[] = [
   ...reportRoutes,
   ...feedRoutes,
   ...listingRoutes,
+  ...financeRoutes,
   ...documentRoutes,
   ...controlRoutes,
 ];

@@ -165,6 +165,40 @@ describe('simulator conformance with Amazon models', () => {
     );
   });
 
+  it('answers listFinancialEventsByOrderId in the Finances v0 shape, with the sale and the refund', async () => {
+    const created = await client.control<{
+      order: { orderId: string; orderItems: { orderItemId: string }[] };
+    }>('POST', '/orders', {
+      items: [{ sku: 'LAMP-DESK-LED', quantity: 1 }],
+    });
+    const { orderId } = created.body.order;
+    server.sim.advance(31 * 60_000);
+    await client.login();
+    const shipped = await client.call('POST', `/orders/v0/orders/${orderId}/shipmentConfirmation`, {
+      marketplaceId: 'ATVPDKIKX0DER',
+      packageDetail: {
+        packageReferenceId: '1',
+        carrierCode: 'UPS',
+        trackingNumber: '1Z999AA10123456784',
+        shipDate: new Date().toISOString(),
+        orderItems: [{ orderItemId: created.body.order.orderItems[0]?.orderItemId ?? '', quantity: 1 }],
+      },
+    });
+    expect(shipped.status).toBe(204);
+    expect((await client.control('POST', `/orders/${orderId}/refund`)).status).toBe(200);
+    const events = await client.json<{ payload: { FinancialEvents: Record<string, unknown[]> } }>(
+      'GET',
+      `/finances/v0/orders/${orderId}/financialEvents`,
+    );
+    expect(events.status).toBe(200);
+    expectConforms('financesV0', 'listFinancialEventsByOrderId', 200, events.body);
+    expect(events.body.payload.FinancialEvents.ShipmentEventList).toHaveLength(1);
+    expect(events.body.payload.FinancialEvents.RefundEventList).toHaveLength(1);
+    expect(JSON.stringify(events.body)).toContain(
+      '"ChargeType":"Principal","ChargeAmount":{"CurrencyCode":"USD","CurrencyAmount":45.99}',
+    );
+  });
+
   it('uses the usage plans written in the models', () => {
     const where: Record<string, string> = {
       searchOrders: 'orders_2026-01-01',

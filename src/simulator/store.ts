@@ -21,6 +21,8 @@ export class SimStore {
   readonly documents = new Map<string, SimDocument>();
   readonly listings = new Map<string, SimListing>();
   readonly openPeriods = new Map<string, SettlementPeriod>();
+  /** Every money line ever posted, across settlement periods (the Finances API reads it). */
+  readonly ledger: MoneyLine[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly pageCursors = new Map<string, PageCursor>();
   private readonly ids: SeededRandom;
