@@ -296,6 +296,44 @@ describe('reports and faults', () => {
     await expect(fetch(document.body.url).then((response) => response.text())).rejects.toThrow();
   });
 
+  it('answers slowly or drops the connection when told to', async () => {
+    await client.control('POST', '/faults', { kind: 'slow', operation: 'getOrder', delayMs: 300 });
+    const started = Date.now();
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(404);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await client.control('POST', '/faults', { kind: 'drop-connection', operation: 'getOrder' });
+    await expect(client.call('GET', '/orders/2026-01-01/orders/x')).rejects.toThrow();
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(404);
+  });
+
+  it("lets tests change an operation's rate and burst, and reports it in x-amzn-RateLimit-Limit", async () => {
+    const set = await client.control('PUT', '/rate-limits/searchOrders', { rate: 50, burst: 2 });
+    expect(set.status).toBe(200);
+    const after = new Date(Date.now() - HOUR).toISOString();
+    const path = `/orders/2026-01-01/orders?marketplaceIds=ATVPDKIKX0DER&createdAfter=${after}`;
+    const first = await client.call('GET', path);
+    expect(first.headers.get('x-amzn-ratelimit-limit')).toBe('50');
+    expect((await client.call('GET', path)).status).toBe(200);
+    expect((await client.call('GET', path)).status).toBe(429);
+    server.sim.advance(100); // 50 per second: five tokens back, capped at the burst of 2
+    expect((await client.call('GET', path)).status).toBe(200);
+  });
+
+  it("expires access tokens after a simulated hour with Amazon's 403", async () => {
+    server.sim.advance(HOUR + 1_000);
+    const expired = await client.json('GET', '/orders/2026-01-01/orders/x');
+    expect(expired.status).toBe(403);
+    expect(expired.body).toEqual({
+      errors: [
+        {
+          code: 'Unauthorized',
+          message: 'Access to requested resource is denied.',
+          details: 'The access token you provided has expired.',
+        },
+      ],
+    });
+  });
+
   it("answers an unknown refresh token with LWA's invalid_grant", async () => {
     const response = await client.login('Atzr|not-a-seller');
     expect(response.status).toBe(400);
