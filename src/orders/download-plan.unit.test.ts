@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choosePlan, estimateBacklog, reportFloorSeconds, searchFloorSeconds } from './download-plan.js';
-import { planWindow, windowEnd } from './download-window.js';
+import { windowEnd, windowStart } from './download-window.js';
 import type { OrderSettings } from '../config.js';
 
 const SETTINGS: OrderSettings = {
@@ -58,26 +58,25 @@ describe('choosing the download plan', () => {
 describe('planning the window', () => {
   const now = new Date('2026-11-21T12:00:00Z');
 
-  it('starts a first download the backfill lookback ago and leaves the end to Amazon until its clock is known', () => {
-    const window = planWindow({}, SETTINGS, now);
-    expect(window.after.toISOString()).toBe('2026-11-14T12:00:00.000Z');
-    expect(window.before).toBeNull();
+  it('starts a first download the backfill lookback ago', () => {
+    expect(windowStart({}, SETTINGS, now).toISOString()).toBe('2026-11-14T12:00:00.000Z');
   });
 
-  it('overlaps the committed position and ends over two minutes before Amazon’s clock, not ours', () => {
-    // Our clock is 5 minutes fast: Amazon's time is 11:55.
+  it('starts the next window the overlap before the committed position', () => {
     const cursor = { committedUntil: '2026-11-21T11:20:00.000Z', clockOffsetMs: -5 * 60_000 };
-    const window = planWindow(cursor, SETTINGS, now);
-    expect(window.after.toISOString()).toBe('2026-11-21T11:15:00.000Z');
-    expect(window.before?.toISOString()).toBe('2026-11-21T11:52:45.000Z');
+    expect(windowStart(cursor, SETTINGS, now).toISOString()).toBe('2026-11-21T11:15:00.000Z');
   });
 
   it('never reaches back further than Amazon’s two years', () => {
-    const window = planWindow({}, { ...SETTINGS, backfillDays: 730 }, now);
-    expect(now.getTime() - window.after.getTime()).toBeLessThan(730 * 86_400_000);
+    const start = windowStart({}, { ...SETTINGS, backfillDays: 730 }, now);
+    expect(now.getTime() - start.getTime()).toBeLessThan(730 * 86_400_000);
   });
 
-  it('ends a window without a sent end two minutes before Amazon’s time from the response', () => {
-    expect(windowEnd(null, new Date('2026-11-21T11:55:00Z')).toISOString()).toBe('2026-11-21T11:53:00.000Z');
+  it('ends the window where Amazon ended it, or two minutes before Amazon’s clock, whatever ours says', () => {
+    const amazonTime = new Date('2026-11-21T11:55:00Z');
+    expect(windowEnd('2026-11-21T11:52:59Z', amazonTime).toISOString()).toBe('2026-11-21T11:52:59.000Z');
+    expect(windowEnd(undefined, amazonTime).toISOString()).toBe('2026-11-21T11:53:00.000Z');
+    // An echo later than the two-minute rule allows is not trusted.
+    expect(windowEnd('2026-11-21T11:54:30Z', amazonTime).toISOString()).toBe('2026-11-21T11:53:00.000Z');
   });
 });

@@ -100,7 +100,7 @@ describe('downloading a seller’s orders from the simulator', () => {
 
   it('stores buyer and recipient data only as ciphertext, and never logs them', async () => {
     const simOrder = simulatedOrders(seller).find((o) => o.orderId === ids.businessPrime);
-    const [raw] = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('amazon_order_id', '=', ids.businessPrime ?? '').execute();
+    const [raw] = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('company_id', '=', seller.company.id).where('amazon_order_id', '=', ids.businessPrime ?? '').execute();
     expect(raw?.buyer_enc).toMatch(/^v1\./);
     expect(raw?.buyer_enc).not.toContain(simOrder?.buyer.name);
     expect(JSON.parse(decrypt(context.config.keyring, raw?.buyer_enc ?? '')).name).toBe(simOrder?.buyer.name);
@@ -109,7 +109,7 @@ describe('downloading a seller’s orders from the simulator', () => {
       expect(context.logs.text).not.toContain(secret);
     }
     // Amazon-fulfilled orders are not ours to ship: their buyer data is not kept.
-    const [fba] = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('amazon_order_id', '=', ids.fba ?? '').execute();
+    const [fba] = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('company_id', '=', seller.company.id).where('amazon_order_id', '=', ids.fba ?? '').execute();
     expect(fba).toEqual({ buyer_enc: null, recipient_enc: null });
   });
 

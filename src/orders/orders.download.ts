@@ -4,7 +4,7 @@ import type { SearchOrdersPage } from '../amazon/port.js';
 import { loadCursor, saveCursor } from '../jobs/sync-cursors.repository.js';
 import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
 import { choosePlan, estimateBacklog } from './download-plan.js';
-import { ORDERS_STREAM, planWindow, windowEnd, type OrderCursor, type WindowState } from './download-window.js';
+import { ORDERS_STREAM, windowEnd, windowStart, type OrderCursor, type WindowState } from './download-window.js';
 import { runReportPhase } from './report-phase.js';
 import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
 import { needsBuyerData } from './order-draft.js';
@@ -56,21 +56,11 @@ async function recentVolume(context: DownloadContext, after: Date, end: Date): P
 }
 
 async function firstPage(context: DownloadContext, cursor: OrderCursor) {
-  const planned = planWindow(cursor, context.settings, context.now());
-  const base = { after: planned.after.toISOString(), plan: 'search', phase: 'search', pages: 0 } as const;
-  let before = planned.before;
-  let page: SearchOrdersPage;
-  try {
-    page = await context.port.searchOrders(searchParams(context, { ...base, before: before?.toISOString() ?? null, end: '' }));
-  } catch (err) {
-    if (before === null || !isAmazonError(err, 'invalid_request')) throw err;
-    // Our idea of Amazon's clock was wrong (the local clock jumped): let Amazon end the window.
-    context.logger.warn({ lastUpdatedBefore: before.toISOString() }, 'searchOrders refused the window end; retrying with Amazon’s');
-    before = null;
-    page = await context.port.searchOrders(searchParams(context, { ...base, before: null, end: '' }));
-  }
-  const end = windowEnd(before, page.amazonTime);
-  return { page, window: { ...base, before: before?.toISOString() ?? null, end: end.toISOString() } as WindowState };
+  const after = windowStart(cursor, context.settings, context.now()).toISOString();
+  const page = await context.port.searchOrders(searchParams(context, { after, end: '', phase: 'search' }));
+  const end = windowEnd(page.lastUpdatedBefore, page.amazonTime).toISOString();
+  const window: WindowState = { after, end, plan: 'search', phase: 'search', pages: 0 };
+  return { page, window };
 }
 
 /** Opens a new window with its first page, choosing the plan when there is more than one page. */

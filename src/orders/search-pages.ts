@@ -11,14 +11,16 @@ import type { Customization } from './orders.ingest.js';
 
 const FULL_DATA: IncludedData[] = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'PROMOTION', 'CANCELLATION', 'FULFILLMENT', 'PACKAGES', 'TAX'];
 
-/** The searchOrders parameters of a window's phase; every page of a phase repeats them (Amazon's rule). */
-export function searchParams(context: DownloadContext, window: WindowState, nextToken?: string): SearchOrdersParams {
+/**
+ * The searchOrders parameters of a window's phase; every page of a phase repeats them (Amazon's rule).
+ * The search phase leaves the window's end to Amazon; the buyer-data phase sends the end Amazon chose.
+ */
+export function searchParams(context: DownloadContext, window: Pick<WindowState, 'after' | 'end' | 'phase'>, nextToken?: string): SearchOrdersParams {
   const buyerDataOnly = window.phase === 'buyer-data';
-  const before = buyerDataOnly ? window.end : window.before;
   return {
     marketplaceIds: context.company.marketplaceIds,
     lastUpdatedAfter: window.after,
-    ...(before !== null && { lastUpdatedBefore: before }),
+    ...(buyerDataOnly && { lastUpdatedBefore: window.end }),
     ...(buyerDataOnly && { fulfilledBy: ['MERCHANT'], fulfillmentStatuses: ['UNSHIPPED', 'PARTIALLY_SHIPPED'] }),
     maxResultsPerPage: PAGE_SIZE,
     includedData: FULL_DATA,
