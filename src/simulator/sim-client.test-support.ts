@@ -1,6 +1,13 @@
 import { DEFAULT_SELLER } from './simulation.js';
 import type { SimulatorServer } from './server.js';
 
+export interface SimOrderBody {
+  orderId: string;
+  lastUpdatedTime: string;
+  fulfillment: { fulfillmentStatus: string };
+  orderItems: { orderItemId: string; quantityOrdered: number }[];
+}
+
 /** A raw HTTP client for simulator tests: what any SP-API client would send, nothing more. */
 export class SimClient {
   token = '';
@@ -50,6 +57,17 @@ export class SimClient {
     body?: unknown,
   ): Promise<{ status: number; body: T; headers: Headers }> {
     return this.json<T>(method, `/_sim${path}`, body);
+  }
+
+  /** Creates an order through the control API; returns it in Amazon's shape. */
+  async newOrder(spec: Record<string, unknown> = {}): Promise<SimOrderBody> {
+    return (await this.control<{ order: SimOrderBody }>('POST', '/orders', spec)).body.order;
+  }
+
+  /** Moves simulated time on, then logs in again (the access token may have expired). */
+  async advance(minutes: number): Promise<void> {
+    await this.control('POST', '/time/advance', { minutes });
+    await this.login();
   }
 
   /** Uploads a feed and creates it; returns the feed id. */

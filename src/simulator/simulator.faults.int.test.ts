@@ -1,0 +1,143 @@
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type SimulatorServer } from './server.js';
+import { SimClient } from './sim-client.test-support.js';
+
+/** Reports, faults on demand, rate-limit overrides and token handling. */
+
+const HOUR = 3_600_000;
+let server: SimulatorServer;
+let client: SimClient;
+
+beforeEach(async () => {
+  server = await startSimulator({ seed: 6 });
+  client = new SimClient(server);
+  await client.login();
+});
+afterEach(async () => server.close());
+
+describe('reports and faults', () => {
+  it('delivers a gzipped all-orders report by last update, or CANCELLED when there is no data', async () => {
+    const empty = await client.json('POST', '/reports/2021-06-30/reports', {
+      reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
+      marketplaceIds: ['ATVPDKIKX0DER'],
+    });
+    const order = await client.newOrder({ programs: ['AMAZON_BUSINESS'] });
+    const full = await client.json('POST', '/reports/2021-06-30/reports', {
+      reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
+      marketplaceIds: ['ATVPDKIKX0DER'],
+    });
+    const queued = await client.json<{ processingStatus: string }>(
+      'GET',
+      `/reports/2021-06-30/reports/${String(full.body.reportId)}`,
+    );
+    expect(queued.body.processingStatus).toBe('IN_QUEUE');
+    await client.advance(5);
+    expect(
+      (
+        await client.json<{ processingStatus: string }>(
+          'GET',
+          `/reports/2021-06-30/reports/${String(empty.body.reportId)}`,
+        )
+      ).body.processingStatus,
+    ).toBe('CANCELLED');
+    const done = await client.json<{ processingStatus: string; reportDocumentId: string }>(
+      'GET',
+      `/reports/2021-06-30/reports/${String(full.body.reportId)}`,
+    );
+    expect(done.body.processingStatus).toBe('DONE');
+    const document = await client.json<{ url: string; compressionAlgorithm: string }>(
+      'GET',
+      `/reports/2021-06-30/documents/${done.body.reportDocumentId}`,
+    );
+    expect(document.body.compressionAlgorithm).toBe('GZIP');
+    const lines = gunzipSync(Buffer.from(await (await fetch(document.body.url)).arrayBuffer()))
+      .toString('utf8')
+      .trim()
+      .split('\n');
+    const header = lines[0]?.split('\t') ?? [];
+    const row = lines[1]?.split('\t') ?? [];
+    expect(row[header.indexOf('amazon-order-id')]).toBe(order.orderId);
+    expect(row[header.indexOf('is-business-order')]).toBe('true');
+  });
+
+  it('injects throttling, 503s, stuck reports and truncated downloads on demand', async () => {
+    await client.control('POST', '/faults', { kind: 'throttle', operation: 'getOrder', count: 1 });
+    await client.control('POST', '/faults', { kind: 'server-error', operation: 'getOrder', status: 503 });
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(429);
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(503);
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(404);
+    await client.newOrder();
+    await client.control('POST', '/faults', { kind: 'report-stuck' });
+    const stuck = await client.json('POST', '/reports/2021-06-30/reports', {
+      reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL',
+      marketplaceIds: ['ATVPDKIKX0DER'],
+    });
+    await client.advance(60);
+    expect(
+      (
+        await client.json<{ processingStatus: string }>(
+          'GET',
+          `/reports/2021-06-30/reports/${String(stuck.body.reportId)}`,
+        )
+      ).body.processingStatus,
+    ).toBe('IN_QUEUE');
+    const closed = await client.control<{ reports: { reportDocumentId: string }[] }>(
+      'POST',
+      '/settlements/close',
+    );
+    const document = await client.json<{ url: string }>(
+      'GET',
+      `/reports/2021-06-30/documents/${closed.body.reports[0]?.reportDocumentId ?? ''}`,
+    );
+    await client.control('POST', '/faults', { kind: 'truncate-download' });
+    await expect(fetch(document.body.url).then((response) => response.text())).rejects.toThrow();
+  });
+
+  it('answers slowly or drops the connection when told to', async () => {
+    await client.control('POST', '/faults', { kind: 'slow', operation: 'getOrder', delayMs: 300 });
+    const started = Date.now();
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(404);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await client.control('POST', '/faults', { kind: 'drop-connection', operation: 'getOrder' });
+    await expect(client.call('GET', '/orders/2026-01-01/orders/x')).rejects.toThrow();
+    expect((await client.call('GET', '/orders/2026-01-01/orders/x')).status).toBe(404);
+  });
+
+  it("lets tests change an operation's rate and burst, and reports it in x-amzn-RateLimit-Limit", async () => {
+    const set = await client.control('PUT', '/rate-limits/searchOrders', { rate: 50, burst: 2 });
+    expect(set.status).toBe(200);
+    const after = new Date(Date.now() - HOUR).toISOString();
+    const path = `/orders/2026-01-01/orders?marketplaceIds=ATVPDKIKX0DER&createdAfter=${after}`;
+    const first = await client.call('GET', path);
+    expect(first.headers.get('x-amzn-ratelimit-limit')).toBe('50');
+    expect((await client.call('GET', path)).status).toBe(200);
+    expect((await client.call('GET', path)).status).toBe(429);
+    server.sim.advance(100); // 50 per second: five tokens back, capped at the burst of 2
+    expect((await client.call('GET', path)).status).toBe(200);
+  });
+
+  it("expires access tokens after a simulated hour with Amazon's 403", async () => {
+    server.sim.advance(HOUR + 1_000);
+    const expired = await client.json('GET', '/orders/2026-01-01/orders/x');
+    expect(expired.status).toBe(403);
+    expect(expired.body).toEqual({
+      errors: [
+        {
+          code: 'Unauthorized',
+          message: 'Access to requested resource is denied.',
+          details: 'The access token you provided has expired.',
+        },
+      ],
+    });
+  });
+
+  it("answers an unknown refresh token with LWA's invalid_grant", async () => {
+    const response = await client.login('Atzr|not-a-seller');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The request has an invalid grant parameter : refresh_token',
+    });
+  });
+});
