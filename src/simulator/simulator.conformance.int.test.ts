@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorServer } from './server.js';
@@ -8,6 +8,7 @@ import { USAGE_PLANS } from './usage-plans.js';
 /** The simulator's answers against Amazon's own models (../shared/amazon/models). */
 
 const MODELS = '../shared/amazon/models/';
+const EXAMPLES = '../shared/amazon/xsd/examples/';
 type Model = {
   paths: Record<
     string,
@@ -197,6 +198,33 @@ describe('simulator conformance with Amazon models', () => {
     expect(JSON.stringify(events.body)).toContain(
       '"ChargeType":"Principal","ChargeAmount":{"CurrencyCode":"USD","CurrencyAmount":45.99}',
     );
+  });
+
+  it("accepts or refuses Amazon's example feeds as their names say", async () => {
+    const feedTypes: Record<string, string> = {
+      OrderFulfillment: 'POST_ORDER_FULFILLMENT_DATA',
+      OrderAcknowledgement: 'POST_ORDER_ACKNOWLEDGEMENT_DATA',
+      OrderAdjustment: 'POST_PAYMENT_ADJUSTMENT_DATA',
+    };
+    const examples = readdirSync(EXAMPLES).filter((name) => name.endsWith('.xml'));
+    const submitted = [];
+    for (const name of examples) {
+      const xml = readFileSync(`${EXAMPLES}${name}`, 'utf8');
+      const messageType = /<MessageType>(\w+)<\/MessageType>/.exec(xml)?.[1] ?? '';
+      submitted.push({ name, feedId: await client.submitFeed(feedTypes[messageType] ?? '', xml) });
+    }
+    server.sim.advance(10 * 60_000);
+    await client.login();
+    for (const { name, feedId } of submitted) {
+      const feed = await client.json<{ processingStatus: string }>(
+        'GET',
+        `/feeds/2021-06-30/feeds/${feedId}`,
+      );
+      expect({ name, status: feed.body.processingStatus }).toEqual({
+        name,
+        status: name.includes('INVALID') ? 'FATAL' : 'DONE',
+      });
+    }
   });
 
   it('uses the usage plans written in the models', () => {
