@@ -45,8 +45,12 @@ export interface CallContext {
   bucketPrefix: string;
   policy: RetryPolicy;
   /** Each operation's usage plan (Amazon's defaults, see operations.ts). */
-  plans: Record<OperationName, BucketPlan>;
+  plans: Record<OperationName, OperationPlan>;
   logger: Logger;
+}
+
+export interface OperationPlan extends BucketPlan {
+  resendable: boolean;
 }
 
 export const TOKEN_EXCHANGE = 'lwaTokenExchange';
@@ -159,7 +163,9 @@ async function handleFailure(
     }
     case 'transient': {
       tries.transient += 1;
-      if (tries.transient > context.policy.transientRetries) throw toAmazonError(operation, failure);
+      const resendable = context.plans[operation].resendable || failure.unsent === true;
+      if (!resendable || tries.transient > context.policy.transientRetries)
+        throw toAmazonError(operation, failure);
       const backoffMs = transientBackoffMs(context.policy, tries.transient);
       context.logger.warn({ ...log, backoffMs, attempt: tries.transient }, 'amazon call failed; retrying');
       await sleep(backoffMs);

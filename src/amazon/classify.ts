@@ -16,6 +16,8 @@ export interface Failure {
   requestId?: string | undefined;
   /** `x-amzn-RateLimit-Limit` when the response carried one. */
   rateLimit?: number | undefined;
+  /** The request never left (no connection): resending cannot act twice. */
+  unsent?: boolean | undefined;
 }
 
 interface AmazonErrorBody {
@@ -75,6 +77,9 @@ export function classifyResponse(response: RawResponse): Outcome {
   };
 }
 
+// Failures before a connection exists: nothing reached Amazon.
+const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -95,7 +100,12 @@ const NETWORK_CODES = new Set([
 export function classifyThrown(err: unknown): Failure | undefined {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-    return { kind: 'transient', code, message: (err as Error).message || code };
+    return {
+      kind: 'transient',
+      code,
+      message: (err as Error).message || code,
+      unsent: UNSENT_CODES.has(code),
+    };
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../shared/logger.js';
 import type { Redis } from '../shared/redis.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './call.js';
+import { DEFAULT_RETRY_POLICY, type OperationPlan, type RetryPolicy } from './call.js';
 import { parseEndpoint } from './endpoint.js';
 import { SpApiGateway } from './gateway.js';
 import type { AmazonPort, AmazonPortFactory } from './port.js';
@@ -62,7 +62,7 @@ export interface GatewayServices {
   keyring: Keyring;
   logger: Logger;
   limiter: RedisRateLimiter;
-  plans: Record<OperationName, BucketPlan>;
+  plans: Record<OperationName, OperationPlan>;
   options: AmazonGatewayOptions;
 }
 
@@ -75,7 +75,10 @@ export function createGatewayServices(
   settings: { redisPrefix: string; keyring: Keyring; logger: Logger },
   options: AmazonGatewayOptions,
 ): GatewayServices {
-  const plans = { ...OPERATIONS, ...options.ratePlans } as Record<OperationName, BucketPlan>;
+  const plans = {} as Record<OperationName, OperationPlan>;
+  for (const name of Object.keys(OPERATIONS) as OperationName[]) {
+    plans[name] = { ...OPERATIONS[name], ...options.ratePlans[name] };
+  }
   const limiter = new RedisRateLimiter(redis, settings.redisPrefix, { paceFactor: options.paceFactor });
   return { redis, ...settings, limiter, plans, options };
 }
