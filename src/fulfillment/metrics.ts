@@ -10,8 +10,6 @@ export const LATE_SHIPMENT_RATE_TARGET = 0.04;
 export const VALID_TRACKING_RATE_TARGET = 0.95;
 const LSR_WINDOWS_DAYS = [10, 30] as const;
 const VTR_WINDOW_DAYS = 30;
-/** An open order is at risk when its latest ship date is this close, or past. */
-const AT_RISK_HOURS = 24;
 
 export interface RateFigure {
   windowDays: number;
@@ -69,13 +67,13 @@ async function confirmedTracking(db: Db, companyId: number, now: Date) {
     .execute();
 }
 
-async function ordersAtRisk(db: Db, companyId: number, now: Date) {
+async function ordersAtRisk(db: Db, companyId: number, atRiskHours: number, now: Date) {
   const rows = await sql<{ marketplace_id: string; amazon_order_id: string; latest_ship_date: Date; status: string; awaiting: number }>`
     SELECT o.marketplace_id, o.amazon_order_id, o.latest_ship_date, o.status,
            (SELECT count(*)::int FROM shipments s WHERE s.order_id = o.id AND s.state IN ('pending_upload', 'uploading')) AS awaiting
     FROM orders o
     WHERE o.company_id = ${companyId} AND o.fulfillment_channel = 'MFN' AND o.status IN ('Unshipped', 'PartiallyShipped')
-      AND o.latest_ship_date < ${now}::timestamptz + make_interval(hours => ${AT_RISK_HOURS})
+      AND o.latest_ship_date < ${now}::timestamptz + make_interval(hours => ${atRiskHours})
     ORDER BY o.latest_ship_date
   `.execute(db);
   return rows.rows;
@@ -86,10 +84,17 @@ function isValidTracking(carrierCode: string, tracking: string): boolean {
   return carrierCode !== 'Other' && (CARRIER_CODES as readonly string[]).includes(carrierCode) && trackingProblem(carrierCode, tracking) === null;
 }
 
-export async function fulfillmentMetrics(db: Db, companyId: number, marketplaceIds: string[], now = new Date()): Promise<MarketplaceMetrics[]> {
+/** `atRiskHours`: an open order is at risk when its latest ship date is this close, or past. */
+export async function fulfillmentMetrics(
+  db: Db,
+  companyId: number,
+  marketplaceIds: string[],
+  atRiskHours: number,
+  now = new Date(),
+): Promise<MarketplaceMetrics[]> {
   const late = await Promise.all(LSR_WINDOWS_DAYS.map((days) => lateShipments(db, companyId, days, now)));
   const tracking = await confirmedTracking(db, companyId, now);
-  const atRisk = await ordersAtRisk(db, companyId, now);
+  const atRisk = await ordersAtRisk(db, companyId, atRiskHours, now);
   const marketplaces = new Set([...marketplaceIds, ...tracking.map((t) => t.marketplace_id), ...atRisk.map((r) => r.marketplace_id)]);
   return [...marketplaces].filter(Boolean).sort().map((marketplaceId) => {
     const packages = tracking.filter((t) => t.marketplace_id === marketplaceId);

@@ -197,7 +197,7 @@ export function metricsCommand(): Command {
     .action(async (flags: { company: number; json?: boolean }) => {
       const metrics = await withApp(async (app) => {
         const company = await getCompany(app.db, flags.company);
-        return fulfillmentMetrics(app.db, company.id, company.marketplaceIds);
+        return fulfillmentMetrics(app.db, company.id, company.marketplaceIds, app.config.orders.atRiskHours);
       });
       printResult(flags.json ?? false, metrics, () => describeMetrics(metrics));
     });
