@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { memoryPages, validateXML, type XMLFileInfo } from 'xmllint-wasm';
 
 /**
  * Validates order feeds (and processing reports) against Amazon's XSDs before they leave us, with the
@@ -55,6 +55,8 @@ export async function validateOrderFeed(xml: string): Promise<FeedValidation> {
     xml: [{ fileName: 'feed.xml', contents: xml }],
     schema: [schema],
     preload,
+    // libxml2's default 32 MiB runs out on feeds of about 10 MB; memory grows only as far as a document needs.
+    maxMemoryPages: memoryPages.GiB,
   });
   // xmllint repeats the offending source line as a separate entry without a location; keep the located ones.
   const located = result.errors.filter((error) => error.loc !== null).map((error) => error.rawMessage);

@@ -26,4 +26,17 @@ describe('validateOrderFeed', () => {
     expect(result.valid).toBe(false);
     expect(result.errors.join('\n')).toMatch(/parser error/);
   });
+
+  it('validates a feed of 40,000 messages (about 12 MB) without running out of memory', async () => {
+    const message = (id: number) =>
+      `<Message><MessageID>${id}</MessageID><OrderFulfillment><AmazonOrderID>114-1234567-${String(id).padStart(7, '0')}</AmazonOrderID>` +
+      '<FulfillmentDate>2026-01-05T10:00:00Z</FulfillmentDate><FulfillmentData><CarrierCode>UPS</CarrierCode>' +
+      '<ShipperTrackingNumber>1Z999AA10123456784</ShipperTrackingNumber></FulfillmentData></OrderFulfillment></Message>';
+    const messages = Array.from({ length: 40_000 }, (_, index) => message(index + 1)).join('');
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?><AmazonEnvelope><Header><DocumentVersion>1.01</DocumentVersion>' +
+      `<MerchantIdentifier>A1EXAMPLESELLER</MerchantIdentifier></Header><MessageType>OrderFulfillment</MessageType>${messages}</AmazonEnvelope>`;
+    expect(xml.length).toBeGreaterThan(10_000_000);
+    expect(await validateOrderFeed(xml)).toEqual({ valid: true, errors: [] });
+  });
 });
