@@ -89,8 +89,8 @@ function setGenerator(sim: Simulation, request: SimRequest) {
 }
 
 function addFault(sim: Simulation, request: SimRequest) {
-  const raw = JSON.parse(request.body.toString('utf8') || '{}') as { kind?: string };
-  if (raw.kind === 'report-stuck' || raw.kind === 'feed-fatal') {
+  const { kind } = parseBody(request, z.object({ kind: z.string() }).loose());
+  if (kind === 'report-stuck' || kind === 'feed-fatal') {
     const sticky = parseBody(request, stickyFaultSchema);
     sim.faults.addSticky(sticky.kind, sticky.count);
   } else {
