@@ -74,18 +74,21 @@ export interface FirstPage {
 }
 
 /**
- * Estimates a window's orders from its first page. When the page comes in last-update order, the time it
- * covers gives the density; otherwise the page proves only that there are more, and `history` (orders
- * this company updated in a window as long, just before) is the guess.
+ * Estimates a window's orders from its first page. When the page comes in last-update order (as
+ * searchOrders returns it), the rate of updates across the page, carried to the window's end, gives the
+ * rest; otherwise the page proves only that there are more, and `history` (orders this company updated
+ * in a window as long, just before) is the guess.
  */
 export function estimateBacklog(page: FirstPage, history: number): { orders: number; toShip: number } {
   const count = page.lastUpdatedTimes.length;
   if (!page.hasMore || count === 0) return { orders: count, toShip: page.toShip };
   const times = page.lastUpdatedTimes.map((t) => t.getTime());
   const sorted = times.every((t, i) => i === 0 || (times[i - 1] ?? t) <= t);
-  const span = (times[count - 1] ?? 0) - page.windowStart.getTime();
-  const windowLength = page.windowEnd.getTime() - page.windowStart.getTime();
-  const byDensity = sorted && span > 0 ? Math.ceil((count * windowLength) / span) : 0;
-  const orders = Math.max(count + 1, byDensity, history);
+  const first = times[0] ?? 0;
+  const last = times[count - 1] ?? 0;
+  // A page whose orders share one second still says "at least this dense": count them over a second.
+  const span = Math.max(last - first, 1_000);
+  const byRate = sorted ? count + Math.ceil(((count - 1) * Math.max(page.windowEnd.getTime() - last, 0)) / span) : 0;
+  const orders = Math.max(count + 1, byRate, history);
   return { orders, toShip: Math.ceil((page.toShip / count) * orders) };
 }

@@ -35,14 +35,15 @@ describe('choosing the download plan', () => {
     expect(reportFloorSeconds(inputs)).toBeCloseTo(60 + 30 / 0.0056, 3);
   });
 
-  it('estimates the backlog from the time a sorted first page covers', () => {
+  it('estimates the backlog from the rate of updates across a sorted first page', () => {
     const start = new Date('2026-11-01T00:00:00Z');
     const end = new Date('2026-11-08T00:00:00Z');
-    // 100 orders in the first 7 hours of a 168-hour window: about 2,400 in all.
-    const times = Array.from({ length: 100 }, (_, i) => new Date(start.getTime() + ((i + 1) * 7 * 3_600_000) / 100));
+    // The seller's orders begin on day 6: 100 orders in the first 99 minutes, then 1,341 more minutes to go.
+    const firstOrder = new Date('2026-11-07T00:00:00Z').getTime();
+    const times = Array.from({ length: 100 }, (_, i) => new Date(firstOrder + i * 60_000));
     const estimate = estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 30, hasMore: true }, 0);
-    expect(estimate.orders).toBe(2_400);
-    expect(estimate.toShip).toBe(720);
+    expect(estimate.orders).toBe(100 + 1_341);
+    expect(estimate.toShip).toBe(Math.ceil(0.3 * 1_441));
   });
 
   it('falls back on the company’s recent volume when the page is not in time order', () => {

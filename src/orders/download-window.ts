@@ -25,6 +25,8 @@ export interface WindowState {
   end: string;
   plan: DownloadPlan;
   phase: WindowPhase;
+  /** Set when the report failed for this window: it finishes with searchOrders whatever the estimate. */
+  noReport?: boolean | undefined;
   /** The next page of the current phase; absent at a phase's start. */
   nextToken?: string | undefined;
   pages: number;

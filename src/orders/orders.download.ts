@@ -7,7 +7,8 @@ import { choosePlan, estimateBacklog } from './download-plan.js';
 import { ORDERS_STREAM, windowEnd, windowStart, type OrderCursor, type WindowState } from './download-window.js';
 import { runReportPhase } from './report-phase.js';
 import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
-import { needsBuyerData } from './order-draft.js';
+import { needsBuyerData, type OrderDraft } from './order-draft.js';
+import { OPERATIONS } from '../amazon/operations.js';
 
 /** Amazon refused a pagination token (expired after 24 h, or not ours): the window restarts. */
 class PaginationRejected extends Error {
@@ -39,7 +40,7 @@ async function commitPage(context: DownloadContext, cursor: OrderCursor, window:
   const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
   await commitWithCursor(context, drafts, source, nextCursor, customizations);
   addCounts(context, { pages: 1 });
-  return { cursor: nextCursor, window: next };
+  return { cursor: nextCursor, window: next, drafts };
 }
 
 /** Orders this company updated in the window-long stretch just before the window: the backlog's history. */
@@ -63,45 +64,58 @@ async function firstPage(context: DownloadContext, cursor: OrderCursor) {
   return { page, window };
 }
 
-/** Opens a new window with its first page, choosing the plan when there is more than one page. */
-async function openWindow(context: DownloadContext, cursor: OrderCursor) {
-  const { page, window } = await firstPage(context, cursor);
-  const committed = await commitPage(context, cursor, window, page);
-  if (!committed.window) return committed;
-  const drafts = draftsOf(page, 'searchOrders page 1');
-  const after = new Date(window.after);
-  const end = new Date(window.end);
+interface State {
+  cursor: OrderCursor;
+  window: WindowState | undefined;
+}
+
+/**
+ * Decides, after a page of the search phase that has more pages, whether the rest of the window goes
+ * faster through the report: the estimate is redone on every page, so a first page that understated the
+ * backlog is corrected as soon as the pages show it.
+ */
+async function reconsiderPlan(context: DownloadContext, state: State, drafts: OrderDraft[], history: number): Promise<State> {
+  const window = state.window;
+  if (!window || window.phase !== 'search' || window.noReport) return state;
   const estimate = estimateBacklog(
     {
-      windowStart: after,
-      windowEnd: end,
+      windowStart: new Date(window.after),
+      windowEnd: new Date(window.end),
       lastUpdatedTimes: drafts.map((d) => d.lastUpdatedAt),
       toShip: drafts.filter(needsBuyerData).length,
       hasMore: true,
     },
-    await recentVolume(context, after, end),
+    history,
   );
-  const choice = choosePlan({
-    ...estimate,
-    searchTokens: 19,
-    reportSeconds: context.settings.reportExpectedSeconds,
-  });
-  context.logger.info({ ...estimate, ...choice }, 'order download plan chosen');
-  addCounts(context, { estimatedOrders: estimate.orders, [`plan_${choice.plan}`]: 1 });
-  if (choice.plan === 'search') return committed;
-  const reportWindow: WindowState = { ...committed.window, plan: 'report', phase: 'report', nextToken: undefined };
-  await saveCursor(context.db, context.company.id, ORDERS_STREAM, { ...committed.cursor, window: reportWindow });
-  return { cursor: { ...committed.cursor, window: reportWindow }, window: reportWindow };
+  const searchTokens = Math.max(0, OPERATIONS.searchOrders.burst - (context.counts.pages ?? 0));
+  const choice = choosePlan({ ...estimate, searchTokens, reportSeconds: context.settings.reportExpectedSeconds });
+  if (choice.plan === 'search') return state;
+  context.logger.info({ ...estimate, ...choice, afterPages: window.pages }, 'order download switches to the report plan');
+  addCounts(context, { estimatedOrders: estimate.orders, plan_report: 1 });
+  // The search phase's next token stays: should the report fail, the search goes on from there.
+  const reportWindow: WindowState = { ...window, plan: 'report', phase: 'report' };
+  await saveCursor(context.db, context.company.id, ORDERS_STREAM, { ...state.cursor, window: reportWindow });
+  return { cursor: { ...state.cursor, window: reportWindow }, window: reportWindow };
 }
 
-async function step(context: DownloadContext, cursor: OrderCursor, window: WindowState) {
+/** Opens a new window with its first page. */
+async function openWindow(context: DownloadContext, cursor: OrderCursor): Promise<State> {
+  const { page, window } = await firstPage(context, cursor);
+  const { drafts, ...committed } = await commitPage(context, cursor, window, page);
+  if (!committed.window) return committed;
+  const history = await recentVolume(context, new Date(window.after), new Date(window.end));
+  return reconsiderPlan(context, committed, drafts, history);
+}
+
+async function step(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<State> {
   stopIfAborted(context);
   if (window.phase === 'report') {
     const next = await runReportPhase(context, cursor, window);
-    return { cursor: { ...cursor, window: next }, window: next as WindowState | undefined };
+    return { cursor: { ...cursor, window: next }, window: next };
   }
   const page = await fetchPage(context, window, window.nextToken);
-  return commitPage(context, cursor, window, page);
+  const { drafts, ...committed } = await commitPage(context, cursor, window, page);
+  return reconsiderPlan(context, committed, drafts, 0);
 }
 
 /**
@@ -112,8 +126,9 @@ export async function downloadOrders(context: DownloadContext): Promise<void> {
   for (let restarts = 0; ; restarts++) {
     let cursor = (await loadCursor<OrderCursor>(context.db, context.company.id, ORDERS_STREAM)) ?? {};
     try {
-      let state = cursor.window ? { cursor, window: cursor.window as WindowState | undefined } : await openWindow(context, cursor);
+      let state: State = cursor.window ? { cursor, window: cursor.window } : await openWindow(context, cursor);
       while (state.window) state = await step(context, state.cursor, state.window);
+      addCounts(context, context.counts.plan_report ? {} : { plan_search: 1 });
       return;
     } catch (err) {
       if (!(err instanceof PaginationRejected) || restarts >= 1) throw err;

@@ -17,8 +17,9 @@ async function saveWindow(context: DownloadContext, cursor: OrderCursor, window:
   return window;
 }
 
+/** The search phase goes on from its last page (its next token is still in the window). */
 function fallBackToSearch(window: WindowState): WindowState {
-  return { ...window, plan: 'search', phase: 'search', nextToken: undefined, reportId: undefined, reportRequestedAt: undefined };
+  return { ...window, plan: 'search', phase: 'search', noReport: true, reportId: undefined, reportRequestedAt: undefined };
 }
 
 async function requestReport(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
