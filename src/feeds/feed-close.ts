@@ -3,7 +3,14 @@ import type { FeedEntity } from './feed-applier.js';
 import { applierFor, type FeedPipeline } from './feed-pipeline.js';
 import { statesLeadingTo, type FeedState } from './feed-states.js';
 import type { ReportJudgement } from './feed-verdicts.js';
-import { listFeedMessages, lockFeed, moveFeed, recordMessageOutcomes, type Feed, type Tx } from './feeds.repository.js';
+import {
+  listFeedMessages,
+  lockFeed,
+  moveFeed,
+  recordMessageOutcomes,
+  type Feed,
+  type Tx,
+} from './feeds.repository.js';
 import type { FeedSummary } from './feeds.table.js';
 
 /** What each message of a feed stands for. */
@@ -42,7 +49,12 @@ export async function closeWithoutVerdict(
     await recordMessageOutcomes(
       tx,
       feed.id,
-      entities.map((e) => ({ messageId: e.messageId, result: 'released', resultCode: null, resultDescription: reason })),
+      entities.map((e) => ({
+        messageId: e.messageId,
+        result: 'released',
+        resultCode: null,
+        resultDescription: reason,
+      })),
     );
     await applier.releaseEntities(tx, moved ?? locked, entities, reason);
     return true;
@@ -57,7 +69,13 @@ export async function closeWithReport(
   summary: FeedSummary | null,
 ): Promise<boolean> {
   if (judgement.kind === 'document-rejected') {
-    return closeWithoutVerdict(pipeline, feed, 'fatal', `Amazon rejected the document: ${judgement.reason}`, 'DONE');
+    return closeWithoutVerdict(
+      pipeline,
+      feed,
+      'fatal',
+      `Amazon rejected the document: ${judgement.reason}`,
+      'DONE',
+    );
   }
   const applier = applierFor(pipeline, feed.kind);
   return pipeline.db.transaction().execute(async (tx) => {

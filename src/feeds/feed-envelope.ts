@@ -57,7 +57,11 @@ function envelopeStart(header: EnvelopeHeader): string {
   return (
     XML_DECLARATION +
     '<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">\n' +
-    element('Header', element('DocumentVersion', '1.01'), element('MerchantIdentifier', header.merchantIdentifier)).markup +
+    element(
+      'Header',
+      element('DocumentVersion', '1.01'),
+      element('MerchantIdentifier', header.merchantIdentifier),
+    ).markup +
     '\n' +
     element('MessageType', header.messageType).markup +
     '\n'
@@ -87,7 +91,11 @@ export interface FeedDocument {
  * Packs messages into as few documents as the size limit allows, in the order given. MessageIDs are
  * numbered from 1 in each document. A single message larger than the limit is an error.
  */
-export function packDocuments(header: EnvelopeHeader, inputs: FeedMessageInput[], maxBytes = MAX_FEED_BYTES): FeedDocument[] {
+export function packDocuments(
+  header: EnvelopeHeader,
+  inputs: FeedMessageInput[],
+  maxBytes = MAX_FEED_BYTES,
+): FeedDocument[] {
   const start = envelopeStart(header);
   const frameBytes = Buffer.byteLength(start) + Buffer.byteLength(ENVELOPE_END);
   const documents: FeedDocument[] = [];
@@ -109,7 +117,9 @@ export function packDocuments(header: EnvelopeHeader, inputs: FeedMessageInput[]
     }
     const size = Buffer.byteLength(markup);
     if (frameBytes + size > maxBytes) {
-      throw new XmlValueError(`one ${input.entityKind} message (${input.entityId}) is larger than a feed may be`);
+      throw new XmlValueError(
+        `one ${input.entityKind} message (${input.entityId}) is larger than a feed may be`,
+      );
     }
     parts.push(markup);
     bytes += size;

@@ -10,14 +10,20 @@ function fulfillment(orderId: string, carrierName: string, tracking: string): Fe
     'OrderFulfillment',
     element('AmazonOrderID', orderId),
     element('FulfillmentDate', '2026-11-20T10:00:00Z'),
-    element('FulfillmentData', element('CarrierName', carrierName), element('ShipperTrackingNumber', tracking)),
+    element(
+      'FulfillmentData',
+      element('CarrierName', carrierName),
+      element('ShipperTrackingNumber', tracking),
+    ),
     element('Item', element('AmazonOrderItemCode', '12345678901234'), element('Quantity', 1)),
   );
 }
 
 describe('escapeXml', () => {
   it('escapes markup characters and keeps non-ASCII text', () => {
-    expect(escapeXml(`A&B <C> "D" 'E' Müller 東京`)).toBe('A&amp;B &lt;C&gt; &quot;D&quot; &apos;E&apos; Müller 東京');
+    expect(escapeXml(`A&B <C> "D" 'E' Müller 東京`)).toBe(
+      'A&amp;B &lt;C&gt; &quot;D&quot; &apos;E&apos; Müller 東京',
+    );
   });
 
   it('refuses characters XML cannot carry', () => {

@@ -15,18 +15,21 @@ export interface FollowOutcome {
 
 async function readText(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   return Buffer.concat(chunks).toString('utf8');
 }
 
 async function applyDoneFeed(pipeline: FeedPipeline, feed: Feed, status: AmazonFeed): Promise<boolean> {
-  if (!status.resultFeedDocumentId) throw new Error(`feed ${feed.amazonFeedId} is DONE without a result document`);
+  if (!status.resultFeedDocumentId)
+    throw new Error(`feed ${feed.amazonFeedId} is DONE without a result document`);
   const location = await pipeline.amazon.getFeedDocument(status.resultFeedDocumentId);
   const report = parseProcessingReport(await readText(await pipeline.amazon.downloadDocument(location)));
   const judgement = judgeReport(report, await feedEntities(pipeline.db, feed.id));
   const closed = await closeWithReport(pipeline, feed, judgement, report.summary);
   const logged = { feedId: feed.id, amazonFeedId: feed.amazonFeedId, summary: report.summary };
-  if (judgement.kind === 'document-rejected') pipeline.logger.error({ ...logged, reason: judgement.reason }, 'feed document rejected');
+  if (judgement.kind === 'document-rejected')
+    pipeline.logger.error({ ...logged, reason: judgement.reason }, 'feed document rejected');
   else pipeline.logger.info(logged, 'feed processing report applied');
   return closed;
 }
@@ -36,12 +39,17 @@ async function followFeed(pipeline: FeedPipeline, feed: Feed): Promise<boolean> 
   const status = await pipeline.amazon.getFeed(feed.amazonFeedId ?? '');
   switch (status.processingStatus) {
     case 'DONE':
-      await updateSubmittedFeed(pipeline.db, feed.id, { result_document_id: status.resultFeedDocumentId ?? null });
+      await updateSubmittedFeed(pipeline.db, feed.id, {
+        result_document_id: status.resultFeedDocumentId ?? null,
+      });
       return applyDoneFeed(pipeline, feed, status);
     case 'CANCELLED':
     case 'FATAL': {
       const reason = `Amazon ended the feed ${status.processingStatus}`;
-      pipeline.logger.error({ feedId: feed.id, amazonFeedId: feed.amazonFeedId, status: status.processingStatus }, 'feed failed');
+      pipeline.logger.error(
+        { feedId: feed.id, amazonFeedId: feed.amazonFeedId, status: status.processingStatus },
+        'feed failed',
+      );
       const to = status.processingStatus === 'FATAL' ? 'fatal' : 'cancelled';
       return closeWithoutVerdict(pipeline, feed, to, reason, status.processingStatus);
     }
@@ -57,7 +65,10 @@ async function followFeed(pipeline: FeedPipeline, feed: Feed): Promise<boolean> 
 
 /** Records a failed look (a report that cannot be read, Amazon unavailable) and backs off. */
 async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown): Promise<void> {
-  pipeline.logger.error({ feedId: feed.id, amazonFeedId: feed.amazonFeedId, err }, 'feed follow-up failed; will look again');
+  pipeline.logger.error(
+    { feedId: feed.id, amazonFeedId: feed.amazonFeedId, err },
+    'feed follow-up failed; will look again',
+  );
   await updateSubmittedFeed(pipeline.db, feed.id, {
     error: (err as Error).message ?? String(err),
     follow_attempts: feed.followAttempts + 1,
@@ -69,7 +80,11 @@ async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown): Promi
  * Looks at every submitted feed of the company that is due, closes the finished ones, and says when
  * the next look is due. Safe to run twice: a feed is closed in one transaction, at most once.
  */
-export async function followFeeds(pipeline: FeedPipeline, companyId: number, now = new Date()): Promise<FollowOutcome> {
+export async function followFeeds(
+  pipeline: FeedPipeline,
+  companyId: number,
+  now = new Date(),
+): Promise<FollowOutcome> {
   const open = await listFeeds(pipeline.db, companyId, { states: ['submitted'] });
   const due = open.filter((feed) => !feed.nextCheckAt || feed.nextCheckAt <= now);
   let finished = 0;

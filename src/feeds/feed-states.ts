@@ -52,7 +52,10 @@ export type FeedKind = (typeof FEED_KINDS)[number];
 
 export const FEED_KIND_DEFINITIONS: Record<FeedKind, { feedType: string; messageType: string }> = {
   'order-fulfillment': { feedType: 'POST_ORDER_FULFILLMENT_DATA', messageType: 'OrderFulfillment' },
-  'order-acknowledgement': { feedType: 'POST_ORDER_ACKNOWLEDGEMENT_DATA', messageType: 'OrderAcknowledgement' },
+  'order-acknowledgement': {
+    feedType: 'POST_ORDER_ACKNOWLEDGEMENT_DATA',
+    messageType: 'OrderAcknowledgement',
+  },
   'payment-adjustment': { feedType: 'POST_PAYMENT_ADJUSTMENT_DATA', messageType: 'OrderAdjustment' },
 };
 

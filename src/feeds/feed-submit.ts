@@ -44,7 +44,12 @@ function searchFrom(feed: Feed, offsetMs: number): Date {
  * (on Amazon's clock, less the skew), and not already recorded as one of our feeds; the earliest such
  * feed is ours. getFeeds does not return the input document id, so it cannot take part in the match.
  */
-export function matchSubmittedFeed(feed: Feed, candidates: AmazonFeed[], known: Set<string>, offsetMs = 0): AmazonFeed | undefined {
+export function matchSubmittedFeed(
+  feed: Feed,
+  candidates: AmazonFeed[],
+  known: Set<string>,
+  offsetMs = 0,
+): AmazonFeed | undefined {
   const since = searchFrom(feed, offsetMs).getTime();
   return candidates
     .filter((c) => c.feedType === feed.feedType && Date.parse(c.createdTime) >= since && !known.has(c.feedId))
@@ -66,11 +71,20 @@ async function findOnAmazon(pipeline: FeedPipeline, feed: Feed): Promise<AmazonF
     page = await pipeline.amazon.getFeeds({ nextToken: page.nextToken });
     candidates.push(...page.feeds);
   }
-  const known = await knownAmazonFeedIds(pipeline.db, feed.companyId, candidates.map((c) => c.feedId));
+  const known = await knownAmazonFeedIds(
+    pipeline.db,
+    feed.companyId,
+    candidates.map((c) => c.feedId),
+  );
   return matchSubmittedFeed(feed, candidates, known, offsetMs);
 }
 
-async function recordSubmitted(pipeline: FeedPipeline, feed: Feed, amazonFeedId: string, status: string): Promise<Feed> {
+async function recordSubmitted(
+  pipeline: FeedPipeline,
+  feed: Feed,
+  amazonFeedId: string,
+  status: string,
+): Promise<Feed> {
   const moved = await moveFeed(pipeline.db, feed.id, 'submitted', {
     amazon_feed_id: amazonFeedId,
     amazon_status: status,
@@ -84,7 +98,10 @@ async function submit(pipeline: FeedPipeline, feed: Feed): Promise<Feed | null> 
   if (feed.state === 'submitting') {
     const found = await findOnAmazon(pipeline, feed);
     if (found) {
-      pipeline.logger.warn({ feedId: feed.id, amazonFeedId: found.feedId }, 'feed found on Amazon after an interrupted submission');
+      pipeline.logger.warn(
+        { feedId: feed.id, amazonFeedId: found.feedId },
+        'feed found on Amazon after an interrupted submission',
+      );
       return recordSubmitted(pipeline, feed, found.feedId, found.processingStatus);
     }
   } else {
@@ -108,9 +125,16 @@ async function submit(pipeline: FeedPipeline, feed: Feed): Promise<Feed | null> 
 }
 
 /** Uploads and submits every open feed of the kind not yet at Amazon, oldest first, one at a time. */
-export async function submitOpenFeeds(pipeline: FeedPipeline, companyId: number, kind: FeedKind): Promise<Feed[]> {
+export async function submitOpenFeeds(
+  pipeline: FeedPipeline,
+  companyId: number,
+  kind: FeedKind,
+): Promise<Feed[]> {
   const submitted: Feed[] = [];
-  for (let feed of await listFeeds(pipeline.db, companyId, { kind, states: ['prepared', 'uploaded', 'submitting'] })) {
+  for (let feed of await listFeeds(pipeline.db, companyId, {
+    kind,
+    states: ['prepared', 'uploaded', 'submitting'],
+  })) {
     if (feed.state === 'prepared') feed = await uploadDocument(pipeline, feed);
     const result = await submit(pipeline, feed);
     if (result) submitted.push(result);

@@ -26,21 +26,35 @@ describe('matchSubmittedFeed', () => {
   it('takes the earliest feed of the same type created since the attempt that is not already ours', () => {
     const match = matchSubmittedFeed(
       feed,
-      [candidate('later', at(60_000)), candidate('ours-before', at(1_000)), candidate('mine', at(2_000)), candidate('other-type', at(500), 'POST_ORDER_ACKNOWLEDGEMENT_DATA')],
+      [
+        candidate('later', at(60_000)),
+        candidate('ours-before', at(1_000)),
+        candidate('mine', at(2_000)),
+        candidate('other-type', at(500), 'POST_ORDER_ACKNOWLEDGEMENT_DATA'),
+      ],
       new Set(['ours-before']),
     );
     expect(match?.feedId).toBe('mine');
   });
 
   it('ignores feeds created before the attempt, beyond the clock skew', () => {
-    expect(matchSubmittedFeed(feed, [candidate('old', at(-CLOCK_SKEW_MS - 1000))], new Set())).toBeUndefined();
-    expect(matchSubmittedFeed(feed, [candidate('skewed', at(-CLOCK_SKEW_MS + 1000))], new Set())?.feedId).toBe('skewed');
+    expect(
+      matchSubmittedFeed(feed, [candidate('old', at(-CLOCK_SKEW_MS - 1000))], new Set()),
+    ).toBeUndefined();
+    expect(
+      matchSubmittedFeed(feed, [candidate('skewed', at(-CLOCK_SKEW_MS + 1000))], new Set())?.feedId,
+    ).toBe('skewed');
   });
 
   it('compares on Amazon’s clock when its offset is known', () => {
     const dayBehind = -86_400_000;
-    expect(matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set(), dayBehind)?.feedId).toBe('amazon-time');
-    expect(matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set())).toBeUndefined();
+    expect(
+      matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set(), dayBehind)
+        ?.feedId,
+    ).toBe('amazon-time');
+    expect(
+      matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set()),
+    ).toBeUndefined();
   });
 });
 

@@ -2,11 +2,12 @@ import type { FeedEntity, MessageVerdict } from './feed-applier.js';
 import type { ProcessingReport, ProcessingResult } from './processing-report.js';
 
 export type ReportJudgement =
-  | { kind: 'per-message'; verdicts: MessageVerdict[] }
-  | { kind: 'document-rejected'; reason: string };
+  { kind: 'per-message'; verdicts: MessageVerdict[] } | { kind: 'document-rejected'; reason: string };
 
 function describe(results: ProcessingResult[]): string {
-  return results.map((r) => (r.messageCode ? `${r.messageCode}: ${r.description}` : r.description)).join(' | ');
+  return results
+    .map((r) => (r.messageCode ? `${r.messageCode}: ${r.description}` : r.description))
+    .join(' | ');
 }
 
 /**
@@ -21,7 +22,10 @@ export function judgeReport(report: ProcessingReport, entities: FeedEntity[]): R
   );
   if (report.statusCode !== 'Complete') {
     const detail = documentErrors.length > 0 ? `: ${describe(documentErrors)}` : '';
-    return { kind: 'document-rejected', reason: `processing report status ${report.statusCode ?? 'missing'}${detail}` };
+    return {
+      kind: 'document-rejected',
+      reason: `processing report status ${report.statusCode ?? 'missing'}${detail}`,
+    };
   }
   if (documentErrors.length > 0 && report.summary?.messagesProcessed === 0) {
     return { kind: 'document-rejected', reason: describe(documentErrors) };
@@ -42,7 +46,12 @@ export function judgeReport(report: ProcessingReport, entities: FeedEntity[]): R
         description: describe(errors),
       };
     }
-    return { ...entity, accepted: true, resultCode: null, description: results.length > 0 ? describe(results) : null };
+    return {
+      ...entity,
+      accepted: true,
+      resultCode: null,
+      description: results.length > 0 ? describe(results) : null,
+    };
   });
   return { kind: 'per-message', verdicts };
 }

@@ -2,7 +2,13 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database } from '../db/database.js';
 import type { FeedDocument } from './feed-envelope.js';
-import { FEED_KIND_DEFINITIONS, statesLeadingTo, XML_CONTENT_TYPE, type FeedKind, type FeedState } from './feed-states.js';
+import {
+  FEED_KIND_DEFINITIONS,
+  statesLeadingTo,
+  XML_CONTENT_TYPE,
+  type FeedKind,
+  type FeedState,
+} from './feed-states.js';
 import type { FeedMessageRow, FeedRow, FeedRowUpdate, FeedSummary } from './feeds.table.js';
 
 export type Tx = Transaction<Database>;
@@ -138,12 +144,19 @@ export async function listFeeds(
   let query = db.selectFrom('feeds').select(FEED_COLUMNS).where('company_id', '=', companyId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.states) query = query.where('state', 'in', [...filter.states]);
-  const rows = await query.orderBy('id').limit(filter.limit ?? 1000).execute();
+  const rows = await query
+    .orderBy('id')
+    .limit(filter.limit ?? 1000)
+    .execute();
   return rows.map(toFeed);
 }
 
 /** Amazon feed ids already recorded for the company, to leave them out of a getFeeds match. */
-export async function knownAmazonFeedIds(db: Db, companyId: number, amazonFeedIds: string[]): Promise<Set<string>> {
+export async function knownAmazonFeedIds(
+  db: Db,
+  companyId: number,
+  amazonFeedIds: string[],
+): Promise<Set<string>> {
   if (amazonFeedIds.length === 0) return new Set();
   const rows = await db
     .selectFrom('feeds')
@@ -160,7 +173,12 @@ type FeedChanges = Omit<FeedRowUpdate, 'id' | 'company_id' | 'kind' | 'created_a
  * Moves a feed to `to` only from a state allowed by the transition table; returns undefined when the
  * feed was not in such a state (another process moved it first).
  */
-export async function moveFeed(db: Db | Tx, id: number, to: FeedState, changes: FeedChanges = {}): Promise<Feed | undefined> {
+export async function moveFeed(
+  db: Db | Tx,
+  id: number,
+  to: FeedState,
+  changes: FeedChanges = {},
+): Promise<Feed | undefined> {
   const finished = ['done', 'cancelled', 'fatal', 'refused'].includes(to);
   const row = await db
     .updateTable('feeds')
@@ -184,12 +202,22 @@ export async function updateSubmittedFeed(db: Db, id: number, changes: FeedChang
 
 /** Locks a feed row for the transaction that closes it, so two follow-ups never both apply its report. */
 export async function lockFeed(tx: Tx, id: number): Promise<Feed | undefined> {
-  const row = await tx.selectFrom('feeds').select(FEED_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await tx
+    .selectFrom('feeds')
+    .select(FEED_COLUMNS)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   return row ? toFeed(row) : undefined;
 }
 
 export async function listFeedMessages(db: Db | Tx, feedId: number): Promise<FeedMessageRow[]> {
-  return db.selectFrom('feed_messages').selectAll().where('feed_id', '=', feedId).orderBy('message_id').execute();
+  return db
+    .selectFrom('feed_messages')
+    .selectAll()
+    .where('feed_id', '=', feedId)
+    .orderBy('message_id')
+    .execute();
 }
 
 export interface MessageOutcomeRow {
@@ -200,7 +228,11 @@ export interface MessageOutcomeRow {
 }
 
 /** Records each message's outcome in one statement. */
-export async function recordMessageOutcomes(tx: Tx, feedId: number, outcomes: MessageOutcomeRow[]): Promise<void> {
+export async function recordMessageOutcomes(
+  tx: Tx,
+  feedId: number,
+  outcomes: MessageOutcomeRow[],
+): Promise<void> {
   if (outcomes.length === 0) return;
   await sql`
     UPDATE feed_messages AS m

@@ -71,7 +71,8 @@ const parser = new XMLParser({
 });
 
 function toResult(result: z.infer<typeof resultSchema>): ProcessingResult {
-  const messageId = result.MessageID !== undefined && /^[1-9]\d*$/.test(result.MessageID) ? Number(result.MessageID) : null;
+  const messageId =
+    result.MessageID !== undefined && /^[1-9]\d*$/.test(result.MessageID) ? Number(result.MessageID) : null;
   return {
     messageId,
     resultCode: result.ResultCode,

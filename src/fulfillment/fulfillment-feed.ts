@@ -1,6 +1,12 @@
 import type { Company } from '../companies/companies.service.js';
 import type { Db } from '../db/client.js';
-import { element, optionalElement, packDocuments, type FeedDocument, type XmlFragment } from '../feeds/feed-envelope.js';
+import {
+  element,
+  optionalElement,
+  packDocuments,
+  type FeedDocument,
+  type XmlFragment,
+} from '../feeds/feed-envelope.js';
 import { FEED_KIND_DEFINITIONS } from '../feeds/feed-states.js';
 import { insertFeed, type Feed, type Tx } from '../feeds/feeds.repository.js';
 import { lockDueShipments, moveShipments, type Shipment } from './shipments.repository.js';
@@ -35,16 +41,25 @@ export function fulfillmentMessage(shipment: Shipment): XmlFragment {
  * generated feeds with the XSD (validating 10,000 messages here would take longer than building them).
  */
 export function buildFulfillmentDocuments(sellerId: string, shipments: Shipment[]): FeedDocument[] {
-  const header = { merchantIdentifier: sellerId, messageType: FEED_KIND_DEFINITIONS['order-fulfillment'].messageType };
+  const header = {
+    merchantIdentifier: sellerId,
+    messageType: FEED_KIND_DEFINITIONS['order-fulfillment'].messageType,
+  };
   return packDocuments(
     header,
-    shipments.map((shipment) => ({ entityKind: SHIPMENT_ENTITY, entityId: shipment.id, body: fulfillmentMessage(shipment) })),
+    shipments.map((shipment) => ({
+      entityKind: SHIPMENT_ENTITY,
+      entityId: shipment.id,
+      body: fulfillmentMessage(shipment),
+    })),
   );
 }
 
 function marketplacesOf(company: Company, shipments: Shipment[], document: FeedDocument): string[] {
   const byId = new Map(shipments.map((s) => [s.id, s.marketplaceId]));
-  const ids = new Set(document.messages.map((m) => byId.get(m.entityId)).filter((id): id is string => Boolean(id)));
+  const ids = new Set(
+    document.messages.map((m) => byId.get(m.entityId)).filter((id): id is string => Boolean(id)),
+  );
   return ids.size > 0 ? [...ids].sort() : company.marketplaceIds.slice(0, 1);
 }
 
@@ -52,7 +67,11 @@ function marketplacesOf(company: Company, shipments: Shipment[], document: FeedD
  * Stores the feeds for these shipments with their MessageID → shipment maps, and marks the shipments
  * uploading, in one transaction: after it, every shipment is in exactly one open feed.
  */
-export async function storeFulfillmentFeeds(db: Db, company: Company, shipmentIds: number[]): Promise<Feed[]> {
+export async function storeFulfillmentFeeds(
+  db: Db,
+  company: Company,
+  shipmentIds: number[],
+): Promise<Feed[]> {
   return db.transaction().execute(async (tx: Tx) => {
     const shipments = await lockDueShipments(tx, company.id, shipmentIds);
     if (shipments.length === 0) return [];
@@ -65,7 +84,13 @@ export async function storeFulfillmentFeeds(db: Db, company: Company, shipmentId
         marketplaceIds: marketplacesOf(company, shipments, document),
         document,
       });
-      await moveShipments(tx, document.messages.map((m) => m.entityId), 'uploading', { feed_id: feed.id }, ['pending_upload']);
+      await moveShipments(
+        tx,
+        document.messages.map((m) => m.entityId),
+        'uploading',
+        { feed_id: feed.id },
+        ['pending_upload'],
+      );
       feeds.push(feed);
     }
     return feeds;

@@ -8,14 +8,20 @@ export const fulfillmentFeedApplier: FeedApplier = {
   async applyVerdicts(tx, feed, verdicts) {
     const shipments = verdicts.filter((v) => v.entityKind === SHIPMENT_ENTITY);
     const accepted = shipments.filter((v) => v.accepted).map((v) => v.entityId);
-    const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: new Date() }, ['uploading']);
+    const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: new Date() }, [
+      'uploading',
+    ]);
     await applyConfirmedShipments(tx, confirmed, `feed:${feed.amazonFeedId}`);
     await rejectShipments(
       tx,
       feed.id,
       shipments
         .filter((v) => !v.accepted)
-        .map((v) => ({ id: v.entityId, code: v.resultCode ?? '', message: v.description ?? 'rejected by Amazon' })),
+        .map((v) => ({
+          id: v.entityId,
+          code: v.resultCode ?? '',
+          message: v.description ?? 'rejected by Amazon',
+        })),
     );
   },
 

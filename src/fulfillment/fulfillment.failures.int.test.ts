@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCompany } from '../companies/companies.service.js';
 import { listFeeds, moveFeed, readFeedContent } from '../feeds/feeds.repository.js';
 import { storeFulfillmentFeeds } from './fulfillment-feed.js';
-import { startFulfillmentWorld, type FulfillmentWorld, type SimOrderView } from './fulfillment.test-support.js';
+import {
+  startFulfillmentWorld,
+  type FulfillmentWorld,
+  type SimOrderView,
+} from './fulfillment.test-support.js';
 import { listShipments } from './shipments.repository.js';
 import { recordShipment } from './shipments.service.js';
 
@@ -22,7 +26,10 @@ async function shipWholeOrder(order: SimOrderView, tracking = '1Z999AA1012345678
     carrier: 'UPS',
     trackingNumber: tracking,
     shipDate: new Date().toISOString(),
-    items: order.orderItems.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantityOrdered })),
+    items: order.orderItems.map((item) => ({
+      orderItemId: item.orderItemId,
+      quantity: item.quantityOrdered,
+    })),
   });
 }
 
@@ -97,7 +104,9 @@ describe('fulfillment upload when things go wrong', () => {
     const restarted = await world.run('fulfillment-upload');
     expect(restarted.status).toBe('succeeded');
     expect(await simFeedCount()).toBe(feedsBefore);
-    const [recovered] = (await listFeeds(world.context.db, world.company.id)).filter((f) => f.id === stored!.id);
+    const [recovered] = (await listFeeds(world.context.db, world.company.id)).filter(
+      (f) => f.id === stored!.id,
+    );
     expect(recovered).toMatchObject({ state: 'submitted', amazonFeedId: created.feedId });
 
     await world.finishFeeds();
@@ -110,7 +119,9 @@ describe('fulfillment upload when things go wrong', () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();
     const recorded = await shipWholeOrder(order);
-    await updateCompany(world.context.db, world.context.config.keyring, world.company.id, { allowFulfillmentUpload: false });
+    await updateCompany(world.context.db, world.context.config.keyring, world.company.id, {
+      allowFulfillmentUpload: false,
+    });
     const feedsBefore = await simFeedCount();
 
     const skipped = await world.run('fulfillment-upload');
@@ -118,7 +129,9 @@ describe('fulfillment upload when things go wrong', () => {
     expect(await simFeedCount()).toBe(feedsBefore);
     expect((await shipment(recorded.id)).state).toBe('pending_upload');
 
-    await updateCompany(world.context.db, world.context.config.keyring, world.company.id, { allowFulfillmentUpload: true });
+    await updateCompany(world.context.db, world.context.config.keyring, world.company.id, {
+      allowFulfillmentUpload: true,
+    });
     const resumed = await world.run('fulfillment-upload');
     expect(resumed.run?.counts).toMatchObject({ shipments: 1 });
   });

@@ -34,14 +34,27 @@ export interface SimOrderView {
   orderId: string;
   createdTime: string;
   fulfillment?: { fulfillmentStatus: string };
-  orderItems: { orderItemId: string; quantityOrdered: number; fulfillment?: { quantityFulfilled?: number } }[];
-  packages?: { trackingNumber?: string; carrier?: string; packageItems?: { orderItemId: string; quantity: number }[] }[];
+  orderItems: {
+    orderItemId: string;
+    quantityOrdered: number;
+    fulfillment?: { quantityFulfilled?: number };
+  }[];
+  packages?: {
+    trackingNumber?: string;
+    carrier?: string;
+    packageItems?: { orderItemId: string; quantity: number }[];
+  }[];
 }
 
 export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWorld> {
   const context = await createTestContext();
   // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
-  const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0, startTime: new Date(Date.now() - 86_400_000) });
+  const server = await startSimulator({
+    seed,
+    timeScale: 1,
+    ordersPerHour: 0,
+    startTime: new Date(Date.now() - 86_400_000),
+  });
   const queues = createQueues(context.redis, context.config.redisPrefix);
   const company = await createCompany(context.db, context.config.keyring, {
     name: 'Simulated Seller',
@@ -55,7 +68,12 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
     lwaClientSecret: DEFAULT_SELLER.clientSecret,
     refreshToken: DEFAULT_SELLER.refreshToken,
   });
-  await setDefaultShipFrom(context.db, company.id, { name: 'Main Warehouse', line1: '1 Dock Road', city: 'Reno', country: 'US' });
+  await setDefaultShipFrom(context.db, company.id, {
+    name: 'Main Warehouse',
+    line1: '1 Dock Road',
+    city: 'Reno',
+    country: 'US',
+  });
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${server.url}/_sim${path}`, {
       method,
@@ -80,7 +98,11 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
     pipeline,
     control,
     async createOrder(spec = {}) {
-      const created = await control<{ order: SimOrderView }>('POST', '/orders', { pendingMinutes: 0, fulfilledBy: 'MERCHANT', ...spec });
+      const created = await control<{ order: SimOrderView }>('POST', '/orders', {
+        pendingMinutes: 0,
+        fulfilledBy: 'MERCHANT',
+        ...spec,
+      });
       return created.order;
     },
     async simOrder(orderId) {

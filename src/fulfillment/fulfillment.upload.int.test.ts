@@ -109,14 +109,20 @@ describe('fulfillment upload against the simulator', () => {
     await world.control('POST', `/orders/${refused.orderId}/cancel`, { reason: 'Cancelled by Amazon' });
     await world.finishFeeds();
 
-    const [goodAfter, badAfter] = await listShipments(world.context.db, world.company.id, { ids: [good.id, bad.id] });
+    const [goodAfter, badAfter] = await listShipments(world.context.db, world.company.id, {
+      ids: [good.id, bad.id],
+    });
     expect(goodAfter?.state).toBe('confirmed');
     expect(badAfter?.state).toBe('rejected');
     expect(badAfter?.resultCode).toBe('18028');
     expect(badAfter?.resultMessage).toMatch(/cancel/i);
     expect(await orderStatus(accepted.orderId)).toBe('Shipped');
     const feed = (await listFeeds(world.context.db, world.company.id)).at(-1);
-    expect(feed?.summary).toMatchObject({ messagesProcessed: 2, messagesSuccessful: 1, messagesWithError: 1 });
+    expect(feed?.summary).toMatchObject({
+      messagesProcessed: 2,
+      messagesSuccessful: 1,
+      messagesWithError: 1,
+    });
   });
 
   it('sends feeds valid against Amazon’s schema in which &, <, quotes and non-ASCII survive', async () => {
@@ -136,7 +142,9 @@ describe('fulfillment upload against the simulator', () => {
     const onAmazon = await world.simOrder(order.orderId);
     expect(onAmazon.packages?.[0]).toMatchObject({ carrier: carrierName, trackingNumber: 'ÜB-4711 & <1>' });
 
-    const { feeds } = await world.control<{ feeds: { feedType: string; content: string; validationErrors: string[] }[] }>('GET', '/feeds');
+    const { feeds } = await world.control<{
+      feeds: { feedType: string; content: string; validationErrors: string[] }[];
+    }>('GET', '/feeds');
     expect(feeds.length).toBeGreaterThanOrEqual(4);
     for (const feed of feeds) {
       expect(feed.feedType).toBe('POST_ORDER_FULFILLMENT_DATA');

@@ -20,7 +20,11 @@ export interface UploadOutcome {
  * One upload run: finish any feed an earlier run left unsubmitted, check the due shipments' orders
  * again, store them as fulfillment feeds, submit those. Following the feeds is the follow-up job's work.
  */
-export async function uploadFulfillments(pipeline: FeedPipeline, company: Company, now = new Date()): Promise<UploadOutcome> {
+export async function uploadFulfillments(
+  pipeline: FeedPipeline,
+  company: Company,
+  now = new Date(),
+): Promise<UploadOutcome> {
   const resumed = await submitOpenFeeds(pipeline, company.id, 'order-fulfillment');
   const due = await dueShipmentIds(pipeline.db, company.id, now);
   if (due.length === 0) return { shipments: 0, feeds: resumed.length, prevented: 0, amazonChecks: 0 };

@@ -14,7 +14,10 @@ let company: Company;
 let sequence = 0;
 
 /** An order as the download stores it, with one item, and optionally a package confirmed at `confirmedAt`. */
-async function order(latestShipDays: number, shipped?: { carrier: string; tracking: string; confirmedDays: number }) {
+async function order(
+  latestShipDays: number,
+  shipped?: { carrier: string; tracking: string; confirmedDays: number },
+) {
   sequence += 1;
   const amazonOrderId = `113-0000000-${String(sequence).padStart(7, '0')}`;
   const row = await context.db
@@ -36,7 +39,11 @@ async function order(latestShipDays: number, shipped?: { carrier: string; tracki
     .executeTakeFirstOrThrow();
   const item = await context.db
     .insertInto('order_items')
-    .values({ order_id: row.id, order_item_id: `1000000000${String(sequence).padStart(4, '0')}`, quantity_ordered: 1 })
+    .values({
+      order_id: row.id,
+      order_item_id: `1000000000${String(sequence).padStart(4, '0')}`,
+      quantity_ordered: 1,
+    })
     .returning(['id', 'order_item_id'])
     .executeTakeFirstOrThrow();
   if (!shipped) return;
@@ -51,11 +58,21 @@ async function order(latestShipDays: number, shipped?: { carrier: string; tracki
       shippingMethod: null,
       trackingNumber: shipped.tracking,
       shipDate: at(shipped.confirmedDays),
-      shipFrom: { name: null, line1: '1 Dock Road', line2: null, city: 'Reno', state: null, postalCode: null, country: 'US' },
+      shipFrom: {
+        name: null,
+        line1: '1 Dock Road',
+        line2: null,
+        city: 'Reno',
+        state: null,
+        postalCode: null,
+        country: 'US',
+      },
       items: [{ orderItemRowId: item.id, orderItemId: item.order_item_id, quantity: 1 }],
     }),
   );
-  await moveShipments(context.db, [shipment.id], 'confirmed', { confirmed_at: at(shipped.confirmedDays) }, ['pending_upload']);
+  await moveShipments(context.db, [shipment.id], 'confirmed', { confirmed_at: at(shipped.confirmedDays) }, [
+    'pending_upload',
+  ]);
 }
 
 beforeAll(async () => {
@@ -75,14 +92,28 @@ afterAll(async () => {
 
 describe('fulfillment metrics', () => {
   it("computes late shipment and valid tracking rates over Amazon's windows, and lists the orders at risk", async () => {
-    const [metrics, ...others] = await fulfillmentMetrics(context.db, company.id, company.marketplaceIds, 24, now);
+    const [metrics, ...others] = await fulfillmentMetrics(
+      context.db,
+      company.id,
+      company.marketplaceIds,
+      24,
+      now,
+    );
     expect(others).toEqual([]);
     expect(metrics?.marketplaceId).toBe('ATVPDKIKX0DER');
-    expect(metrics?.lateShipmentRate.map((f) => [f.windowDays, f.numerator, f.denominator, f.meetsTarget])).toEqual([
+    expect(
+      metrics?.lateShipmentRate.map((f) => [f.windowDays, f.numerator, f.denominator, f.meetsTarget]),
+    ).toEqual([
       [10, 1, 2, false],
       [30, 2, 3, false],
     ]);
-    expect(metrics?.validTrackingRate).toMatchObject({ windowDays: 30, numerator: 2, denominator: 3, target: 0.95, meetsTarget: false });
+    expect(metrics?.validTrackingRate).toMatchObject({
+      windowDays: 30,
+      numerator: 2,
+      denominator: 3,
+      target: 0.95,
+      meetsTarget: false,
+    });
     expect(metrics?.atRisk.map((r) => r.hoursLeft)).toEqual([-12, 2]);
   });
 });

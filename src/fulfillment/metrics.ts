@@ -36,7 +36,13 @@ export interface MarketplaceMetrics {
   atRisk: OrderAtRisk[];
 }
 
-function figure(windowDays: number, numerator: number, denominator: number, target: number, atMost: boolean): RateFigure {
+function figure(
+  windowDays: number,
+  numerator: number,
+  denominator: number,
+  target: number,
+  atMost: boolean,
+): RateFigure {
   const rate = denominator === 0 ? null : numerator / denominator;
   const meetsTarget = rate === null ? null : atMost ? rate < target : rate >= target;
   return { windowDays, numerator, denominator, rate, target, meetsTarget };
@@ -68,7 +74,13 @@ async function confirmedTracking(db: Db, companyId: number, now: Date) {
 }
 
 async function ordersAtRisk(db: Db, companyId: number, atRiskHours: number, now: Date) {
-  const rows = await sql<{ marketplace_id: string; amazon_order_id: string; latest_ship_date: Date; status: string; awaiting: number }>`
+  const rows = await sql<{
+    marketplace_id: string;
+    amazon_order_id: string;
+    latest_ship_date: Date;
+    status: string;
+    awaiting: number;
+  }>`
     SELECT o.marketplace_id, o.amazon_order_id, o.latest_ship_date, o.status,
            (SELECT count(*)::int FROM shipments s WHERE s.order_id = o.id AND s.state IN ('pending_upload', 'uploading')) AS awaiting
     FROM orders o
@@ -81,7 +93,11 @@ async function ordersAtRisk(db: Db, companyId: number, atRiskHours: number, now:
 
 /** A confirmed package counts as validly tracked when its carrier is one Amazon knows and the number has its shape. */
 function isValidTracking(carrierCode: string, tracking: string): boolean {
-  return carrierCode !== 'Other' && (CARRIER_CODES as readonly string[]).includes(carrierCode) && trackingProblem(carrierCode, tracking) === null;
+  return (
+    carrierCode !== 'Other' &&
+    (CARRIER_CODES as readonly string[]).includes(carrierCode) &&
+    trackingProblem(carrierCode, tracking) === null
+  );
 }
 
 /** `atRiskHours`: an open order is at risk when its latest ship date is this close, or past. */
@@ -95,26 +111,33 @@ export async function fulfillmentMetrics(
   const late = await Promise.all(LSR_WINDOWS_DAYS.map((days) => lateShipments(db, companyId, days, now)));
   const tracking = await confirmedTracking(db, companyId, now);
   const atRisk = await ordersAtRisk(db, companyId, atRiskHours, now);
-  const marketplaces = new Set([...marketplaceIds, ...tracking.map((t) => t.marketplace_id), ...atRisk.map((r) => r.marketplace_id)]);
-  return [...marketplaces].filter(Boolean).sort().map((marketplaceId) => {
-    const packages = tracking.filter((t) => t.marketplace_id === marketplaceId);
-    const valid = packages.filter((t) => isValidTracking(t.carrier_code, t.tracking_number)).length;
-    return {
-      marketplaceId,
-      lateShipmentRate: LSR_WINDOWS_DAYS.map((days, i) => {
-        const row = late[i]?.find((r) => r.marketplace_id === marketplaceId);
-        return figure(days, row?.late ?? 0, row?.confirmed ?? 0, LATE_SHIPMENT_RATE_TARGET, true);
-      }),
-      validTrackingRate: figure(VTR_WINDOW_DAYS, valid, packages.length, VALID_TRACKING_RATE_TARGET, false),
-      atRisk: atRisk
-        .filter((r) => r.marketplace_id === marketplaceId)
-        .map((r) => ({
-          amazonOrderId: r.amazon_order_id,
-          latestShipDate: r.latest_ship_date,
-          hoursLeft: Math.round((r.latest_ship_date.getTime() - now.getTime()) / 360_000) / 10,
-          status: r.status,
-          shipmentsAwaitingConfirmation: r.awaiting,
-        })),
-    };
-  });
+  const marketplaces = new Set([
+    ...marketplaceIds,
+    ...tracking.map((t) => t.marketplace_id),
+    ...atRisk.map((r) => r.marketplace_id),
+  ]);
+  return [...marketplaces]
+    .filter(Boolean)
+    .sort()
+    .map((marketplaceId) => {
+      const packages = tracking.filter((t) => t.marketplace_id === marketplaceId);
+      const valid = packages.filter((t) => isValidTracking(t.carrier_code, t.tracking_number)).length;
+      return {
+        marketplaceId,
+        lateShipmentRate: LSR_WINDOWS_DAYS.map((days, i) => {
+          const row = late[i]?.find((r) => r.marketplace_id === marketplaceId);
+          return figure(days, row?.late ?? 0, row?.confirmed ?? 0, LATE_SHIPMENT_RATE_TARGET, true);
+        }),
+        validTrackingRate: figure(VTR_WINDOW_DAYS, valid, packages.length, VALID_TRACKING_RATE_TARGET, false),
+        atRisk: atRisk
+          .filter((r) => r.marketplace_id === marketplaceId)
+          .map((r) => ({
+            amazonOrderId: r.amazon_order_id,
+            latestShipDate: r.latest_ship_date,
+            hoursLeft: Math.round((r.latest_ship_date.getTime() - now.getTime()) / 360_000) / 10,
+            status: r.status,
+            shipmentsAwaitingConfirmation: r.awaiting,
+          })),
+      };
+    });
 }

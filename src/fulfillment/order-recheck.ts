@@ -47,7 +47,10 @@ export async function preventCancelledShipments(
   companyId: number,
   shipmentIds: number[],
 ): Promise<{ uploadable: number[]; prevented: number; amazonChecks: number }> {
-  const shipments = await listShipments(pipeline.db, companyId, { ids: shipmentIds, states: ['pending_upload'] });
+  const shipments = await listShipments(pipeline.db, companyId, {
+    ids: shipmentIds,
+    states: ['pending_upload'],
+  });
   const byOrder = new Map<number, Shipment[]>();
   for (const s of shipments) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
   const local = await localOrderStates(pipeline.db, [...byOrder.keys()]);
@@ -66,11 +69,17 @@ export async function preventCancelledShipments(
   }
   let prevented = 0;
   for (const [reason, ids] of groupByReason(reasons)) {
-    const voided = await moveShipments(pipeline.db, ids, 'voided', { void_reason: reason }, ['pending_upload']);
+    const voided = await moveShipments(pipeline.db, ids, 'voided', { void_reason: reason }, [
+      'pending_upload',
+    ]);
     prevented += voided.length;
     pipeline.logger.warn({ companyId, shipmentIds: voided, reason }, 'shipments prevented from shipping');
   }
-  return { uploadable: shipments.filter((s) => !reasons.has(s.id)).map((s) => s.id), prevented, amazonChecks };
+  return {
+    uploadable: shipments.filter((s) => !reasons.has(s.id)).map((s) => s.id),
+    prevented,
+    amazonChecks,
+  };
 }
 
 function groupByReason(reasons: Map<number, string>): Map<string, number[]> {

@@ -30,10 +30,22 @@ export interface ShippableOrder {
 }
 
 /** The order with its items, row-locked for the caller's transaction so two shipments cannot overbook it. */
-export async function lockOrderForShipping(tx: Tx, companyId: number, amazonOrderId: string): Promise<ShippableOrder | null> {
+export async function lockOrderForShipping(
+  tx: Tx,
+  companyId: number,
+  amazonOrderId: string,
+): Promise<ShippableOrder | null> {
   const order = await tx
     .selectFrom('orders')
-    .select(['id', 'amazon_order_id', 'marketplace_id', 'status', 'fulfillment_channel', 'purchase_date', 'cancel_requested_at'])
+    .select([
+      'id',
+      'amazon_order_id',
+      'marketplace_id',
+      'status',
+      'fulfillment_channel',
+      'purchase_date',
+      'cancel_requested_at',
+    ])
     .where('company_id', '=', companyId)
     .where('amazon_order_id', '=', amazonOrderId)
     .forUpdate()
@@ -41,7 +53,15 @@ export async function lockOrderForShipping(tx: Tx, companyId: number, amazonOrde
   if (!order) return null;
   const items = await tx
     .selectFrom('order_items')
-    .select(['id', 'order_item_id', 'sku', 'quantity_ordered', 'quantity_shipped', 'quantity_cancelled', 'cancel_requested'])
+    .select([
+      'id',
+      'order_item_id',
+      'sku',
+      'quantity_ordered',
+      'quantity_shipped',
+      'quantity_cancelled',
+      'cancel_requested',
+    ])
     .where('order_id', '=', order.id)
     .orderBy('id')
     .execute();
@@ -74,7 +94,10 @@ export interface LocalOrderState {
 }
 
 /** The stored status of these orders and when our copy was last written. */
-export async function localOrderStates(db: Db | Tx, orderIds: number[]): Promise<Map<number, LocalOrderState>> {
+export async function localOrderStates(
+  db: Db | Tx,
+  orderIds: number[],
+): Promise<Map<number, LocalOrderState>> {
   if (orderIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('orders')
@@ -85,7 +108,13 @@ export async function localOrderStates(db: Db | Tx, orderIds: number[]): Promise
       'cancel_requested_at',
       'updated_at',
       eb
-        .exists(eb.selectFrom('order_items').select('order_items.id').whereRef('order_items.order_id', '=', 'orders.id').where('order_items.cancel_requested', '=', true))
+        .exists(
+          eb
+            .selectFrom('order_items')
+            .select('order_items.id')
+            .whereRef('order_items.order_id', '=', 'orders.id')
+            .where('order_items.cancel_requested', '=', true),
+        )
         .as('item_cancel_requested'),
     ])
     .where('id', '=', sql<number>`ANY(${orderIds}::bigint[])`)
@@ -120,7 +149,11 @@ export async function lastOrderDownloadStart(db: Db, companyId: number): Promise
  * Adds the quantities of shipments Amazon accepted to their order items, and moves each order to
  * PartiallyShipped or Shipped, with a `shipment_confirmed` event. Runs in the feed's closing transaction.
  */
-export async function applyConfirmedShipments(tx: Tx, shipmentIds: number[], source: string): Promise<number> {
+export async function applyConfirmedShipments(
+  tx: Tx,
+  shipmentIds: number[],
+  source: string,
+): Promise<number> {
   if (shipmentIds.length === 0) return 0;
   await sql`
     UPDATE order_items AS oi

@@ -32,11 +32,16 @@ export async function getDefaultShipFrom(db: Db, companyId: number): Promise<Shi
 }
 
 /** Sets (or changes part of) the company's default ship-from address. */
-export async function setDefaultShipFrom(db: Db, companyId: number, input: unknown): Promise<ShipFromAddress> {
+export async function setDefaultShipFrom(
+  db: Db,
+  companyId: number,
+  input: unknown,
+): Promise<ShipFromAddress> {
   const parsed = shipFromSchema.safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid ship-from address: ${describeIssues(parsed.error)}`);
   const values: ShipFromInput = parsed.data;
-  if (Object.keys(values).length === 0) throw new UsageError('nothing to change: give at least one --ship-from-* option');
+  if (Object.keys(values).length === 0)
+    throw new UsageError('nothing to change: give at least one --ship-from-* option');
   const changes = Object.fromEntries(
     Object.entries({
       ship_from_name: values.name,
@@ -48,7 +53,11 @@ export async function setDefaultShipFrom(db: Db, companyId: number, input: unkno
       ship_from_country: values.country,
     }).filter(([, value]) => value !== undefined),
   );
-  const result = await db.updateTable('companies').set(changes).where('id', '=', companyId).executeTakeFirst();
+  const result = await db
+    .updateTable('companies')
+    .set(changes)
+    .where('id', '=', companyId)
+    .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new NotFoundError(`company ${companyId} not found`);
   return getDefaultShipFrom(db, companyId);
 }

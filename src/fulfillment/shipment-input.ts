@@ -3,14 +3,15 @@ import { z } from 'zod';
 /** Validation of a shipment as typed by a person (CLI flags, admin API body). */
 
 // Feed values are Amazon's `String` (≤ 50 characters, no control characters).
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const hasControlCharacter = (value: string) =>
+  [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'must not contain control characters' });
+    .refine((value) => !hasControlCharacter(value), { error: 'must not contain control characters' });
 
 export const amazonOrderIdSchema = z
   .string()
@@ -34,7 +35,10 @@ export const shipFromSchema = z
     city: text(60),
     state: text(60),
     postalCode: text(20),
-    country: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'expected a two-letter country code like US' }),
+    country: z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{2}$/, { error: 'expected a two-letter country code like US' }),
   })
   .partial()
   .strict();
@@ -52,7 +56,10 @@ export const shipmentInputSchema = z
       .array(
         z.object({
           orderItemId: text(50),
-          quantity: z.number().int({ error: 'expected a whole number' }).min(1, { error: 'expected at least 1' }),
+          quantity: z
+            .number()
+            .int({ error: 'expected a whole number' })
+            .min(1, { error: 'expected at least 1' }),
         }),
       )
       .min(1, { error: 'at least one item with its quantity' }),

@@ -67,7 +67,20 @@ function toShipment(row: ShipmentRow, items: ShipmentItem[]): Shipment {
   };
 }
 
-export type NewShipment = Omit<Shipment, 'id' | 'state' | 'feedId' | 'uploadAttempts' | 'retryAfter' | 'lastError' | 'resultCode' | 'resultMessage' | 'voidReason' | 'confirmedAt' | 'createdAt'>;
+export type NewShipment = Omit<
+  Shipment,
+  | 'id'
+  | 'state'
+  | 'feedId'
+  | 'uploadAttempts'
+  | 'retryAfter'
+  | 'lastError'
+  | 'resultCode'
+  | 'resultMessage'
+  | 'voidReason'
+  | 'confirmedAt'
+  | 'createdAt'
+>;
 
 export async function insertShipment(tx: Tx, shipment: NewShipment): Promise<Shipment> {
   const row = await tx
@@ -112,14 +125,21 @@ async function itemsOf(db: Db | Tx, shipmentIds: number[]): Promise<Map<number, 
     .execute();
   for (const row of rows) {
     const list = byShipment.get(row.shipment_id) ?? [];
-    list.push({ orderItemRowId: row.order_item_row_id, orderItemId: row.order_item_id, quantity: row.quantity });
+    list.push({
+      orderItemRowId: row.order_item_row_id,
+      orderItemId: row.order_item_id,
+      quantity: row.quantity,
+    });
     byShipment.set(row.shipment_id, list);
   }
   return byShipment;
 }
 
 async function withItems(db: Db | Tx, rows: ShipmentRow[]): Promise<Shipment[]> {
-  const items = await itemsOf(db, rows.map((row) => row.id));
+  const items = await itemsOf(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => toShipment(row, items.get(row.id) ?? []));
 }
 
@@ -130,12 +150,20 @@ export interface ShipmentFilter {
   limit?: number;
 }
 
-export async function listShipments(db: Db | Tx, companyId: number, filter: ShipmentFilter = {}): Promise<Shipment[]> {
+export async function listShipments(
+  db: Db | Tx,
+  companyId: number,
+  filter: ShipmentFilter = {},
+): Promise<Shipment[]> {
   let query = db.selectFrom('shipments').selectAll().where('company_id', '=', companyId);
   if (filter.states) query = query.where('state', 'in', [...filter.states]);
   if (filter.ids) query = query.where('id', '=', sql<number>`ANY(${filter.ids}::bigint[])`);
-  if (filter.amazonOrderIds) query = query.where('amazon_order_id', '=', sql<string>`ANY(${filter.amazonOrderIds}::text[])`);
-  const rows = await query.orderBy('id').limit(filter.limit ?? 100_000).execute();
+  if (filter.amazonOrderIds)
+    query = query.where('amazon_order_id', '=', sql<string>`ANY(${filter.amazonOrderIds}::text[])`);
+  const rows = await query
+    .orderBy('id')
+    .limit(filter.limit ?? 100_000)
+    .execute();
   return withItems(db, rows);
 }
 
@@ -163,7 +191,10 @@ export async function quantitiesInFlight(tx: Tx, orderId: number): Promise<Map<n
   const rows = await tx
     .selectFrom('shipment_items')
     .innerJoin('shipments', 'shipments.id', 'shipment_items.shipment_id')
-    .select(['shipment_items.order_item_row_id', (eb) => eb.fn.sum<string>('shipment_items.quantity').as('quantity')])
+    .select([
+      'shipment_items.order_item_row_id',
+      (eb) => eb.fn.sum<string>('shipment_items.quantity').as('quantity'),
+    ])
     .where('shipments.order_id', '=', orderId)
     .where('shipments.state', 'in', ['pending_upload', 'uploading'])
     .groupBy('shipment_items.order_item_row_id')
@@ -207,7 +238,11 @@ export async function dueShipmentIds(db: Db, companyId: number, now: Date): Prom
 }
 
 /** Marks shipments Amazon rejected, each with its own result code and message. */
-export async function rejectShipments(tx: Tx, feedId: number, rejected: { id: number; code: string; message: string }[]): Promise<number> {
+export async function rejectShipments(
+  tx: Tx,
+  feedId: number,
+  rejected: { id: number; code: string; message: string }[],
+): Promise<number> {
   if (rejected.length === 0) return 0;
   const result = await sql`
     UPDATE shipments AS s
@@ -223,7 +258,12 @@ export async function rejectShipments(tx: Tx, feedId: number, rejected: { id: nu
  * Sends shipments of a failed feed back to wait, each a little longer than the last time:
  * 5 minutes doubling per attempt, at most 6 hours.
  */
-export async function releaseShipments(tx: Tx, feedId: number, ids: number[], reason: string): Promise<number> {
+export async function releaseShipments(
+  tx: Tx,
+  feedId: number,
+  ids: number[],
+  reason: string,
+): Promise<number> {
   if (ids.length === 0) return 0;
   const result = await sql`
     UPDATE shipments

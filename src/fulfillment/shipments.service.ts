@@ -21,7 +21,8 @@ const SHIP_DATE_TOLERANCE_MS = 5 * 60_000;
 function refuseOrder(order: ShippableOrder | null, amazonOrderId: string): asserts order is ShippableOrder {
   const where = `order ${amazonOrderId}`;
   if (!order) throw new UsageError(`${where} is not known: download orders first, or check the id`);
-  if (order.fulfillmentChannel === 'AFN') throw new UsageError(`${where} is fulfilled by Amazon (FBA): Amazon ships and confirms it`);
+  if (order.fulfillmentChannel === 'AFN')
+    throw new UsageError(`${where} is fulfilled by Amazon (FBA): Amazon ships and confirms it`);
   if (order.status === 'Canceled') throw new UsageError(`${where} is cancelled`);
   if (order.cancelRequestedAt || order.items.some((item) => item.cancelRequested)) {
     throw new UsageError(`${where} has a buyer cancellation request on hold: answer it before shipping`);
@@ -39,11 +40,17 @@ function checkShipDate(order: ShippableOrder, shipDate: Date, now: Date): void {
     throw new UsageError(`ship date ${shipDate.toISOString()} is in the future`);
   }
   if (shipDate < order.purchaseDate) {
-    throw new UsageError(`ship date ${shipDate.toISOString()} is before the purchase date ${order.purchaseDate.toISOString()}`);
+    throw new UsageError(
+      `ship date ${shipDate.toISOString()} is before the purchase date ${order.purchaseDate.toISOString()}`,
+    );
   }
 }
 
-async function checkQuantities(tx: Tx, order: ShippableOrder, items: ShipmentInput['items']): Promise<ShipmentItem[]> {
+async function checkQuantities(
+  tx: Tx,
+  order: ShippableOrder,
+  items: ShipmentInput['items'],
+): Promise<ShipmentItem[]> {
   const inFlight = await quantitiesInFlight(tx, order.id);
   const seen = new Set<string>();
   return items.map((wanted) => {
@@ -73,10 +80,16 @@ function parseInput(input: unknown): ShipmentInput {
  * Records one package of a seller-fulfilled order, in Postgres only (state pending_upload); the upload
  * job sends it. Anything Amazon would refuse, or that would ship more than is left, is refused here.
  */
-export async function recordShipment(db: Db, companyId: number, input: unknown, now = new Date()): Promise<Shipment> {
+export async function recordShipment(
+  db: Db,
+  companyId: number,
+  input: unknown,
+  now = new Date(),
+): Promise<Shipment> {
   const values = parseInput(input);
   const carrier = resolveCarrier(values.carrier, values.carrierName);
-  if (carrier.code === 'Other' && !carrier.name) throw new UsageError('carrier Other needs the carrier name (--carrier-name)');
+  if (carrier.code === 'Other' && !carrier.name)
+    throw new UsageError('carrier Other needs the carrier name (--carrier-name)');
   const trackingNumber = normalizeTracking(carrier.code, values.trackingNumber);
   const problem = trackingProblem(carrier.code, trackingNumber);
   if (problem) throw new UsageError(`tracking number: ${problem}`);
@@ -110,17 +123,25 @@ export async function requeueShipments(db: Db, companyId: number, ids: number[])
   return db.transaction().execute(async (tx) => {
     const shipments = await listShipments(tx, companyId, { ids });
     const missing = ids.filter((id) => !shipments.some((s) => s.id === id));
-    if (missing.length > 0) throw new UsageError(`no shipment ${missing.join(', ')} for company ${companyId}`);
+    if (missing.length > 0)
+      throw new UsageError(`no shipment ${missing.join(', ')} for company ${companyId}`);
     const notRejected = shipments.filter((s) => s.state !== 'rejected');
     if (notRejected.length > 0) {
-      throw new UsageError(`only rejected shipments can be re-queued: ${notRejected.map((s) => `${s.id} is ${s.state}`).join(', ')}`);
+      throw new UsageError(
+        `only rejected shipments can be re-queued: ${notRejected.map((s) => `${s.id} is ${s.state}`).join(', ')}`,
+      );
     }
     for (const shipment of shipments) {
       const order = await lockOrderForShipping(tx, companyId, shipment.amazonOrderId);
       refuseOrder(order, shipment.amazonOrderId);
       await checkQuantities(tx, order, shipment.items);
     }
-    return moveShipments(tx, ids, 'pending_upload', { result_code: null, result_message: null, retry_after: null, last_error: null });
+    return moveShipments(tx, ids, 'pending_upload', {
+      result_code: null,
+      result_message: null,
+      retry_after: null,
+      last_error: null,
+    });
   });
 }
 
@@ -128,9 +149,20 @@ export async function requeueShipments(db: Db, companyId: number, ids: number[])
  * Voids the company's shipments of these orders that were not yet sent (pending_upload), with the
  * reason; called when Amazon cancels an order. Returns how many were voided.
  */
-export async function voidUnconfirmedShipments(tx: Tx, companyId: number, amazonOrderIds: string[], reason: string): Promise<number> {
+export async function voidUnconfirmedShipments(
+  tx: Tx,
+  companyId: number,
+  amazonOrderIds: string[],
+  reason: string,
+): Promise<number> {
   if (amazonOrderIds.length === 0) return 0;
   const pending = await listShipments(tx, companyId, { amazonOrderIds, states: ['pending_upload'] });
-  const voided = await moveShipments(tx, pending.map((s) => s.id), 'voided', { void_reason: reason }, ['pending_upload']);
+  const voided = await moveShipments(
+    tx,
+    pending.map((s) => s.id),
+    'voided',
+    { void_reason: reason },
+    ['pending_upload'],
+  );
   return voided.length;
 }

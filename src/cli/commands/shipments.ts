@@ -40,7 +40,9 @@ function shipFromInput(flags: ShipFromFlags): Record<string, string> | undefined
     postalCode: flags.shipFromPostalCode,
     country: flags.shipFromCountry,
   };
-  const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  const given = Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== undefined),
+  ) as Record<string, string>;
   return Object.keys(given).length > 0 ? given : undefined;
 }
 
@@ -78,10 +80,15 @@ interface ShipFlags extends ShipFromFlags {
 export function shipCommand(): Command {
   return addShipFromOptions(
     new Command('ship')
-      .description('record a shipment (one package) of a seller-fulfilled order; the upload job confirms it to Amazon')
+      .description(
+        'record a shipment (one package) of a seller-fulfilled order; the upload job confirms it to Amazon',
+      )
       .requiredOption('--company <id>', 'company id', parseId)
       .requiredOption('--order <amazon-order-id>', 'Amazon order id')
-      .requiredOption('--carrier <carrier>', "Amazon carrier code (UPS, USPS, FedEx, ...) or any other carrier's name")
+      .requiredOption(
+        '--carrier <carrier>',
+        "Amazon carrier code (UPS, USPS, FedEx, ...) or any other carrier's name",
+      )
       .option('--carrier-name <name>', 'the carrier name when --carrier is Other')
       .option('--shipping-method <method>', 'shipping method, e.g. "UPS Ground"')
       .requiredOption('--tracking <number>', 'tracking number')
@@ -102,7 +109,11 @@ export function shipCommand(): Command {
       };
       const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
       const shipment = await withApp((app) => recordShipment(app.db, flags.company, clean));
-      printResult(flags.json ?? false, shipment, () => `shipment ${shipment.id} recorded, pending upload\n${keyValues(describeShipment(shipment))}`);
+      printResult(
+        flags.json ?? false,
+        shipment,
+        () => `shipment ${shipment.id} recorded, pending upload\n${keyValues(describeShipment(shipment))}`,
+      );
     });
 }
 
@@ -114,7 +125,9 @@ function parseState(value: string, previous: ShipmentState[] | undefined): Shipm
 }
 
 export function shipmentsCommand(): Command {
-  const shipments = new Command('shipments').description('recorded shipments: list, re-queue rejected ones, default ship-from');
+  const shipments = new Command('shipments').description(
+    'recorded shipments: list, re-queue rejected ones, default ship-from',
+  );
 
   shipments
     .command('list')
@@ -124,19 +137,36 @@ export function shipmentsCommand(): Command {
     .option('--problems', 'only rejected and voided (prevented from shipping) shipments')
     .option('--order <amazon-order-id>', 'only this order')
     .option('--json', 'print JSON')
-    .action(async (flags: { company: number; state?: ShipmentState[]; problems?: boolean; order?: string; json?: boolean }) => {
-      const states = flags.problems ? (['rejected', 'voided'] as const) : flags.state;
-      const found = await withApp((app) =>
-        listShipments(app.db, flags.company, {
-          ...(states ? { states } : {}),
-          ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
-          limit: 1000,
-        }),
-      );
-      printResult(flags.json ?? false, found, () =>
-        table(found.map(describeShipment), ['id', 'order', 'state', 'carrier', 'tracking', 'shipped', 'items', 'note']),
-      );
-    });
+    .action(
+      async (flags: {
+        company: number;
+        state?: ShipmentState[];
+        problems?: boolean;
+        order?: string;
+        json?: boolean;
+      }) => {
+        const states = flags.problems ? (['rejected', 'voided'] as const) : flags.state;
+        const found = await withApp((app) =>
+          listShipments(app.db, flags.company, {
+            ...(states ? { states } : {}),
+            ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
+            limit: 1000,
+          }),
+        );
+        printResult(flags.json ?? false, found, () =>
+          table(found.map(describeShipment), [
+            'id',
+            'order',
+            'state',
+            'carrier',
+            'tracking',
+            'shipped',
+            'items',
+            'note',
+          ]),
+        );
+      },
+    );
 
   shipments
     .command('requeue')
@@ -183,7 +213,10 @@ function describeMetrics(metrics: MarketplaceMetrics[]): string {
         ...m.lateShipmentRate.map((f) => `  late shipment rate, ${f.windowDays} days: ${describeRate(f)}`),
         `  valid tracking rate, ${m.validTrackingRate.windowDays} days: ${describeRate(m.validTrackingRate)}`,
         `  orders at risk now: ${m.atRisk.length}`,
-        ...m.atRisk.map((r) => `    ${r.amazonOrderId}  ship by ${r.latestShipDate.toISOString()}  ${r.hoursLeft}h left  ${r.status}  awaiting upload/confirmation: ${r.shipmentsAwaitingConfirmation}`),
+        ...m.atRisk.map(
+          (r) =>
+            `    ${r.amazonOrderId}  ship by ${r.latestShipDate.toISOString()}  ${r.hoursLeft}h left  ${r.status}  awaiting upload/confirmation: ${r.shipmentsAwaitingConfirmation}`,
+        ),
       ].join('\n'),
     )
     .join('\n');
@@ -191,7 +224,9 @@ function describeMetrics(metrics: MarketplaceMetrics[]): string {
 
 export function metricsCommand(): Command {
   return new Command('metrics')
-    .description("late shipment and valid tracking rates per marketplace beside Amazon's targets, and orders at risk now")
+    .description(
+      "late shipment and valid tracking rates per marketplace beside Amazon's targets, and orders at risk now",
+    )
     .requiredOption('--company <id>', 'company id', parseId)
     .option('--json', 'print JSON')
     .action(async (flags: { company: number; json?: boolean }) => {
@@ -202,4 +237,3 @@ export function metricsCommand(): Command {
       printResult(flags.json ?? false, metrics, () => describeMetrics(metrics));
     });
 }
-
