@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../../test/helpers/cli.js';
+import {
+  startFulfillmentWorld,
+  type FulfillmentWorld,
+  type SimOrderView,
+} from './fulfillment.test-support.js';
+import type { Shipment } from './shipments.repository.js';
+
+let world: FulfillmentWorld;
+let order: SimOrderView;
+
+beforeAll(async () => {
+  world = await startFulfillmentWorld(57);
+  order = await world.createOrder({ items: [{ quantity: 1 }] });
+  await world.downloadOrders();
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+const cli = (...args: string[]) => runCliProcess(args, world.context.env);
+const company = () => String(world.company.id);
+
+describe('sellersync ship, shipments and metrics', () => {
+  it('refuses a malformed tracking number with exit code 2 and stores nothing', async () => {
+    const result = await cli(
+      'ship',
+      '--company',
+      company(),
+      '--order',
+      order.orderId,
+      '--carrier',
+      'ups',
+      '--tracking',
+      'ABC',
+      '--ship-date',
+      new Date().toISOString(),
+      '--item',
+      `${order.orderItems[0]!.orderItemId}:1`,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/tracking number: "ABC" is not a UPS tracking number/);
+    const listed = await cli('shipments', 'list', '--company', company(), '--json');
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+  });
+
+  it('records a shipment, and shows a rejected one that was re-queued and then prevented from shipping', async () => {
+    const shipped = await cli(
+      'ship',
+      '--company',
+      company(),
+      '--order',
+      order.orderId,
+      '--carrier',
+      'ups',
+      '--tracking',
+      '1z999aa10123456784',
+      '--ship-date',
+      new Date().toISOString(),
+      '--item',
+      `${order.orderItems[0]!.orderItemId}:1`,
+      '--ship-from-city',
+      'Sparks',
+      '--json',
+    );
+    expect(shipped.code).toBe(0);
+    const recorded = JSON.parse(shipped.stdout) as Shipment;
+    expect(recorded).toMatchObject({
+      state: 'pending_upload',
+      carrierCode: 'UPS',
+      trackingNumber: '1Z999AA10123456784',
+    });
+    expect(recorded.shipFrom).toMatchObject({ line1: '1 Dock Road', city: 'Sparks', country: 'US' });
+
+    await world.run('fulfillment-upload');
+    await world.control('POST', `/orders/${order.orderId}/cancel`, { reason: 'Cancelled by Amazon' });
+    await world.finishFeeds();
+    const problems = await cli('shipments', 'list', '--company', company(), '--problems');
+    expect(problems.stdout).toMatch(new RegExp(`${recorded.id}\\s+${order.orderId}\\s+rejected`));
+    expect(problems.stdout).toMatch(/18028: .*cancel/i);
+
+    const requeued = await cli('shipments', 'requeue', '--company', company(), String(recorded.id));
+    expect(requeued.code).toBe(0);
+    const again = await cli('shipments', 'requeue', '--company', company(), String(recorded.id));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/only rejected shipments can be re-queued: \d+ is pending_upload/);
+
+    await world.run('fulfillment-upload');
+    const listed = JSON.parse(
+      (await cli('shipments', 'list', '--company', company(), '--problems', '--json')).stdout,
+    ) as Shipment[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: recorded.id,
+        state: 'voided',
+        voidReason: 'order cancelled on Amazon before upload',
+      }),
+    ]);
+  });
+
+  it('sets the default ship-from address and shows metrics per marketplace', async () => {
+    const set = await cli(
+      'shipments',
+      'ship-from',
+      '--company',
+      company(),
+      '--ship-from-line1',
+      '2 Quay Street',
+      '--json',
+    );
+    expect(JSON.parse(set.stdout)).toMatchObject({ line1: '2 Quay Street', city: 'Reno', country: 'US' });
+    const bad = await cli('shipments', 'ship-from', '--company', company(), '--ship-from-country', 'usa');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/country: expected a two-letter country code/);
+
+    const metrics = await cli('metrics', '--company', company(), '--json');
+    expect(metrics.code).toBe(0);
+    const [marketplace] = JSON.parse(metrics.stdout) as {
+      marketplaceId: string;
+      lateShipmentRate: unknown[];
+    }[];
+    expect(marketplace?.marketplaceId).toBe('ATVPDKIKX0DER');
+    expect(marketplace?.lateShipmentRate).toHaveLength(2);
+    const text = await cli('metrics', '--company', company());
+    expect(text.stdout).toMatch(/late shipment rate, 10 days: .*target 4%/);
+    expect(text.stdout).toMatch(/valid tracking rate, 30 days: .*target 95%/);
+  });
+});
