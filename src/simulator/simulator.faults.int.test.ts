@@ -105,15 +105,15 @@ describe('reports and faults', () => {
   });
 
   it("lets tests change an operation's rate and burst, and reports it in x-amzn-RateLimit-Limit", async () => {
-    const set = await client.control('PUT', '/rate-limits/searchOrders', { rate: 50, burst: 2 });
+    const set = await client.control('PUT', '/rate-limits/searchOrders', { rate: 0.1, burst: 2 });
     expect(set.status).toBe(200);
     const after = new Date(Date.now() - HOUR).toISOString();
     const path = `/orders/2026-01-01/orders?marketplaceIds=ATVPDKIKX0DER&createdAfter=${after}`;
     const first = await client.call('GET', path);
-    expect(first.headers.get('x-amzn-ratelimit-limit')).toBe('50');
+    expect(first.headers.get('x-amzn-ratelimit-limit')).toBe('0.1');
     expect((await client.call('GET', path)).status).toBe(200);
     expect((await client.call('GET', path)).status).toBe(429);
-    server.sim.advance(100); // 50 per second: five tokens back, capped at the burst of 2
+    server.sim.advance(10_000); // 0.1 per second: one token back after ten seconds
     expect((await client.call('GET', path)).status).toBe(200);
   });
 
