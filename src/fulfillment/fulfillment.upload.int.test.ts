@@ -49,6 +49,11 @@ describe('fulfillment upload against the simulator', () => {
     expect(upload.run?.counts).toMatchObject({ shipments: 1, feeds: 1, prevented: 0 });
     const [uploading] = await listShipments(world.context.db, world.company.id, { ids: [shipment.id] });
     expect(uploading?.state).toBe('uploading');
+    // The feed is followed by a delayed follow-up job, not by a process waiting for it.
+    const followUps = await world.queues['feed-follow-up'].getDelayed();
+    expect(followUps.map((job) => job.data)).toEqual([{ companyId: world.company.id, trigger: 'schedule' }]);
+    const early = await world.run('feed-follow-up');
+    expect(early.run?.counts).toMatchObject({ feeds_checked: 0, feeds_finished: 0 });
 
     await world.finishFeeds();
     const [confirmed] = await listShipments(world.context.db, world.company.id, { ids: [shipment.id] });
