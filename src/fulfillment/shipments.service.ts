@@ -56,6 +56,12 @@ async function checkQuantities(
   return items.map((wanted) => {
     const item = order.items.find((candidate) => candidate.orderItemId === wanted.orderItemId);
     if (!item) throw new UsageError(`order ${order.amazonOrderId} has no item ${wanted.orderItemId}`);
+    if (!/^\d{14}$/.test(item.orderItemId)) {
+      // Items read from an order report carry a placeholder id until the order's own items are downloaded.
+      throw new UsageError(
+        `item ${item.orderItemId} of order ${order.amazonOrderId} has no Amazon item code yet: download orders again`,
+      );
+    }
     if (seen.has(item.orderItemId)) throw new UsageError(`item ${item.orderItemId} is listed twice`);
     seen.add(item.orderItemId);
     const pending = inFlight.get(item.rowId) ?? 0;
