@@ -135,4 +135,18 @@ describe('fulfillment upload when things go wrong', () => {
     const resumed = await world.run('fulfillment-upload');
     expect(resumed.run?.counts).toMatchObject({ shipments: 1 });
   });
+
+  it('voids a waiting shipment when the order download finds the order cancelled by Amazon', async () => {
+    const order = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    const recorded = await shipWholeOrder(order);
+    await world.control('POST', `/orders/${order.orderId}/cancel`, { reason: 'Cancelled by Amazon' });
+    await world.downloadOrders();
+
+    const voided = await shipment(recorded.id);
+    expect(voided.state).toBe('voided');
+    expect(voided.voidReason).toMatch(/^order cancelled/);
+    const upload = await world.run('fulfillment-upload');
+    expect(upload.run?.counts).toMatchObject({ shipments: 0 });
+  });
 });
