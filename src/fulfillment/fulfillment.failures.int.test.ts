@@ -149,4 +149,27 @@ describe('fulfillment upload when things go wrong', () => {
     const upload = await world.run('fulfillment-upload');
     expect(upload.run?.counts).toMatchObject({ shipments: 0 });
   });
+
+  it('looks for the feed with getFeeds after createFeed failed on the way, then submits it once', async () => {
+    const order = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    const recorded = await shipWholeOrder(order, '1Z999AA10123456786');
+    const feedsBefore = await simFeedCount();
+    await world.control('POST', '/faults', { kind: 'drop-connection', operation: 'createFeed', count: 1 });
+
+    const failed = await world.run('fulfillment-upload');
+    expect(failed.status).toBe('failed');
+    const [interrupted] = (await listFeeds(world.context.db, world.company.id)).filter(
+      (f) => f.state === 'submitting',
+    );
+    expect(interrupted).toBeDefined();
+
+    const retried = await world.run('fulfillment-upload');
+    expect(retried.status).toBe('succeeded');
+    const { requests } = await world.control<{ requests: { operation: string }[] }>('GET', '/requests');
+    expect(requests.filter((r) => r.operation === 'getFeeds').length).toBeGreaterThanOrEqual(1);
+    expect(await simFeedCount()).toBe(feedsBefore + 1);
+    await world.finishFeeds();
+    expect((await shipment(recorded.id)).state).toBe('confirmed');
+  });
 });
