@@ -39,6 +39,7 @@ export async function commitWithCursor(
   cursor: OrderCursor,
   customizations?: ReadonlyMap<string, Customization>,
 ): Promise<void> {
+  const started = performance.now();
   const counts = await context.db.transaction().execute(async (tx) => {
     const batchCounts = await commitOrderBatch(tx, context.keyring, {
       companyId: context.company.id,
@@ -51,7 +52,7 @@ export async function commitWithCursor(
     await saveCursor(tx, context.company.id, ORDERS_STREAM, cursor);
     return batchCounts;
   });
-  addCounts(context, counts);
+  addCounts(context, { ...counts, ingestMs: Math.round(performance.now() - started) });
 }
 
 /** Stops the run at a safe point (between committed batches) when the process is shutting down. */

@@ -87,8 +87,10 @@ async function reconsiderPlan(context: DownloadContext, state: State, drafts: Or
     },
     history,
   );
+  // What is left after this page, against the searchOrders calls left in the burst.
+  const remaining = { orders: Math.max(estimate.orders - drafts.length, 1), toShip: estimate.toShip };
   const searchTokens = Math.max(0, OPERATIONS.searchOrders.burst - (context.counts.pages ?? 0));
-  const choice = choosePlan({ ...estimate, searchTokens, reportSeconds: context.settings.reportExpectedSeconds });
+  const choice = choosePlan({ ...remaining, searchTokens, reportSeconds: context.settings.reportExpectedSeconds });
   if (choice.plan === 'search') return state;
   context.logger.info({ ...estimate, ...choice, afterPages: window.pages }, 'order download switches to the report plan');
   addCounts(context, { estimatedOrders: estimate.orders, plan_report: 1 });

@@ -182,7 +182,9 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
   const existing = await lockExistingOrders(tx, batch.companyId, wanted.map((d) => d.amazonOrderId));
   const fresh = wanted.filter((draft) => {
     const stored = existing.get(draft.amazonOrderId);
-    if (!stored || stored.lastUpdatedAt <= draft.lastUpdatedAt) return true;
+    // A report line adds nothing to a stored copy of the same time (that copy is as new, and fuller).
+    if (!stored || stored.lastUpdatedAt < draft.lastUpdatedAt) return true;
+    if (draft.complete && stored.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime()) return true;
     counts.stale++;
     return false;
   });

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database } from '../db/database.js';
+import { unnestRows, type ColumnType } from './bulk-rows.js';
 import { STATUS_PROGRESSION } from './order-draft.js';
 import type { NewOrderItemRow, NewOrderRow, OrderEventKind, OrderStatus } from './orders.table.js';
 
@@ -57,6 +58,66 @@ export async function lockExistingOrders(
 
 type OrderColumn = keyof Database['orders'];
 
+/** Every column an order row is written with, and its type for the bulk upsert. */
+const ORDER_COLUMNS: { [K in keyof NewOrderRow]?: ColumnType } = {
+  company_id: 'bigint',
+  amazon_order_id: 'text',
+  marketplace_id: 'text',
+  sales_channel: 'text',
+  is_checkout_by_amazon: 'boolean',
+  purchase_date: 'timestamptz',
+  last_updated_at: 'timestamptz',
+  status: 'text',
+  fulfillment_channel: 'text',
+  service_level: 'text',
+  earliest_ship_date: 'timestamptz',
+  latest_ship_date: 'timestamptz',
+  earliest_delivery_date: 'timestamptz',
+  latest_delivery_date: 'timestamptz',
+  order_total: 'numeric',
+  currency: 'text',
+  payment_status: 'text',
+  subtypes: 'text[]',
+  replaced_order_id: 'text',
+  note: 'text',
+  on_hold: 'boolean',
+  hold_reason: 'text',
+  cancel_requested_at: 'timestamptz',
+  cancel_request_reason: 'text',
+  cancel_respond_by: 'timestamptz',
+  cancelled_by: 'text',
+  cancel_reason: 'text',
+  buyer_enc: 'text',
+  recipient_enc: 'text',
+  shipped_at: 'timestamptz',
+  delivered_at: 'timestamptz',
+  first_seen_run_id: 'bigint',
+  first_seen_source: 'text',
+};
+
+const ITEM_COLUMNS: { [K in keyof NewOrderItemRow]?: ColumnType } = {
+  order_id: 'bigint',
+  order_item_id: 'text',
+  sku: 'text',
+  asin: 'text',
+  title: 'text',
+  quantity_ordered: 'integer',
+  quantity_shipped: 'integer',
+  quantity_cancelled: 'integer',
+  currency: 'text',
+  unit_price: 'numeric',
+  item_price: 'numeric',
+  item_tax: 'numeric',
+  shipping_price: 'numeric',
+  shipping_tax: 'numeric',
+  promotion_discount: 'numeric',
+  promotion_ids: 'text[]',
+  customized_url_enc: 'text',
+  customization_raw_enc: 'text',
+  customization_summary: 'text',
+  cancel_requested: 'boolean',
+};
+
 const excluded = (column: OrderColumn) => sql<never>`${sql.ref(`excluded.${column}`)}`;
 const keepStored = (column: OrderColumn) => sql<never>`COALESCE(${sql.ref(`orders.${column}`)}, ${excluded(column)})`;
 const preferNew = (column: OrderColumn) => sql<never>`COALESCE(${excluded(column)}, ${sql.ref(`orders.${column}`)})`;
@@ -108,7 +169,7 @@ const COMPLETE_UPDATES = {
 
 /**
  * Inserts or updates orders in one statement. A stored copy with a later `last_updated_at` is never
- * overwritten. Returns the ids of the rows written.
+ * overwritten, nor by a report line one with the same. Returns the ids of the rows written.
  */
 export async function upsertOrderRows(
   tx: Tx,
@@ -118,12 +179,13 @@ export async function upsertOrderRows(
   if (rows.length === 0) return [];
   return tx
     .insertInto('orders')
-    .values(rows)
+    .columns(Object.keys(ORDER_COLUMNS) as (keyof NewOrderRow)[])
+    .expression(unnestRows(rows, ORDER_COLUMNS))
     .onConflict((oc) =>
       oc
         .columns(['company_id', 'amazon_order_id'])
         .doUpdateSet(complete ? { ...SHARED_UPDATES, ...COMPLETE_UPDATES } : SHARED_UPDATES)
-        .where('orders.last_updated_at', '<=', (eb) => eb.ref('excluded.last_updated_at')),
+        .where('orders.last_updated_at', complete ? '<=' : '<', (eb) => eb.ref('excluded.last_updated_at')),
     )
     .returning(['id', 'amazon_order_id'])
     .execute();
@@ -133,7 +195,8 @@ export async function upsertItemRows(tx: Tx, rows: NewOrderItemRow[]): Promise<v
   if (rows.length === 0) return;
   await tx
     .insertInto('order_items')
-    .values(rows)
+    .columns(Object.keys(ITEM_COLUMNS) as (keyof NewOrderItemRow)[])
+    .expression(unnestRows(rows, ITEM_COLUMNS))
     .onConflict((oc) =>
       oc.columns(['order_id', 'order_item_id']).doUpdateSet((eb) => ({
         sku: eb.ref('excluded.sku'),
@@ -196,18 +259,28 @@ export interface NewOrderEvent {
 
 export async function insertOrderEvents(tx: Tx, events: NewOrderEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const rows = events.map((event) => ({
+    order_id: event.orderId,
+    kind: event.kind,
+    from_status: event.fromStatus,
+    to_status: event.toStatus,
+    detail: JSON.stringify(event.detail),
+    run_id: event.runId,
+    source: event.source,
+  }));
   await tx
     .insertInto('order_events')
-    .values(
-      events.map((event) => ({
-        order_id: event.orderId,
-        kind: event.kind,
-        from_status: event.fromStatus,
-        to_status: event.toStatus,
-        detail: JSON.stringify(event.detail),
-        run_id: event.runId,
-        source: event.source,
-      })),
+    .columns(['order_id', 'kind', 'from_status', 'to_status', 'detail', 'run_id', 'source'])
+    .expression(
+      sql<never>`SELECT order_id, kind, from_status, to_status, detail::jsonb, run_id, source FROM (${unnestRows(rows, {
+        order_id: 'bigint',
+        kind: 'text',
+        from_status: 'text',
+        to_status: 'text',
+        detail: 'text',
+        run_id: 'bigint',
+        source: 'text',
+      })}) AS events`,
     )
     .execute();
 }

@@ -112,7 +112,9 @@ describe('killing the process mid-run', () => {
     placeOrders(seller, merchantOrders(450));
     seller.server.sim.advance(40 * MINUTE);
     seller.server.sim.faults.add({ kind: 'slow', operation: 'searchOrders', count: 10, status: 503, delayMs: 400 });
-    const child = spawn(process.execPath, ['bin/sellersync.js', 'run', 'order-download', '--company', String(seller.company.id)], {
+    // The TypeScript source, not a build that may be older than the checkout.
+    const cli = ['--import', 'tsx', 'src/cli/bin.ts', 'run', 'order-download', '--company', String(seller.company.id)];
+    const child = spawn(process.execPath, cli, {
       env: context.env,
       stdio: 'ignore',
     });
