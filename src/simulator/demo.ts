@@ -5,6 +5,7 @@ import { reconcileCompanySchedules } from '../jobs/schedules.js';
 import { installSignalHandlers, startDaemon, type Daemon } from '../main.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { observeDemo } from './demo-observer.js';
+import { MINUTE } from './clock.js';
 import { createOrder } from './generator.js';
 import { startSimulator, type SimulatorServer } from './server.js';
 import { DEFAULT_SELLER, type Simulation } from './simulation.js';
@@ -26,46 +27,41 @@ export interface DemoOptions {
 /** Short Amazon delays so each step shows within a minute at real-time speed. */
 function demoPacing(sim: Simulation): void {
   sim.settings.pendingMinutes = 1;
+  sim.settings.fbaShipMinutes = 2;
   sim.settings.reportQueueMs = 10_000;
   sim.settings.reportProcessingMs = 20_000;
   sim.settings.feedQueueMs = 10_000;
   sim.settings.feedProcessingMs = 20_000;
 }
 
+/**
+ * Orders placed five minutes ago, so the first download (which, by Amazon's 2-minute rule, sees only
+ * orders older than two minutes) already finds them; what happens to them next plays out over the
+ * first minutes of the demo.
+ */
 function seedOrders(sim: Simulation): void {
-  const now = sim.now();
-  createOrder(sim, { items: [{ sku: 'MUG-CERAMIC-WHT', quantity: 2, customized: false }] }, now);
+  const placed = new Date(sim.now().getTime() - 5 * MINUTE);
+  const one = (sku: string) => [{ sku, quantity: 1, customized: false }];
+  createOrder(sim, { items: [{ sku: 'MUG-CERAMIC-WHT', quantity: 2, customized: false }] }, placed);
   createOrder(
     sim,
     { programs: ['PRIME'], items: [{ sku: 'MUG-ENGRAVED', quantity: 1, customized: true }] },
-    now,
+    placed,
   );
   createOrder(
     sim,
-    {
-      programs: ['AMAZON_BUSINESS'],
-      items: [{ sku: 'LAMP-DESK-LED', quantity: 1, customized: false }],
-      buyerCancelRequestAfterMinutes: 2,
-    },
-    now,
+    { programs: ['AMAZON_BUSINESS'], items: one('LAMP-DESK-LED'), buyerCancelRequestAfterMinutes: 8 },
+    placed,
   );
   createOrder(
     sim,
-    {
-      fulfilledBy: 'AMAZON',
-      items: [{ sku: 'BOTTLE-STEEL-750', quantity: 1, customized: false }],
-      amazonRefundAfterMinutes: 8,
-    },
-    now,
+    { fulfilledBy: 'AMAZON', items: one('BOTTLE-STEEL-750'), amazonRefundAfterMinutes: 12 },
+    placed,
   );
   createOrder(
     sim,
-    {
-      items: [{ sku: 'NOTEBOOK-A5-DOT', quantity: 1, customized: false }],
-      amazonCancelAfterMinutes: 3,
-      pendingMinutes: 5,
-    },
-    now,
+    { items: one('NOTEBOOK-A5-DOT'), pendingMinutes: 10, amazonCancelAfterMinutes: 7 },
+    placed,
   );
 }
 

@@ -1,5 +1,5 @@
 import { CANCEL_REASONS } from './catalog.js';
-import { HOUR, MINUTE } from './clock.js';
+import { MINUTE } from './clock.js';
 import type { OrderSpec } from './generator.js';
 import {
   cancelOrder,
@@ -44,7 +44,11 @@ export function lifecycleEvents(sim: Simulation, order: SimOrder, spec: OrderSpe
     },
   ];
   if (order.fulfilledBy === 'AMAZON') {
-    const shipAt = after(order, pendingMinutes + (2 + (order.items.length % 3)) * (HOUR / MINUTE));
+    // Amazon's warehouse takes a few hours; more items, a little longer.
+    const shipAt = after(
+      order,
+      pendingMinutes + sim.settings.fbaShipMinutes * (1 + (order.items.length % 3) / 2),
+    );
     events.push({
       at: shipAt,
       run: (at) =>

@@ -22,6 +22,8 @@ export interface SimulationSettings {
   ordersPerHour: number;
   mix: OrderMix;
   pendingMinutes: number;
+  /** How long Amazon takes to ship an FBA order once it is Unshipped. */
+  fbaShipMinutes: number;
   reportQueueMs: number;
   reportProcessingMs: number;
   feedQueueMs: number;
@@ -63,6 +65,7 @@ export class Simulation {
       ordersPerHour: options.ordersPerHour ?? 0,
       mix: { ...DEFAULT_MIX, ...options.mix },
       pendingMinutes: 30,
+      fbaShipMinutes: 120,
       reportQueueMs: 30_000,
       reportProcessingMs: 90_000,
       feedQueueMs: 60_000,
