@@ -124,52 +124,39 @@ function parseState(value: string, previous: ShipmentState[] | undefined): Shipm
   return [...(previous ?? []), value as ShipmentState];
 }
 
-export function shipmentsCommand(): Command {
-  const shipments = new Command('shipments').description(
-    'recorded shipments: list, re-queue rejected ones, default ship-from',
-  );
+interface ListFlags {
+  company: number;
+  state?: ShipmentState[];
+  problems?: boolean;
+  order?: string;
+  json?: boolean;
+}
 
-  shipments
-    .command('list')
+const LIST_COLUMNS = ['id', 'order', 'state', 'carrier', 'tracking', 'shipped', 'items', 'note'];
+
+function listCommand(): Command {
+  return new Command('list')
     .description('list shipments; --problems shows the rejected and prevented ones to fix')
     .requiredOption('--company <id>', 'company id', parseId)
     .option('--state <state>', `only these states (${SHIPMENT_STATES.join(', ')}), repeatable`, parseState)
     .option('--problems', 'only rejected and voided (prevented from shipping) shipments')
     .option('--order <amazon-order-id>', 'only this order')
     .option('--json', 'print JSON')
-    .action(
-      async (flags: {
-        company: number;
-        state?: ShipmentState[];
-        problems?: boolean;
-        order?: string;
-        json?: boolean;
-      }) => {
-        const states = flags.problems ? (['rejected', 'voided'] as const) : flags.state;
-        const found = await withApp((app) =>
-          listShipments(app.db, flags.company, {
-            ...(states ? { states } : {}),
-            ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
-            limit: 1000,
-          }),
-        );
-        printResult(flags.json ?? false, found, () =>
-          table(found.map(describeShipment), [
-            'id',
-            'order',
-            'state',
-            'carrier',
-            'tracking',
-            'shipped',
-            'items',
-            'note',
-          ]),
-        );
-      },
-    );
+    .action(async (flags: ListFlags) => {
+      const states = flags.problems ? (['rejected', 'voided'] as const) : flags.state;
+      const found = await withApp((app) =>
+        listShipments(app.db, flags.company, {
+          ...(states ? { states } : {}),
+          ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
+          limit: 1000,
+        }),
+      );
+      printResult(flags.json ?? false, found, () => table(found.map(describeShipment), LIST_COLUMNS));
+    });
+}
 
-  shipments
-    .command('requeue')
+function requeueCommand(): Command {
+  return new Command('requeue')
     .description('send rejected shipments again with the next upload (after fixing what Amazon reported)')
     .requiredOption('--company <id>', 'company id', parseId)
     .argument('<shipment-ids...>', 'shipment ids')
@@ -179,10 +166,11 @@ export function shipmentsCommand(): Command {
       const requeued = await withApp((app) => requeueShipments(app.db, flags.company, parsed));
       printResult(flags.json ?? false, { requeued }, () => `re-queued shipments ${requeued.join(', ')}`);
     });
+}
 
-  addShipFromOptions(
-    shipments
-      .command('ship-from')
+function shipFromCommand(): Command {
+  return addShipFromOptions(
+    new Command('ship-from')
       .description("show or set the company's default ship-from address")
       .requiredOption('--company <id>', 'company id', parseId),
   )
@@ -194,7 +182,13 @@ export function shipmentsCommand(): Command {
       );
       printResult(flags.json ?? false, address, () => keyValues({ ...address }));
     });
+}
 
+export function shipmentsCommand(): Command {
+  const shipments = new Command('shipments').description(
+    'recorded shipments: list, re-queue rejected ones, default ship-from',
+  );
+  for (const command of [listCommand(), requeueCommand(), shipFromCommand()]) shipments.addCommand(command);
   return shipments;
 }
 
