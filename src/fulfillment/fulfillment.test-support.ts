@@ -46,16 +46,8 @@ export interface SimOrderView {
   }[];
 }
 
-export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWorld> {
-  const context = await createTestContext();
-  // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
-  const server = await startSimulator({
-    seed,
-    timeScale: 1,
-    ordersPerHour: 0,
-    startTime: new Date(Date.now() - 86_400_000),
-  });
-  const queues = createQueues(context.redis, context.config.redisPrefix);
+/** The simulator's seller as a sellersync company, with a default ship-from address. */
+async function createSimulatedSeller(context: TestContext, server: SimulatorServer): Promise<Company> {
   const company = await createCompany(context.db, context.config.keyring, {
     name: 'Simulated Seller',
     sellerId: DEFAULT_SELLER.sellerId,
@@ -74,7 +66,11 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
     city: 'Reno',
     country: 'US',
   });
-  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  return company;
+}
+
+function simulatorControl(server: SimulatorServer): FulfillmentWorld['control'] {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${server.url}/_sim${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -84,6 +80,16 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
     if (response.status >= 300) throw new Error(`simulator ${method} ${path}: ${response.status} ${text}`);
     return (text ? JSON.parse(text) : {}) as T;
   };
+}
+
+export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWorld> {
+  const context = await createTestContext();
+  // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
+  const startTime = new Date(Date.now() - 86_400_000);
+  const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0, startTime });
+  const queues = createQueues(context.redis, context.config.redisPrefix);
+  const company = await createSimulatedSeller(context, server);
+  const control = simulatorControl(server);
   const pipeline = async (): Promise<FeedPipeline> => ({
     db: context.db,
     amazon: await context.amazon.forCompany(company.id),
