@@ -2,9 +2,14 @@ import { sql, type RawBuilder } from 'kysely';
 
 /**
  * Many rows as one `SELECT … FROM unnest(…)`: one array parameter per column instead of one parameter
- * per value, which keeps big batches fast to send and plan. `text[]` columns travel as JSON text.
+ * per value, which keeps big batches fast to send and plan. `text[]` columns travel as array literals.
  */
 export type ColumnType = 'bigint' | 'integer' | 'text' | 'boolean' | 'timestamptz' | 'numeric' | 'text[]';
+
+/** `{"a","b \"c\""}`: Postgres's text form of a text array. */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}
 
 export function unnestRows<Row extends Record<string, unknown>>(
   rows: Row[],
@@ -14,13 +19,11 @@ export function unnestRows<Row extends Record<string, unknown>>(
   const arrays = entries.map(([name, type]) => {
     const values = rows.map((row) => {
       const value = row[name];
-      return type === 'text[]' ? JSON.stringify(value ?? []) : (value ?? null);
+      return type === 'text[]' ? arrayLiteral((value as string[] | null | undefined) ?? []) : (value ?? null);
     });
     return sql`${sql.val(values)}::${sql.raw(type === 'text[]' ? 'text' : type)}[]`;
   });
   const names = entries.map(([name]) => sql.ref(name));
-  const selected = entries.map(([name, type]) =>
-    type === 'text[]' ? sql`ARRAY(SELECT jsonb_array_elements_text(${sql.ref(name)}::jsonb))` : sql.ref(name),
-  );
+  const selected = entries.map(([name, type]) => (type === 'text[]' ? sql`${sql.ref(name)}::text[]` : sql.ref(name)));
   return sql<never>`SELECT ${sql.join(selected)} FROM unnest(${sql.join(arrays)}) AS batch(${sql.join(names)})`;
 }

@@ -4,8 +4,9 @@ import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from
 import { ORDERS_STREAM, type OrderCursor, type WindowState } from './download-window.js';
 import { ALL_ORDERS_REPORT_TYPE, readAllOrdersReport } from './report-rows.js';
 
-/** Orders written per transaction while reading a report. */
-export const REPORT_BATCH_SIZE = 500;
+/** Orders written per transaction while reading a report, and transactions under way at once. */
+export const REPORT_BATCH_SIZE = 2000;
+const REPORT_PARALLEL_COMMITS = 2;
 
 /** Polls often enough to lose at most ~3% of the expected processing time, never more than every 30 s. */
 export function reportPollIntervalMs(expectedSeconds: number): number {
@@ -56,12 +57,19 @@ async function ingestReport(context: DownloadContext, cursor: OrderCursor, windo
   if (!report.reportDocumentId) return;
   const location = await context.port.getReportDocument(report.reportDocumentId);
   const stream = await context.port.downloadDocument(location);
-  // The cursor stays on this report until every batch is in: a rerun reads it again, which upserts the same rows.
+  // The cursor stays on this report until every batch is in: a rerun reads it again, which upserts the same
+  // rows. Batches hold different orders, so a few commit side by side.
+  const inFlight = new Set<Promise<void>>();
   for await (const batch of readAllOrdersReport(stream, report.reportId, REPORT_BATCH_SIZE)) {
     stopIfAborted(context);
-    await commitWithCursor(context, batch, `report:${report.reportId}`, { ...cursor, window });
-    addCounts(context, { reportOrders: batch.length });
+    const commit = commitWithCursor(context, batch, `report:${report.reportId}`, { ...cursor, window }).then(() =>
+      addCounts(context, { reportOrders: batch.length }),
+    );
+    inFlight.add(commit);
+    void commit.finally(() => inFlight.delete(commit)).catch(() => undefined);
+    if (inFlight.size >= REPORT_PARALLEL_COMMITS) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
 }
 
 /**
@@ -71,11 +79,17 @@ async function ingestReport(context: DownloadContext, cursor: OrderCursor, windo
 export async function runReportPhase(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
   const requested = window.reportId ? window : await requestReport(context, cursor, window);
   const reportId = requested.reportId ?? '';
+  const waitStarted = performance.now();
   const outcome = await awaitReport(context, requested, reportId);
+  addCounts(context, { reportWaitMs: Math.round(performance.now() - waitStarted) });
   if (outcome === 'give-up') {
     addCounts(context, { reportFallbacks: 1 });
     return saveWindow(context, cursor, fallBackToSearch(requested));
   }
-  if (outcome !== 'no-data') await ingestReport(context, cursor, requested, outcome);
+  if (outcome !== 'no-data') {
+    const ingestStarted = performance.now();
+    await ingestReport(context, cursor, requested, outcome);
+    addCounts(context, { reportIngestMs: Math.round(performance.now() - ingestStarted) });
+  }
   return saveWindow(context, cursor, { ...requested, phase: 'buyer-data', nextToken: undefined });
 }
