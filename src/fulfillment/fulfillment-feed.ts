@@ -9,6 +9,7 @@ import {
 } from '../feeds/feed-envelope.js';
 import { FEED_KIND_DEFINITIONS } from '../feeds/feed-states.js';
 import { insertFeed, type Feed, type Tx } from '../feeds/feeds.repository.js';
+import { withoutCancelledOrders } from './order-recheck.js';
 import { lockDueShipments, moveShipments, type Shipment } from './shipments.repository.js';
 
 export const SHIPMENT_ENTITY = 'shipment';
@@ -73,7 +74,7 @@ export async function storeFulfillmentFeeds(
   shipmentIds: number[],
 ): Promise<Feed[]> {
   return db.transaction().execute(async (tx: Tx) => {
-    const shipments = await lockDueShipments(tx, company.id, shipmentIds);
+    const shipments = await withoutCancelledOrders(tx, await lockDueShipments(tx, company.id, shipmentIds));
     if (shipments.length === 0) return [];
     const documents = buildFulfillmentDocuments(company.sellerId, shipments);
     const feeds: Feed[] = [];

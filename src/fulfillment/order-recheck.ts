@@ -1,6 +1,7 @@
 import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonOrder } from '../amazon/port.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
+import type { Tx } from '../feeds/feeds.repository.js';
 import { lastOrderDownloadStart, localOrderStates, type LocalOrderState } from './orders-access.js';
 import { listShipments, moveShipments, type Shipment } from './shipments.repository.js';
 
@@ -86,4 +87,21 @@ function groupByReason(reasons: Map<number, string>): Map<string, number[]> {
   const groups = new Map<string, number[]>();
   for (const [id, reason] of reasons) groups.set(reason, [...(groups.get(reason) ?? []), id]);
   return groups;
+}
+
+/**
+ * The last local look, in the transaction that puts the (locked) shipments into a feed: an order the
+ * download marked cancelled since the check above still never goes out. Returns the shipments to send.
+ */
+export async function withoutCancelledOrders(tx: Tx, shipments: Shipment[]): Promise<Shipment[]> {
+  const local = await localOrderStates(tx, [...new Set(shipments.map((s) => s.orderId))]);
+  const reasons = new Map<number, string>();
+  for (const s of shipments) {
+    const reason = localReason(local.get(s.orderId));
+    if (reason) reasons.set(s.id, reason);
+  }
+  for (const [reason, ids] of groupByReason(reasons)) {
+    await moveShipments(tx, ids, 'voided', { void_reason: reason }, ['pending_upload']);
+  }
+  return shipments.filter((s) => !reasons.has(s.id));
 }
