@@ -31,7 +31,9 @@ export interface DaemonOptions {
 export async function openApp(config: Config, logger: Logger, migrate: boolean): Promise<AppContext> {
   if (await ensureDatabaseExists(config.databaseUrl)) logger.info('created the database');
   // Each concurrent job holds one connection for its (company, kind) lock and uses others for its work.
-  const db = createDb(config.databaseUrl, config.workerConcurrency * JOB_KINDS.length + 5);
+  const db = createDb(config.databaseUrl, config.workerConcurrency * JOB_KINDS.length + 5, (err) =>
+    logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+  );
   if (migrate) {
     const { applied } = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');

@@ -7,8 +7,17 @@ export type Db = Kysely<Database>;
 // int8 (bigint ids, counts) arrives as a string by default; ids stay well below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createDb(databaseUrl: string, maxConnections = 10): Db {
+/**
+ * A pooled connection to Postgres. An idle connection that breaks (a Postgres restart, a terminated
+ * backend) is reported to `onIdleError` and replaced by the pool; it must not take the process down.
+ */
+export function createDb(
+  databaseUrl: string,
+  maxConnections = 10,
+  onIdleError: (err: Error) => void = () => undefined,
+): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
