@@ -63,7 +63,12 @@ function placeBacklog(sim: Simulation): void {
     if (order.fulfilledBy !== 'MERCHANT' || order.createdTime.getTime() > shipBefore) continue;
     if (order.status !== 'UNSHIPPED') continue;
     const at = new Date(order.createdTime.getTime() + 20 * HOUR);
-    shipOrder(sim.store, order, { carrier: 'UPS', trackingNumber: `1Z${order.orderId.replace(/-/g, '')}`, shipTime: at }, at);
+    shipOrder(
+      sim.store,
+      order,
+      { carrier: 'UPS', trackingNumber: `1Z${order.orderId.replace(/-/g, '')}`, shipTime: at },
+      at,
+    );
   }
   sim.advance(5 * MINUTE);
 }
@@ -83,10 +88,22 @@ function watchPeakRss(pid: number): { stop: () => number } {
   return { stop: () => (clearInterval(timer), peakKb / 1024) };
 }
 
-function runDownload(env: Record<string, string>, companyId: number): Promise<{ code: number; stdout: string; peakRssMb: number }> {
+function runDownload(
+  env: Record<string, string>,
+  companyId: number,
+): Promise<{ code: number; stdout: string; peakRssMb: number }> {
   return new Promise((resolve) => {
     // The TypeScript source, not a build that may be older than the checkout.
-    const cli = ['--import', 'tsx', 'src/cli/bin.ts', 'run', 'order-download', '--company', String(companyId), '--json'];
+    const cli = [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'run',
+      'order-download',
+      '--company',
+      String(companyId),
+      '--json',
+    ];
     const child = spawn(process.execPath, cli, { env });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -113,7 +130,12 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const db = createDb(url);
   await migrateToLatest(db);
-  const server = await startSimulator({ seed: 42, ordersPerHour: 0, timeScale: TIME_SCALE, startTime: new Date(Date.now() - DAYS * 24 * HOUR) });
+  const server = await startSimulator({
+    seed: 42,
+    ordersPerHour: 0,
+    timeScale: TIME_SCALE,
+    startTime: new Date(Date.now() - DAYS * 24 * HOUR),
+  });
   const { sim } = server;
   const reportSeconds = (sim.settings.reportQueueMs + sim.settings.reportProcessingMs) / 1000;
   env.ORDER_REPORT_EXPECTED_SECONDS = String(Math.max(1, Math.round(reportSeconds / TIME_SCALE)));
@@ -135,17 +157,35 @@ async function main(): Promise<void> {
     });
     const waiting = [...sim.store.orders.values()];
     const toShip = waiting.filter((o) =>
-      needsBuyerData({ fulfillmentChannel: o.fulfilledBy === 'AMAZON' ? 'AFN' : 'MFN', status: o.status === 'PARTIALLY_SHIPPED' ? 'PartiallyShipped' : o.status === 'UNSHIPPED' ? 'Unshipped' : 'Shipped' }),
+      needsBuyerData({
+        fulfillmentChannel: o.fulfilledBy === 'AMAZON' ? 'AFN' : 'MFN',
+        status:
+          o.status === 'PARTIALLY_SHIPPED'
+            ? 'PartiallyShipped'
+            : o.status === 'UNSHIPPED'
+              ? 'Unshipped'
+              : 'Shipped',
+      }),
     ).length;
     process.stderr.write(`running the order download (${toShip} seller-fulfilled orders to ship)…\n`);
     const run = await runDownload(env, company.id);
     if (run.code !== 0) throw new Error(`order download exited with ${run.code}: ${run.stdout}`);
     const result = JSON.parse(run.stdout) as { runId: number; counts: Record<string, number> };
-    const jobRun = await db.selectFrom('job_runs').selectAll().where('id', '=', result.runId).executeTakeFirstOrThrow();
-    const stored = await db.selectFrom('orders').select(db.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const jobRun = await db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('id', '=', result.runId)
+      .executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('orders')
+      .select(db.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     const wall = ((jobRun.finished_at?.getTime() ?? 0) - jobRun.started_at.getTime()) / 1000;
 
-    const scaled = (plan: { rate: number; burst: number }) => ({ rate: plan.rate * TIME_SCALE, burst: plan.burst });
+    const scaled = (plan: { rate: number; burst: number }) => ({
+      rate: plan.rate * TIME_SCALE,
+      burst: plan.burst,
+    });
     const inputs: PlanInputs = {
       orders: waiting.length,
       toShip,

@@ -6,8 +6,13 @@ import { z } from 'zod';
  * error names the order and the field.
  */
 
-const money = z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string'), currencyCode: z.string() });
-const dateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
+const money = z.object({
+  amount: z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string'),
+  currencyCode: z.string(),
+});
+const dateTime = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
 const window = z.object({ earliestDateTime: dateTime.optional(), latestDateTime: dateTime.optional() });
 const breakdown = z.object({
   type: z.string(),
@@ -43,18 +48,27 @@ export const amazonOrderItemSchema = z.object({
       customization: z.object({ customizedUrl: z.string().optional() }).optional(),
     })
     .optional(),
-  proceeds: z.object({ proceedsTotal: money.optional(), breakdowns: z.array(breakdown).optional() }).optional(),
-  promotion: z.object({ breakdowns: z.array(z.object({ promotionId: z.string().optional() })).optional() }).optional(),
+  proceeds: z
+    .object({ proceedsTotal: money.optional(), breakdowns: z.array(breakdown).optional() })
+    .optional(),
+  promotion: z
+    .object({ breakdowns: z.array(z.object({ promotionId: z.string().optional() })).optional() })
+    .optional(),
   cancellation: z
     .object({
-      cancellationRequest: z.object({ requester: z.string().optional(), cancelReason: z.string().optional() }).optional(),
+      cancellationRequest: z
+        .object({ requester: z.string().optional(), cancelReason: z.string().optional() })
+        .optional(),
       cancellationExecution: z
         .object({ cancelledBy: z.string().optional(), cancelReason: z.string().optional() })
         .optional(),
     })
     .optional(),
   fulfillment: z
-    .object({ quantityFulfilled: z.number().int().min(0).optional(), quantityUnfulfilled: z.number().int().min(0).optional() })
+    .object({
+      quantityFulfilled: z.number().int().min(0).optional(),
+      quantityUnfulfilled: z.number().int().min(0).optional(),
+    })
     .optional(),
 });
 
@@ -63,7 +77,9 @@ export const amazonOrderSchema = z.object({
   createdTime: dateTime,
   lastUpdatedTime: dateTime,
   programs: z.array(z.string()).optional(),
-  associatedOrders: z.array(z.object({ orderId: z.string().optional(), associationType: z.string().optional() })).optional(),
+  associatedOrders: z
+    .array(z.object({ orderId: z.string().optional(), associationType: z.string().optional() }))
+    .optional(),
   salesChannel: z.object({
     channelName: z.string(),
     marketplaceId: z.string().optional(),
@@ -113,6 +129,10 @@ export function parseAmazonOrder(value: unknown, where: string): ParsedAmazonOrd
   const parsed = amazonOrderSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const id = (value as { orderId?: unknown } | null)?.orderId;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(order)'}: ${issue.message}`);
-  throw new AmazonOrderPayloadError(`${where}: order ${String(id ?? '?')} is malformed: ${problems.join('; ')}`);
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(order)'}: ${issue.message}`,
+  );
+  throw new AmazonOrderPayloadError(
+    `${where}: order ${String(id ?? '?')} is malformed: ${problems.join('; ')}`,
+  );
 }

@@ -24,6 +24,8 @@ export function unnestRows<Row extends Record<string, unknown>>(
     return sql`${sql.val(values)}::${sql.raw(type === 'text[]' ? 'text' : type)}[]`;
   });
   const names = entries.map(([name]) => sql.ref(name));
-  const selected = entries.map(([name, type]) => (type === 'text[]' ? sql`${sql.ref(name)}::text[]` : sql.ref(name)));
+  const selected = entries.map(([name, type]) =>
+    type === 'text[]' ? sql`${sql.ref(name)}::text[]` : sql.ref(name),
+  );
   return sql<never>`SELECT ${sql.join(selected)} FROM unnest(${sql.join(arrays)}) AS batch(${sql.join(names)})`;
 }

@@ -6,7 +6,12 @@ import type { Db } from '../db/client.js';
  * delivery. Erases them (and the customization data, which the buyer wrote) from the company's orders
  * delivered more than `retentionDays` ago; everything non-personal stays. Returns how many orders.
  */
-export async function eraseExpiredBuyerData(db: Db, companyId: number, retentionDays: number, now = new Date()): Promise<number> {
+export async function eraseExpiredBuyerData(
+  db: Db,
+  companyId: number,
+  retentionDays: number,
+  now = new Date(),
+): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   return db.transaction().execute(async (tx) => {
     const erased = await tx
@@ -15,15 +20,22 @@ export async function eraseExpiredBuyerData(db: Db, companyId: number, retention
       .where('company_id', '=', companyId)
       .where('delivered_at', '<', cutoff)
       .where('buyer_data_erased_at', 'is', null)
-      .where(sql<boolean>`(buyer_enc IS NOT NULL OR recipient_enc IS NOT NULL OR note IS NOT NULL OR EXISTS (
-        SELECT 1 FROM order_items oi WHERE oi.order_id = orders.id AND oi.customized_url_enc IS NOT NULL))`)
+      .where(
+        sql<boolean>`(buyer_enc IS NOT NULL OR recipient_enc IS NOT NULL OR note IS NOT NULL OR EXISTS (
+        SELECT 1 FROM order_items oi WHERE oi.order_id = orders.id AND oi.customized_url_enc IS NOT NULL))`,
+      )
       .returning('id')
       .execute();
     const ids = erased.map((row) => row.id);
     if (ids.length === 0) return 0;
     await tx
       .updateTable('order_items')
-      .set({ customized_url_enc: null, customization_raw_enc: null, customization_summary: null, updated_at: now })
+      .set({
+        customized_url_enc: null,
+        customization_raw_enc: null,
+        customization_summary: null,
+        updated_at: now,
+      })
       .where('order_id', '=', sql<number>`ANY(${ids}::bigint[])`)
       .execute();
     await tx

@@ -7,7 +7,10 @@ export function sealPersonalData(keyring: Keyring, data: BuyerData | RecipientDa
   return data === null ? null : encrypt(keyring, JSON.stringify(data));
 }
 
-export function openPersonalData<T extends BuyerData | RecipientData>(keyring: Keyring, sealed: string | null): T | null {
+export function openPersonalData<T extends BuyerData | RecipientData>(
+  keyring: Keyring,
+  sealed: string | null,
+): T | null {
   return sealed === null ? null : (JSON.parse(decrypt(keyring, sealed)) as T);
 }
 

@@ -26,7 +26,8 @@ export function readZipEntries(zip: Buffer): Map<string, Buffer> {
   let offset = zip.readUInt32LE(end + 16);
   const entries = new Map<string, Buffer>();
   for (let n = 0; n < count; n++) {
-    if (zip.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY) throw new CustomizationError('zip central directory is damaged');
+    if (zip.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY)
+      throw new CustomizationError('zip central directory is damaged');
     const method = zip.readUInt16LE(offset + 10);
     const compressedSize = zip.readUInt32LE(offset + 20);
     const nameLength = zip.readUInt16LE(offset + 28);
@@ -34,7 +35,8 @@ export function readZipEntries(zip: Buffer): Map<string, Buffer> {
     const commentLength = zip.readUInt16LE(offset + 32);
     const localOffset = zip.readUInt32LE(offset + 42);
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const dataStart =
+      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const data = zip.subarray(dataStart, dataStart + compressedSize);
     if (method === 0) entries.set(name, data);
     else if (method === 8) entries.set(name, inflateRawSync(data));
@@ -59,7 +61,12 @@ function describe(area: Area): string[] {
   const label = area.label ?? area.name;
   const text = area.text ?? area.inputValue;
   const option = area.optionValue ?? area.displayValue;
-  const own = label && text !== undefined ? [`${label}: "${text}"`] : label && option !== undefined ? [`${label}: ${option}`] : [];
+  const own =
+    label && text !== undefined
+      ? [`${label}: "${text}"`]
+      : label && option !== undefined
+        ? [`${label}: ${option}`]
+        : [];
   const nested = [...(area.surfaces ?? []), ...(area.areas ?? []), ...(area.children ?? [])];
   return [...own, ...nested.flatMap(describe)];
 }
@@ -73,7 +80,11 @@ export function summarizeCustomization(json: string): string {
   };
   const outer = document['version3.0']?.customizationInfo ?? document.customizationInfo;
   const info = (outer as { 'version3.0'?: Area } | undefined)?.['version3.0'] ?? outer;
-  const lines = info ? describe(info) : document.customizationData ? describe(document.customizationData) : [];
+  const lines = info
+    ? describe(info)
+    : document.customizationData
+      ? describe(document.customizationData)
+      : [];
   return lines.length > 0 ? lines.join('; ') : 'Amazon Custom: see customization data';
 }
 

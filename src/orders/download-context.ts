@@ -25,7 +25,10 @@ export interface DownloadContext {
   counts: Record<string, number>;
 }
 
-export function addCounts(context: DownloadContext, counts: Partial<BatchCounts> | Record<string, number>): void {
+export function addCounts(
+  context: DownloadContext,
+  counts: Partial<BatchCounts> | Record<string, number>,
+): void {
   for (const [key, value] of Object.entries(counts)) {
     if (typeof value === 'number') context.counts[key] = (context.counts[key] ?? 0) + value;
   }
@@ -61,5 +64,6 @@ export class DownloadStopped extends Error {
 }
 
 export function stopIfAborted(context: DownloadContext): void {
-  if (context.signal.aborted) throw new DownloadStopped('order download stopped for shutdown; the next run resumes it');
+  if (context.signal.aborted)
+    throw new DownloadStopped('order download stopped for shutdown; the next run resumes it');
 }

@@ -44,12 +44,15 @@ export function searchFloorSeconds(inputs: PlanInputs): number {
 
 export function reportFloorSeconds(inputs: PlanInputs): number {
   // createReport, getReportDocument: one call each, within their bursts.
-  const reportCalls = (inputs.reportCallPlans ?? [OPERATIONS.createReport, OPERATIONS.getReportDocument]).reduce(
-    (sum, plan) => sum + callsFloorSeconds(1, plan.burst, plan),
-    0,
-  );
+  const reportCalls = (
+    inputs.reportCallPlans ?? [OPERATIONS.createReport, OPERATIONS.getReportDocument]
+  ).reduce((sum, plan) => sum + callsFloorSeconds(1, plan.burst, plan), 0);
   const buyerDataPages = Math.ceil(inputs.toShip / PAGE_SIZE);
-  return inputs.reportSeconds + reportCalls + callsFloorSeconds(buyerDataPages, inputs.searchTokens, searchPlanOf(inputs));
+  return (
+    inputs.reportSeconds +
+    reportCalls +
+    callsFloorSeconds(buyerDataPages, inputs.searchTokens, searchPlanOf(inputs))
+  );
 }
 
 export interface PlanChoice {
@@ -62,7 +65,11 @@ export interface PlanChoice {
 export function choosePlan(inputs: PlanInputs): PlanChoice {
   const search = searchFloorSeconds(inputs);
   const report = reportFloorSeconds(inputs);
-  return { plan: report < search ? 'report' : 'search', searchFloorSeconds: search, reportFloorSeconds: report };
+  return {
+    plan: report < search ? 'report' : 'search',
+    searchFloorSeconds: search,
+    reportFloorSeconds: report,
+  };
 }
 
 export interface FirstPage {
@@ -88,7 +95,9 @@ export function estimateBacklog(page: FirstPage, history: number): { orders: num
   const last = times[count - 1] ?? 0;
   // A page whose orders share one second still says "at least this dense": count them over a second.
   const span = Math.max(last - first, 1_000);
-  const byRate = sorted ? count + Math.ceil(((count - 1) * Math.max(page.windowEnd.getTime() - last, 0)) / span) : 0;
+  const byRate = sorted
+    ? count + Math.ceil(((count - 1) * Math.max(page.windowEnd.getTime() - last, 0)) / span)
+    : 0;
   const orders = Math.max(count + 1, byRate, history);
   return { orders, toShip: Math.ceil((page.toShip / count) * orders) };
 }

@@ -41,7 +41,10 @@ describe('choosing the download plan', () => {
     // The seller's orders begin on day 6: 100 orders in the first 99 minutes, then 1,341 more minutes to go.
     const firstOrder = new Date('2026-11-07T00:00:00Z').getTime();
     const times = Array.from({ length: 100 }, (_, i) => new Date(firstOrder + i * 60_000));
-    const estimate = estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 30, hasMore: true }, 0);
+    const estimate = estimateBacklog(
+      { windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 30, hasMore: true },
+      0,
+    );
     expect(estimate.orders).toBe(100 + 1_341);
     expect(estimate.toShip).toBe(Math.ceil(0.3 * 1_441));
   });
@@ -50,9 +53,17 @@ describe('choosing the download plan', () => {
     const start = new Date('2026-11-01T00:00:00Z');
     const end = new Date('2026-11-02T00:00:00Z');
     const times = [new Date('2026-11-01T20:00:00Z'), new Date('2026-11-01T01:00:00Z')];
-    const estimate = estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 1, hasMore: true }, 5_000);
+    const estimate = estimateBacklog(
+      { windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 1, hasMore: true },
+      5_000,
+    );
     expect(estimate.orders).toBe(5_000);
-    expect(estimateBacklog({ windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 1, hasMore: false }, 5_000).orders).toBe(2);
+    expect(
+      estimateBacklog(
+        { windowStart: start, windowEnd: end, lastUpdatedTimes: times, toShip: 1, hasMore: false },
+        5_000,
+      ).orders,
+    ).toBe(2);
   });
 });
 

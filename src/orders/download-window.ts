@@ -12,6 +12,10 @@ export const AMAZON_SETTLE_MS = 2 * 60_000;
 /** Amazon returns orders up to two years old; the backfill starts a day inside that limit. */
 const MAX_LOOKBACK_MS = (2 * 365 - 1) * 86_400_000;
 
+/**
+ * search: searchOrders pages. The report plan: report (request it) → buyer-data (searchOrders for the
+ * orders still to ship, while Amazon produces the report) → report (wait for it, read it).
+ */
 export type WindowPhase = 'search' | 'report' | 'buyer-data';
 
 export interface WindowState {
@@ -29,6 +33,8 @@ export interface WindowState {
   noReport?: boolean | undefined;
   /** The next page of the current phase; absent at a phase's start. */
   nextToken?: string | undefined;
+  /** The search phase's next page, kept while the report plan runs: a fallback carries on from it. */
+  searchToken?: string | undefined;
   pages: number;
   reportId?: string | undefined;
   reportRequestedAt?: string | undefined;

@@ -18,11 +18,20 @@ export interface SimulatedSeller {
 }
 
 /** Gateway waits shortened for tests; rate plans follow the simulator's (scaled) usage plans. */
-export function testGateway(context: TestContext, options: Partial<AmazonGatewayOptions> = {}): AmazonPortFactory {
+export function testGateway(
+  context: TestContext,
+  options: Partial<AmazonGatewayOptions> = {},
+): AmazonPortFactory {
   return createAmazonPortFactory(
     { config: context.config, db: context.db, redis: context.redis, logger: context.logger },
     {
-      retry: { maxInlineWaitMs: 5_000, throttleRetries: 3, transientRetries: 2, transientBaseDelayMs: 20, transientMaxDelayMs: 100 },
+      retry: {
+        maxInlineWaitMs: 5_000,
+        throttleRetries: 3,
+        transientRetries: 2,
+        transientBaseDelayMs: 20,
+        transientMaxDelayMs: 100,
+      },
       responseTimeoutMs: 5_000,
       deadlineTimeoutMs: 20_000,
       ...options,
@@ -34,7 +43,11 @@ let sellerCount = 0;
 
 export async function simulatedSeller(
   context: TestContext,
-  settings: { allowCheckoutByAmazonOrders?: boolean; timeScale?: number; gateway?: Partial<AmazonGatewayOptions> } = {},
+  settings: {
+    allowCheckoutByAmazonOrders?: boolean;
+    timeScale?: number;
+    gateway?: Partial<AmazonGatewayOptions>;
+  } = {},
 ): Promise<SimulatedSeller> {
   const server = await startSimulator({ seed: 11, ordersPerHour: 0, timeScale: settings.timeScale ?? 1 });
   sellerCount += 1;
@@ -65,7 +78,9 @@ export function placeOrders(seller: SimulatedSeller, specs: OrderSpec[]): string
 /** The seller's orders as the simulator holds them now. */
 export function simulatedOrders(seller: SimulatedSeller): SimOrder[] {
   seller.server.sim.now();
-  return [...seller.server.sim.store.orders.values()].filter((order) => order.sellerId === seller.company.sellerId);
+  return [...seller.server.sim.store.orders.values()].filter(
+    (order) => order.sellerId === seller.company.sellerId,
+  );
 }
 
 export const TEST_ORDER_SETTINGS: OrderSettings = {

@@ -96,10 +96,15 @@ export function statusRank(status: OrderStatus): number {
 
 /** Statuses in which Amazon has verified the payment (see docs/orders.md). */
 export function paymentStatusOf(status: OrderStatus): PaymentStatus {
-  return status === 'Pending' || status === 'PendingAvailability' || status === 'Canceled' ? 'pending' : 'complete';
+  return status === 'Pending' || status === 'PendingAvailability' || status === 'Canceled'
+    ? 'pending'
+    : 'complete';
 }
 
 /** Seller-fulfilled orders that still need shipping: the only ones whose buyer and recipient data we fetch. */
 export function needsBuyerData(draft: Pick<OrderDraft, 'fulfillmentChannel' | 'status'>): boolean {
-  return draft.fulfillmentChannel === 'MFN' && (draft.status === 'Unshipped' || draft.status === 'PartiallyShipped');
+  return (
+    draft.fulfillmentChannel === 'MFN' &&
+    (draft.status === 'Unshipped' || draft.status === 'PartiallyShipped')
+  );
 }

@@ -1,4 +1,8 @@
-import { AmazonOrderPayloadError, type ParsedAmazonOrder, type ParsedAmazonOrderItem } from './amazon-order.schema.js';
+import {
+  AmazonOrderPayloadError,
+  type ParsedAmazonOrder,
+  type ParsedAmazonOrderItem,
+} from './amazon-order.schema.js';
 import { paymentStatusOf, type OrderDraft, type OrderItemDraft, type RecipientData } from './order-draft.js';
 import type { OrderStatus, OrderSubtype } from './orders.table.js';
 
@@ -17,7 +21,8 @@ const INVOICE_PENDING = new Set(['NOT_FOUND', 'PROCESSING', 'ERRORED']);
 
 function statusOf(order: ParsedAmazonOrder): OrderStatus {
   const fulfillmentStatus = order.fulfillment?.fulfillmentStatus;
-  const status = fulfillmentStatus === undefined ? undefined : STATUS_BY_FULFILLMENT_STATUS[fulfillmentStatus];
+  const status =
+    fulfillmentStatus === undefined ? undefined : STATUS_BY_FULFILLMENT_STATUS[fulfillmentStatus];
   if (!status) {
     throw new AmazonOrderPayloadError(
       `order ${order.orderId}: fulfillment.fulfillmentStatus ${JSON.stringify(fulfillmentStatus ?? null)} is not a known status`,
@@ -80,7 +85,8 @@ function mapItem(item: ParsedAmazonOrderItem, orderCancelled: boolean): OrderIte
     quantityOrdered: item.quantityOrdered,
     quantityShipped: shipped,
     quantityCancelled: executed ? unshipped : 0,
-    currency: item.proceeds?.proceedsTotal?.currencyCode ?? item.product?.price?.unitPrice?.currencyCode ?? null,
+    currency:
+      item.proceeds?.proceedsTotal?.currencyCode ?? item.product?.price?.unitPrice?.currencyCode ?? null,
     unitPrice: item.product?.price?.unitPrice?.amount ?? null,
     itemPrice: breakdownAmount(item, 'ITEM'),
     itemTax: taxAmount(item, 'ITEM'),
@@ -95,7 +101,9 @@ function mapItem(item: ParsedAmazonOrderItem, orderCancelled: boolean): OrderIte
 
 function cancellationOf(order: ParsedAmazonOrder, status: OrderStatus): OrderDraft['cancellation'] {
   if (status !== 'Canceled') return null;
-  const execution = order.orderItems.map((i) => i.cancellation?.cancellationExecution).find((e) => e !== undefined);
+  const execution = order.orderItems
+    .map((i) => i.cancellation?.cancellationExecution)
+    .find((e) => e !== undefined);
   return { cancelledBy: execution?.cancelledBy ?? null, reason: execution?.cancelReason ?? null };
 }
 
@@ -118,7 +126,9 @@ function buyerOf(order: ParsedAmazonOrder): OrderDraft['buyer'] {
     ...(buyer.buyerName !== undefined && { name: buyer.buyerName }),
     ...(buyer.buyerEmail !== undefined && { email: buyer.buyerEmail }),
     ...(buyer.buyerCompanyName !== undefined && { companyName: buyer.buyerCompanyName }),
-    ...(buyer.buyerPurchaseOrderNumber !== undefined && { purchaseOrderNumber: buyer.buyerPurchaseOrderNumber }),
+    ...(buyer.buyerPurchaseOrderNumber !== undefined && {
+      purchaseOrderNumber: buyer.buyerPurchaseOrderNumber,
+    }),
   };
 }
 
@@ -131,7 +141,9 @@ function latestShipTime(order: ParsedAmazonOrder): Date | null {
 function deliveredAtOf(order: ParsedAmazonOrder, status: OrderStatus, shippedAt: Date | null): Date | null {
   if (status === 'Canceled') return new Date(order.lastUpdatedTime);
   if (status !== 'Shipped' && status !== 'InvoiceUnconfirmed') return null;
-  return date(order.fulfillment?.deliverByWindow?.latestDateTime) ?? shippedAt ?? new Date(order.lastUpdatedTime);
+  return (
+    date(order.fulfillment?.deliverByWindow?.latestDateTime) ?? shippedAt ?? new Date(order.lastUpdatedTime)
+  );
 }
 
 /** Maps an Orders API 2026-01-01 order to what we store. */

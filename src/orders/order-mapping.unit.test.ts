@@ -10,10 +10,13 @@ interface ModelOperation {
 
 /** The fully populated order of Amazon's searchOrders response example (orders_2026-01-01.json). */
 function exampleOrder(): Record<string, unknown> {
-  const model = JSON.parse(readFileSync(resolve(process.cwd(), '../shared/amazon/models/orders_2026-01-01.json'), 'utf8')) as {
+  const model = JSON.parse(
+    readFileSync(resolve(process.cwd(), '../shared/amazon/models/orders_2026-01-01.json'), 'utf8'),
+  ) as {
     paths: Record<string, { get: ModelOperation }>;
   };
-  const orders = model.paths['/orders/2026-01-01/orders']?.get.responses['200']?.examples?.['application/json'].orders;
+  const orders =
+    model.paths['/orders/2026-01-01/orders']?.get.responses['200']?.examples?.['application/json'].orders;
   return structuredClone(orders?.[0]) as Record<string, unknown>;
 }
 
@@ -75,7 +78,10 @@ describe('mapping an Orders API 2026-01-01 order', () => {
   });
 
   it('maps a shipped order still waiting for its electronic invoice to InvoiceUnconfirmed', () => {
-    const order = { ...withFulfillment(exampleOrder(), { fulfillmentStatus: 'SHIPPED' }), tax: { taxInvoicing: { invoiceStatus: 'PROCESSING' } } };
+    const order = {
+      ...withFulfillment(exampleOrder(), { fulfillmentStatus: 'SHIPPED' }),
+      tax: { taxInvoicing: { invoiceStatus: 'PROCESSING' } },
+    };
     expect(map(order).status).toBe('InvoiceUnconfirmed');
     const accepted = { ...order, tax: { taxInvoicing: { invoiceStatus: 'ACCEPTED' } } };
     expect(map(accepted).status).toBe('Shipped');
@@ -88,15 +94,30 @@ describe('mapping an Orders API 2026-01-01 order', () => {
     [[], 'SECOND_DAY', [], ['Second Day']],
     [['PREMIUM'], 'NEXT_DAY', [], ['Premium']],
     [['PREORDER'], 'STANDARD', [], ['Pre-order']],
-    [[], 'STANDARD', [{ orderId: '111-1111111-1111111', associationType: 'REPLACEMENT_ORIGINAL_ID' }], ['Replacement']],
+    [
+      [],
+      'STANDARD',
+      [{ orderId: '111-1111111-1111111', associationType: 'REPLACEMENT_ORIGINAL_ID' }],
+      ['Replacement'],
+    ],
     [[], 'STANDARD', [{ orderId: '111-1111111-1111111', associationType: 'EXCHANGE_ORIGINAL_ID' }], []],
-  ])('programs %j with service level %s and associations %j give subtypes %j', (programs, level, associated, subtypes) => {
-    const order = { ...withFulfillment(exampleOrder(), { fulfillmentServiceLevel: level }), programs, associatedOrders: associated };
-    expect(map(order).subtypes).toEqual(subtypes);
-  });
+  ])(
+    'programs %j with service level %s and associations %j give subtypes %j',
+    (programs, level, associated, subtypes) => {
+      const order = {
+        ...withFulfillment(exampleOrder(), { fulfillmentServiceLevel: level }),
+        programs,
+        associatedOrders: associated,
+      };
+      expect(map(order).subtypes).toEqual(subtypes);
+    },
+  );
 
   it('recognises Checkout by Amazon orders by their non-Amazon sales channel', () => {
-    const draft = map({ ...exampleOrder(), salesChannel: { channelName: 'NON_AMAZON', marketplaceId: 'ATVPDKIKX0DER' } });
+    const draft = map({
+      ...exampleOrder(),
+      salesChannel: { channelName: 'NON_AMAZON', marketplaceId: 'ATVPDKIKX0DER' },
+    });
     expect(draft.isCheckoutByAmazon).toBe(true);
     expect(draft.salesChannel).toBe('Non-Amazon');
   });
@@ -124,6 +145,8 @@ describe('mapping an Orders API 2026-01-01 order', () => {
     const order = exampleOrder();
     (order.proceeds as { grandTotal: { amount: unknown } }).grandTotal.amount = 154.99;
     expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(AmazonOrderPayloadError);
-    expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(/searchOrders page 3: order 123-4567890-1234567 .*proceeds.grandTotal.amount/);
+    expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(
+      /searchOrders page 3: order 123-4567890-1234567 .*proceeds.grandTotal.amount/,
+    );
   });
 });

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../simulator/clock.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { decrypt } from '../shared/crypto.js';
-import { placeOrders, runDownload, simulatedOrders, simulatedSeller, type SimulatedSeller } from './download.test-support.js';
+import {
+  placeOrders,
+  runDownload,
+  simulatedOrders,
+  simulatedSeller,
+  type SimulatedSeller,
+} from './download.test-support.js';
 import { findOrderWithItems } from './orders.service.js';
 
 let context: TestContext;
@@ -24,7 +30,12 @@ async function newSeller(settings: Parameters<typeof simulatedSeller>[1] = {}) {
 }
 
 async function storedOrders(companyId: number) {
-  return context.db.selectFrom('orders').selectAll().where('company_id', '=', companyId).orderBy('amazon_order_id').execute();
+  return context.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .orderBy('amazon_order_id')
+    .execute();
 }
 
 async function eventCount(companyId: number): Promise<number> {
@@ -43,19 +54,37 @@ describe('downloading a seller’s orders from the simulator', () => {
 
   beforeAll(async () => {
     seller = await newSeller();
-    const [fba, businessPrime, premium, custom, nonAmazon, pending, amazonCancel, buyerCancel] = placeOrders(seller, [
-      { fulfilledBy: 'AMAZON', programs: ['PRIME'], serviceLevel: 'STANDARD' },
-      { fulfilledBy: 'MERCHANT', programs: ['PRIME', 'AMAZON_BUSINESS'], serviceLevel: 'SECOND_DAY' },
-      { fulfilledBy: 'MERCHANT', programs: ['PREMIUM'], serviceLevel: 'NEXT_DAY' },
-      { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', items: [{ customized: true, quantity: 1 }] },
-      { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', channel: 'NON_AMAZON' },
-      { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', pendingMinutes: 600 },
-      { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', amazonCancelAfterMinutes: 10 },
-      { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', buyerCancelRequestAfterMinutes: 40 },
-    ]);
-    ids = { fba, businessPrime, premium, custom, nonAmazon, pending, amazonCancel, buyerCancel } as Record<string, string>;
+    const [fba, businessPrime, premium, custom, nonAmazon, pending, amazonCancel, buyerCancel] = placeOrders(
+      seller,
+      [
+        { fulfilledBy: 'AMAZON', programs: ['PRIME'], serviceLevel: 'STANDARD' },
+        { fulfilledBy: 'MERCHANT', programs: ['PRIME', 'AMAZON_BUSINESS'], serviceLevel: 'SECOND_DAY' },
+        { fulfilledBy: 'MERCHANT', programs: ['PREMIUM'], serviceLevel: 'NEXT_DAY' },
+        {
+          fulfilledBy: 'MERCHANT',
+          programs: [],
+          serviceLevel: 'STANDARD',
+          items: [{ customized: true, quantity: 1 }],
+        },
+        { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', channel: 'NON_AMAZON' },
+        { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', pendingMinutes: 600 },
+        { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'STANDARD', amazonCancelAfterMinutes: 10 },
+        {
+          fulfilledBy: 'MERCHANT',
+          programs: [],
+          serviceLevel: 'STANDARD',
+          buyerCancelRequestAfterMinutes: 40,
+        },
+      ],
+    );
+    ids = { fba, businessPrime, premium, custom, nonAmazon, pending, amazonCancel, buyerCancel } as Record<
+      string,
+      string
+    >;
     seller.server.sim.advance(60 * MINUTE);
-    const [replacement] = placeOrders(seller, [{ fulfilledBy: 'MERCHANT', programs: [], replacementOf: fba ?? '' }]);
+    const [replacement] = placeOrders(seller, [
+      { fulfilledBy: 'MERCHANT', programs: [], replacementOf: fba ?? '' },
+    ]);
     ids.replacement = replacement ?? '';
     seller.server.sim.advance(5 * MINUTE);
   });
@@ -68,12 +97,24 @@ describe('downloading a seller’s orders from the simulator', () => {
     expect(counts).toMatchObject({ inserted: expected.length, checkoutByAmazonSkipped: 1, pages: 1 });
     const byId = new Map(stored.map((o) => [o.amazon_order_id, o]));
     expect(byId.get(ids.fba ?? '')).toMatchObject({ fulfillment_channel: 'AFN', subtypes: ['Prime'] });
-    expect(byId.get(ids.businessPrime ?? '')).toMatchObject({ fulfillment_channel: 'MFN', subtypes: ['Business Prime', 'Second Day'], status: 'Unshipped', payment_status: 'complete' });
+    expect(byId.get(ids.businessPrime ?? '')).toMatchObject({
+      fulfillment_channel: 'MFN',
+      subtypes: ['Business Prime', 'Second Day'],
+      status: 'Unshipped',
+      payment_status: 'complete',
+    });
     expect(byId.get(ids.premium ?? '')?.subtypes).toEqual(['Premium']);
-    expect(byId.get(ids.replacement ?? '')).toMatchObject({ subtypes: ['Replacement'], replaced_order_id: ids.fba, status: 'Pending', payment_status: 'pending' });
+    expect(byId.get(ids.replacement ?? '')).toMatchObject({
+      subtypes: ['Replacement'],
+      replaced_order_id: ids.fba,
+      status: 'Pending',
+      payment_status: 'pending',
+    });
     expect(byId.get(ids.pending ?? '')).toMatchObject({ status: 'Pending', payment_status: 'pending' });
     for (const order of expected) {
-      expect(byId.get(order.orderId)?.purchase_date.toISOString()).toBe(new Date(Math.floor(order.createdTime.getTime() / 1000) * 1000).toISOString());
+      expect(byId.get(order.orderId)?.purchase_date.toISOString()).toBe(
+        new Date(Math.floor(order.createdTime.getTime() / 1000) * 1000).toISOString(),
+      );
       expect(byId.get(order.orderId)?.first_seen_source).toMatch(/^searchOrders:.*#1$/);
     }
   });
@@ -81,9 +122,15 @@ describe('downloading a seller’s orders from the simulator', () => {
   it('puts the customization on the order note and keeps the raw data encrypted', async () => {
     const found = await findOrderWithItems(context.db, seller.company.id, ids.custom ?? '');
     expect(found?.order.note).toMatch(/^Engraving text: ".+"$/);
-    const item = await context.db.selectFrom('order_items').selectAll().where('id', '=', found?.items[0]?.id ?? 0).executeTakeFirstOrThrow();
+    const item = await context.db
+      .selectFrom('order_items')
+      .selectAll()
+      .where('id', '=', found?.items[0]?.id ?? 0)
+      .executeTakeFirstOrThrow();
     expect(item.customization_raw_enc).toMatch(/^v1\./);
-    expect(JSON.parse(decrypt(context.config.keyring, item.customization_raw_enc ?? '')).orderId).toBe(ids.custom);
+    expect(JSON.parse(decrypt(context.config.keyring, item.customization_raw_enc ?? '')).orderId).toBe(
+      ids.custom,
+    );
   });
 
   it('records an Amazon cancellation with who cancelled and why, and a buyer’s request as a hold with a deadline', async () => {
@@ -100,16 +147,33 @@ describe('downloading a seller’s orders from the simulator', () => {
 
   it('stores buyer and recipient data only as ciphertext, and never logs them', async () => {
     const simOrder = simulatedOrders(seller).find((o) => o.orderId === ids.businessPrime);
-    const [raw] = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('company_id', '=', seller.company.id).where('amazon_order_id', '=', ids.businessPrime ?? '').execute();
+    const [raw] = await context.db
+      .selectFrom('orders')
+      .select(['buyer_enc', 'recipient_enc'])
+      .where('company_id', '=', seller.company.id)
+      .where('amazon_order_id', '=', ids.businessPrime ?? '')
+      .execute();
     expect(raw?.buyer_enc).toMatch(/^v1\./);
     expect(raw?.buyer_enc).not.toContain(simOrder?.buyer.name);
     expect(JSON.parse(decrypt(context.config.keyring, raw?.buyer_enc ?? '')).name).toBe(simOrder?.buyer.name);
-    expect(JSON.parse(decrypt(context.config.keyring, raw?.recipient_enc ?? '')).addressLine1).toBe(simOrder?.address.addressLine1);
-    for (const secret of [simOrder?.buyer.name, simOrder?.buyer.email, simOrder?.address.addressLine1, simOrder?.address.phone]) {
+    expect(JSON.parse(decrypt(context.config.keyring, raw?.recipient_enc ?? '')).addressLine1).toBe(
+      simOrder?.address.addressLine1,
+    );
+    for (const secret of [
+      simOrder?.buyer.name,
+      simOrder?.buyer.email,
+      simOrder?.address.addressLine1,
+      simOrder?.address.phone,
+    ]) {
       expect(context.logs.text).not.toContain(secret);
     }
     // Amazon-fulfilled orders are not ours to ship: their buyer data is not kept.
-    const [fba] = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('company_id', '=', seller.company.id).where('amazon_order_id', '=', ids.fba ?? '').execute();
+    const [fba] = await context.db
+      .selectFrom('orders')
+      .select(['buyer_enc', 'recipient_enc'])
+      .where('company_id', '=', seller.company.id)
+      .where('amazon_order_id', '=', ids.fba ?? '')
+      .execute();
     expect(fba).toEqual({ buyer_enc: null, recipient_enc: null });
   });
 
@@ -123,7 +187,11 @@ describe('downloading a seller’s orders from the simulator', () => {
     expect(await eventCount(seller.company.id)).toBe(eventsBefore);
 
     // An update Amazon made before the last window's end but that only became visible afterwards.
-    const cursor = await context.db.selectFrom('sync_cursors').select('position').where('company_id', '=', seller.company.id).executeTakeFirstOrThrow();
+    const cursor = await context.db
+      .selectFrom('sync_cursors')
+      .select('position')
+      .where('company_id', '=', seller.company.id)
+      .executeTakeFirstOrThrow();
     const windowEnd = new Date((cursor.position as { committedUntil: string }).committedUntil);
     const late = simulatedOrders(seller).find((o) => o.orderId === ids.premium);
     if (!late) throw new Error('premium order missing');

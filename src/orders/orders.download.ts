@@ -4,8 +4,14 @@ import type { SearchOrdersPage } from '../amazon/port.js';
 import { loadCursor, saveCursor } from '../jobs/sync-cursors.repository.js';
 import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
 import { choosePlan, estimateBacklog } from './download-plan.js';
-import { ORDERS_STREAM, windowEnd, windowStart, type OrderCursor, type WindowState } from './download-window.js';
-import { runReportPhase } from './report-phase.js';
+import {
+  ORDERS_STREAM,
+  windowEnd,
+  windowStart,
+  type OrderCursor,
+  type WindowState,
+} from './download-window.js';
+import { finishReport, requestReport } from './report-phase.js';
 import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
 import { OPERATIONS } from '../amazon/operations.js';
@@ -15,12 +21,18 @@ class PaginationRejected extends Error {
   override name = 'PaginationRejected';
 }
 
-async function fetchPage(context: DownloadContext, window: WindowState, nextToken?: string): Promise<SearchOrdersPage> {
+async function fetchPage(
+  context: DownloadContext,
+  window: WindowState,
+  nextToken?: string,
+): Promise<SearchOrdersPage> {
   try {
     return await context.port.searchOrders(searchParams(context, window, nextToken));
   } catch (err) {
     if (nextToken !== undefined && isAmazonError(err, 'invalid_request')) {
-      throw new PaginationRejected(`searchOrders refused the pagination token: ${(err as Error).message}`, { cause: err });
+      throw new PaginationRejected(`searchOrders refused the pagination token: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -30,13 +42,25 @@ function withClock(cursor: OrderCursor, context: DownloadContext, page: SearchOr
   return { ...cursor, clockOffsetMs: page.amazonTime.getTime() - context.now().getTime() };
 }
 
-async function commitPage(context: DownloadContext, cursor: OrderCursor, window: WindowState, page: SearchOrdersPage) {
+async function commitPage(
+  context: DownloadContext,
+  cursor: OrderCursor,
+  window: WindowState,
+  page: SearchOrdersPage,
+) {
   const drafts = draftsOf(page, `searchOrders page ${window.pages + 1}`);
   const customizations = await downloadCustomizations(context, drafts);
   const pages = window.pages + 1;
-  const next: WindowState | undefined = page.nextToken ? { ...window, nextToken: page.nextToken, pages } : undefined;
+  // After the buyer-data pages of the report plan comes the report; after any other last page, the window is done.
+  const next: WindowState | undefined = page.nextToken
+    ? { ...window, nextToken: page.nextToken, pages }
+    : window.phase === 'buyer-data' && window.reportId
+      ? { ...window, phase: 'report', nextToken: undefined, pages }
+      : undefined;
   const clocked = withClock(cursor, context, page);
-  const nextCursor: OrderCursor = next ? { ...clocked, window: next } : { clockOffsetMs: clocked.clockOffsetMs, committedUntil: window.end };
+  const nextCursor: OrderCursor = next
+    ? { ...clocked, window: next }
+    : { clockOffsetMs: clocked.clockOffsetMs, committedUntil: window.end };
   const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
   await commitWithCursor(context, drafts, source, nextCursor, customizations);
   addCounts(context, { pages: 1 });
@@ -74,7 +98,12 @@ interface State {
  * faster through the report: the estimate is redone on every page, so a first page that understated the
  * backlog is corrected as soon as the pages show it.
  */
-async function reconsiderPlan(context: DownloadContext, state: State, drafts: OrderDraft[], history: number): Promise<State> {
+async function reconsiderPlan(
+  context: DownloadContext,
+  state: State,
+  drafts: OrderDraft[],
+  history: number,
+): Promise<State> {
   const window = state.window;
   if (!window || window.phase !== 'search' || window.noReport) return state;
   const estimate = estimateBacklog(
@@ -90,12 +119,25 @@ async function reconsiderPlan(context: DownloadContext, state: State, drafts: Or
   // What is left after this page, against the searchOrders calls left in the burst.
   const remaining = { orders: Math.max(estimate.orders - drafts.length, 1), toShip: estimate.toShip };
   const searchTokens = Math.max(0, OPERATIONS.searchOrders.burst - (context.counts.pages ?? 0));
-  const choice = choosePlan({ ...remaining, searchTokens, reportSeconds: context.settings.reportExpectedSeconds });
+  const choice = choosePlan({
+    ...remaining,
+    searchTokens,
+    reportSeconds: context.settings.reportExpectedSeconds,
+  });
   if (choice.plan === 'search') return state;
-  context.logger.info({ ...estimate, ...choice, afterPages: window.pages }, 'order download switches to the report plan');
+  context.logger.info(
+    { ...estimate, ...choice, afterPages: window.pages },
+    'order download switches to the report plan',
+  );
   addCounts(context, { estimatedOrders: estimate.orders, plan_report: 1 });
-  // The search phase's next token stays: should the report fail, the search goes on from there.
-  const reportWindow: WindowState = { ...window, plan: 'report', phase: 'report' };
+  // The search phase's next token is kept: should the report fail, the search goes on from there.
+  const reportWindow: WindowState = {
+    ...window,
+    plan: 'report',
+    phase: 'report',
+    searchToken: window.nextToken,
+    nextToken: undefined,
+  };
   await saveCursor(context.db, context.company.id, ORDERS_STREAM, { ...state.cursor, window: reportWindow });
   return { cursor: { ...state.cursor, window: reportWindow }, window: reportWindow };
 }
@@ -111,10 +153,11 @@ async function openWindow(context: DownloadContext, cursor: OrderCursor): Promis
 
 async function step(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<State> {
   stopIfAborted(context);
-  if (window.phase === 'report') {
-    const next = await runReportPhase(context, cursor, window);
-    return { cursor: { ...cursor, window: next }, window: next };
+  if (window.phase === 'report' && !window.reportId) {
+    const requested = await requestReport(context, cursor, window);
+    return { cursor: { ...cursor, window: requested }, window: requested };
   }
+  if (window.phase === 'report') return finishReport(context, cursor, window);
   const page = await fetchPage(context, window, window.nextToken);
   const { drafts, ...committed } = await commitPage(context, cursor, window, page);
   return reconsiderPlan(context, committed, drafts, 0);
@@ -128,13 +171,18 @@ export async function downloadOrders(context: DownloadContext): Promise<void> {
   for (let restarts = 0; ; restarts++) {
     let cursor = (await loadCursor<OrderCursor>(context.db, context.company.id, ORDERS_STREAM)) ?? {};
     try {
-      let state: State = cursor.window ? { cursor, window: cursor.window } : await openWindow(context, cursor);
+      let state: State = cursor.window
+        ? { cursor, window: cursor.window }
+        : await openWindow(context, cursor);
       while (state.window) state = await step(context, state.cursor, state.window);
       addCounts(context, context.counts.plan_report ? {} : { plan_search: 1 });
       return;
     } catch (err) {
       if (!(err instanceof PaginationRejected) || restarts >= 1) throw err;
-      context.logger.warn({ reason: err.message }, 'pagination token refused; restarting the window from the committed cursor');
+      context.logger.warn(
+        { reason: err.message },
+        'pagination token refused; restarting the window from the committed cursor',
+      );
       addCounts(context, { windowRestarts: 1 });
       cursor = { ...cursor, window: undefined };
       await saveCursor(context.db, context.company.id, ORDERS_STREAM, cursor);

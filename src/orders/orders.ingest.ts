@@ -8,7 +8,6 @@ import {
   deleteReportItems,
   insertOrderEvents,
   lockExistingOrders,
-  REPORT_ITEM_PREFIX,
   upsertItemRows,
   upsertOrderRows,
   type ExistingOrder,
@@ -58,7 +57,10 @@ export function newestCopies(drafts: OrderDraft[]): OrderDraft[] {
   return [...newest.values()];
 }
 
-function noteOf(draft: OrderDraft, customizations: ReadonlyMap<string, Customization> | undefined): string | null {
+function noteOf(
+  draft: OrderDraft,
+  customizations: ReadonlyMap<string, Customization> | undefined,
+): string | null {
   const notes = draft.items.flatMap((item) => {
     const custom = customizations?.get(`${draft.amazonOrderId}/${item.orderItemId}`);
     return custom ? [custom.summary] : [];
@@ -91,7 +93,9 @@ function orderRow(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, erased
     replaced_order_id: draft.replacedOrderId,
     note: noteOf(draft, batch.customizations),
     on_hold: draft.cancelRequest !== null,
-    hold_reason: draft.cancelRequest ? `buyer requested cancellation: ${draft.cancelRequest.reason ?? 'no reason given'}` : null,
+    hold_reason: draft.cancelRequest
+      ? `buyer requested cancellation: ${draft.cancelRequest.reason ?? 'no reason given'}`
+      : null,
     cancel_requested_at: requestedAt,
     cancel_request_reason: draft.cancelRequest?.reason ?? null,
     cancel_respond_by: respondBy,
@@ -106,7 +110,13 @@ function orderRow(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, erased
   };
 }
 
-function itemRows(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, orderId: number, erased: boolean): NewOrderItemRow[] {
+function itemRows(
+  batch: OrderBatch,
+  keyring: Keyring,
+  draft: OrderDraft,
+  orderId: number,
+  erased: boolean,
+): NewOrderItemRow[] {
   return draft.items.map((item) => {
     const custom = batch.customizations?.get(`${draft.amazonOrderId}/${item.orderItemId}`);
     return {
@@ -134,22 +144,44 @@ function itemRows(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, orderI
   });
 }
 
-function eventsFor(batch: OrderBatch, draft: OrderDraft, orderId: number, existing: ExistingOrder | undefined) {
+function eventsFor(
+  batch: OrderBatch,
+  draft: OrderDraft,
+  orderId: number,
+  existing: ExistingOrder | undefined,
+) {
   const base = { orderId, runId: batch.runId, source: batch.source };
   const events: NewOrderEvent[] = [];
   const at = draft.lastUpdatedAt.toISOString();
   if (!existing) {
-    events.push({ ...base, kind: 'first_seen', fromStatus: null, toStatus: draft.status, detail: { lastUpdatedTime: at } });
+    events.push({
+      ...base,
+      kind: 'first_seen',
+      fromStatus: null,
+      toStatus: draft.status,
+      detail: { lastUpdatedTime: at },
+    });
   }
   const from = existing?.status ?? null;
   // A copy with the same time (seen again, or a same-second update) changes the status only forwards.
-  const sameTime = existing !== undefined && existing.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime();
+  const sameTime =
+    existing !== undefined && existing.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime();
   const moves = !sameTime || statusRank(draft.status) > statusRank(existing.status);
   if (moves && draft.status === 'Canceled' && from !== 'Canceled') {
-    const detail = { lastUpdatedTime: at, cancelledBy: draft.cancellation?.cancelledBy ?? null, reason: draft.cancellation?.reason ?? null };
+    const detail = {
+      lastUpdatedTime: at,
+      cancelledBy: draft.cancellation?.cancelledBy ?? null,
+      reason: draft.cancellation?.reason ?? null,
+    };
     events.push({ ...base, kind: 'cancelled', fromStatus: from, toStatus: 'Canceled', detail });
   } else if (moves && existing && from !== draft.status) {
-    events.push({ ...base, kind: 'status_changed', fromStatus: from, toStatus: draft.status, detail: { lastUpdatedTime: at } });
+    events.push({
+      ...base,
+      kind: 'status_changed',
+      fromStatus: from,
+      toStatus: draft.status,
+      detail: { lastUpdatedTime: at },
+    });
   }
   if (draft.cancelRequest && !existing?.cancelRequestedAt) {
     const detail = { reason: draft.cancelRequest.reason, requestedAt: at };
@@ -179,7 +211,11 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
     counts.checkoutByAmazonSkipped++;
     return false;
   });
-  const existing = await lockExistingOrders(tx, batch.companyId, wanted.map((d) => d.amazonOrderId));
+  const existing = await lockExistingOrders(
+    tx,
+    batch.companyId,
+    wanted.map((d) => d.amazonOrderId),
+  );
   const fresh = wanted.filter((draft) => {
     const stored = existing.get(draft.amazonOrderId);
     // A report line adds nothing to a stored copy of the same time (that copy is as new, and fuller).
@@ -190,7 +226,11 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
   });
   const complete = fresh.every((d) => d.complete);
   const erased = (draft: OrderDraft) => existing.get(draft.amazonOrderId)?.buyerDataErased ?? false;
-  const written = await upsertOrderRows(tx, fresh.map((d) => orderRow(batch, keyring, d, erased(d))), complete);
+  const written = await upsertOrderRows(
+    tx,
+    fresh.map((d) => orderRow(batch, keyring, d, erased(d))),
+    complete,
+  );
   const idOf = new Map(written.map((row) => [row.amazon_order_id, row.id]));
   const items: NewOrderItemRow[] = [];
   const events: NewOrderEvent[] = [];
@@ -202,21 +242,30 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
     if (stored) counts.updated++;
     else counts.inserted++;
     // A report line has no order item id: its placeholder items are stored only until the real ones arrive.
-    if (draft.complete || !stored?.hasItems) items.push(...itemRows(batch, keyring, draft, orderId, erased(draft)));
+    if (draft.complete || !stored?.hasItems)
+      items.push(...itemRows(batch, keyring, draft, orderId, erased(draft)));
     const orderEvents = eventsFor(batch, draft, orderId, stored);
     events.push(...orderEvents);
     if (orderEvents.some((e) => e.kind === 'cancelled')) newlyCancelled.push(draft);
     if (orderEvents.some((e) => e.kind === 'cancel_requested')) counts.cancelRequests++;
   }
-  if (complete) await deleteReportItems(tx, fresh.flatMap((d) => idOf.get(d.amazonOrderId) ?? []));
+  if (complete)
+    await deleteReportItems(
+      tx,
+      fresh.flatMap((d) => idOf.get(d.amazonOrderId) ?? []),
+    );
   await upsertItemRows(tx, items);
   await insertOrderEvents(tx, events);
   counts.cancelled = newlyCancelled.length;
   for (const draft of newlyCancelled) {
     const by = draft.cancellation?.cancelledBy ?? 'Amazon';
     const reason = `order cancelled (by ${by}${draft.cancellation?.reason ? `: ${draft.cancellation.reason}` : ''})`;
-    counts.shipmentsVoided += await voidUnconfirmedShipments(tx, batch.companyId, [draft.amazonOrderId], reason);
+    counts.shipmentsVoided += await voidUnconfirmedShipments(
+      tx,
+      batch.companyId,
+      [draft.amazonOrderId],
+      reason,
+    );
   }
   return counts;
 }
-

@@ -52,6 +52,10 @@ export async function downloadOrdersJob(context: JobContext): Promise<RunCounts>
 
 /** Erases buyer and recipient data of the company's orders delivered more than the retention period ago. */
 export async function eraseExpiredBuyerDataJob(context: JobContext): Promise<RunCounts> {
-  const erased = await eraseExpiredBuyerData(context.app.db, context.company.id, context.app.config.orders.buyerDataRetentionDays);
+  const erased = await eraseExpiredBuyerData(
+    context.app.db,
+    context.company.id,
+    context.app.config.orders.buyerDataRetentionDays,
+  );
   return { erased };
 }

@@ -26,7 +26,8 @@ export async function listOrders(db: Db, filter: OrderFilter, now = new Date()):
   if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.subtype !== undefined) query = query.where(sql<boolean>`${filter.subtype} = ANY(subtypes)`);
-  if (filter.fulfillmentChannel !== undefined) query = query.where('fulfillment_channel', '=', filter.fulfillmentChannel);
+  if (filter.fulfillmentChannel !== undefined)
+    query = query.where('fulfillment_channel', '=', filter.fulfillmentChannel);
   if (filter.from !== undefined) query = query.where('purchase_date', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('purchase_date', '<', filter.to);
   if (filter.onHold !== undefined) query = query.where('on_hold', '=', filter.onHold);
@@ -38,7 +39,11 @@ export async function listOrders(db: Db, filter: OrderFilter, now = new Date()):
       .where('latest_ship_date', '<=', horizon)
       .orderBy('latest_ship_date', 'asc');
   }
-  const rows = await query.orderBy('purchase_date', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  const rows = await query
+    .orderBy('purchase_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+    .execute();
   return rows.map(toOrder);
 }
 
@@ -49,7 +54,13 @@ export interface AtRiskOrder extends Order {
 }
 
 /** Seller-fulfilled orders still to ship whose latest ship date has passed or falls within `hours`. */
-export async function listAtRiskOrders(db: Db, companyId: number | undefined, hours: number, limit: number, now = new Date()) {
+export async function listAtRiskOrders(
+  db: Db,
+  companyId: number | undefined,
+  hours: number,
+  limit: number,
+  now = new Date(),
+) {
   const orders = await listOrders(db, { companyId, atRiskHours: hours, limit }, now);
   return orders.map((order): AtRiskOrder => {
     const hoursLeft = ((order.latestShipDate?.getTime() ?? now.getTime()) - now.getTime()) / 3_600_000;

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../simulator/clock.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
-import { placeOrders, runDownload, simulatedOrders, simulatedSeller, TEST_ORDER_SETTINGS, type SimulatedSeller } from './download.test-support.js';
+import {
+  placeOrders,
+  runDownload,
+  simulatedOrders,
+  simulatedSeller,
+  TEST_ORDER_SETTINGS,
+  type SimulatedSeller,
+} from './download.test-support.js';
 import { needsBuyerData } from './order-draft.js';
 import { findOrderWithItems } from './orders.service.js';
 
@@ -47,14 +54,24 @@ function onSimulatorTime(seller: SimulatedSeller, settings: Partial<typeof TEST_
 
 /** Every order updated before the committed position is stored with that update; nothing else is invented. */
 async function expectEverythingStored(seller: SimulatedSeller) {
-  const cursor = await context.db.selectFrom('sync_cursors').select('position').where('company_id', '=', seller.company.id).executeTakeFirstOrThrow();
+  const cursor = await context.db
+    .selectFrom('sync_cursors')
+    .select('position')
+    .where('company_id', '=', seller.company.id)
+    .executeTakeFirstOrThrow();
   const committedUntil = Date.parse((cursor.position as { committedUntil: string }).committedUntil);
-  const stored = await context.db.selectFrom('orders').select(['amazon_order_id', 'last_updated_at']).where('company_id', '=', seller.company.id).execute();
+  const stored = await context.db
+    .selectFrom('orders')
+    .select(['amazon_order_id', 'last_updated_at'])
+    .where('company_id', '=', seller.company.id)
+    .execute();
   const storedById = new Map(stored.map((o) => [o.amazon_order_id, o.last_updated_at.getTime()]));
   const all = simulatedOrders(seller);
   const covered = all.filter((o) => o.lastUpdatedTime.getTime() < committedUntil);
   expect(covered.length).toBeGreaterThan(3_500);
-  const missing = covered.filter((o) => (storedById.get(o.orderId) ?? 0) < Math.floor(o.lastUpdatedTime.getTime() / 1000) * 1000);
+  const missing = covered.filter(
+    (o) => (storedById.get(o.orderId) ?? 0) < Math.floor(o.lastUpdatedTime.getTime() / 1000) * 1000,
+  );
   expect(missing.map((o) => o.orderId)).toEqual([]);
   const known = new Set(all.map((o) => o.orderId));
   expect(stored.filter((o) => !known.has(o.amazon_order_id))).toEqual([]);
@@ -78,13 +95,22 @@ describe('a large backlog', () => {
     // After the report, only seller-fulfilled orders still to ship, up to the end Amazon set.
     expect(searchesAfter.length).toBeGreaterThan(0);
     for (const search of searchesAfter) {
-      expect(search.query).toMatchObject({ fulfilledBy: 'MERCHANT', fulfillmentStatuses: 'UNSHIPPED,PARTIALLY_SHIPPED' });
+      expect(search.query).toMatchObject({
+        fulfilledBy: 'MERCHANT',
+        fulfillmentStatuses: 'UNSHIPPED,PARTIALLY_SHIPPED',
+      });
       expect(search.query.lastUpdatedBefore).toBeDefined();
     }
     expect(sent.filter((r) => r.status === 429)).toHaveLength(0);
 
-    const rows = await context.db.selectFrom('orders').selectAll().where('company_id', '=', seller.company.id).execute();
-    const toShip = rows.filter((row) => needsBuyerData({ fulfillmentChannel: row.fulfillment_channel, status: row.status }));
+    const rows = await context.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('company_id', '=', seller.company.id)
+      .execute();
+    const toShip = rows.filter((row) =>
+      needsBuyerData({ fulfillmentChannel: row.fulfillment_channel, status: row.status }),
+    );
     expect(toShip.length).toBeGreaterThan(0);
     for (const row of toShip) {
       expect(row.buyer_enc).toMatch(/^v1\./);
@@ -102,12 +128,20 @@ describe('a large backlog', () => {
     seller.server.sim.faults.addSticky('report-stuck', 1);
     // A generous usage plan for this seller, so the fallback's pages do not wait out Amazon's default one.
     seller.server.sim.limiter.override('searchOrders', { rate: 5, burst: 20 });
-    const counts = await runDownload(context, seller, onSimulatorTime(seller, { reportQueueTimeoutMinutes: 3 }));
+    const counts = await runDownload(
+      context,
+      seller,
+      onSimulatorTime(seller, { reportQueueTimeoutMinutes: 3 }),
+    );
     expect(counts).toMatchObject({ plan_report: 1, reportFallbacks: 1 });
     const sent = seller.server.sim.store.requests;
     expect(sent.filter((r) => r.operation === 'cancelReport').map((r) => r.status)).toEqual([200]);
     await expectEverythingStored(seller);
-    const cursor = await context.db.selectFrom('sync_cursors').select('position').where('company_id', '=', seller.company.id).executeTakeFirstOrThrow();
+    const cursor = await context.db
+      .selectFrom('sync_cursors')
+      .select('position')
+      .where('company_id', '=', seller.company.id)
+      .executeTakeFirstOrThrow();
     expect((cursor.position as { window?: unknown }).window).toBeUndefined();
   }, 120_000);
 });

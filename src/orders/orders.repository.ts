@@ -35,7 +35,14 @@ export async function lockExistingOrders(
       'last_updated_at',
       'cancel_requested_at',
       'buyer_data_erased_at',
-      eb.exists(eb.selectFrom('order_items').select('order_items.id').whereRef('order_items.order_id', '=', 'orders.id')).as('has_items'),
+      eb
+        .exists(
+          eb
+            .selectFrom('order_items')
+            .select('order_items.id')
+            .whereRef('order_items.order_id', '=', 'orders.id'),
+        )
+        .as('has_items'),
     ])
     .where('company_id', '=', companyId)
     .where('amazon_order_id', '=', sql<string>`ANY(${amazonOrderIds}::text[])`)
@@ -119,8 +126,10 @@ const ITEM_COLUMNS: { [K in keyof NewOrderItemRow]?: ColumnType } = {
 };
 
 const excluded = (column: OrderColumn) => sql<never>`${sql.ref(`excluded.${column}`)}`;
-const keepStored = (column: OrderColumn) => sql<never>`COALESCE(${sql.ref(`orders.${column}`)}, ${excluded(column)})`;
-const preferNew = (column: OrderColumn) => sql<never>`COALESCE(${excluded(column)}, ${sql.ref(`orders.${column}`)})`;
+const keepStored = (column: OrderColumn) =>
+  sql<never>`COALESCE(${sql.ref(`orders.${column}`)}, ${excluded(column)})`;
+const preferNew = (column: OrderColumn) =>
+  sql<never>`COALESCE(${excluded(column)}, ${sql.ref(`orders.${column}`)})`;
 
 /** Columns a newer copy of the order decides, whichever source it came from. */
 const SHARED_UPDATES = {
@@ -272,15 +281,18 @@ export async function insertOrderEvents(tx: Tx, events: NewOrderEvent[]): Promis
     .insertInto('order_events')
     .columns(['order_id', 'kind', 'from_status', 'to_status', 'detail', 'run_id', 'source'])
     .expression(
-      sql<never>`SELECT order_id, kind, from_status, to_status, detail::jsonb, run_id, source FROM (${unnestRows(rows, {
-        order_id: 'bigint',
-        kind: 'text',
-        from_status: 'text',
-        to_status: 'text',
-        detail: 'text',
-        run_id: 'bigint',
-        source: 'text',
-      })}) AS events`,
+      sql<never>`SELECT order_id, kind, from_status, to_status, detail::jsonb, run_id, source FROM (${unnestRows(
+        rows,
+        {
+          order_id: 'bigint',
+          kind: 'text',
+          from_status: 'text',
+          to_status: 'text',
+          detail: 'text',
+          run_id: 'bigint',
+          source: 'text',
+        },
+      )}) AS events`,
     )
     .execute();
 }

@@ -6,7 +6,13 @@ import { MINUTE } from '../simulator/clock.js';
 import { cancelOrder, shipOrder } from '../simulator/order-actions.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { eraseExpiredBuyerData } from './buyer-data.retention.js';
-import { placeOrders, runDownload, simulatedOrders, simulatedSeller, type SimulatedSeller } from './download.test-support.js';
+import {
+  placeOrders,
+  runDownload,
+  simulatedOrders,
+  simulatedSeller,
+  type SimulatedSeller,
+} from './download.test-support.js';
 import type { OrderCursor } from './download-window.js';
 import { findOrderWithItems, showOrders } from './orders.service.js';
 
@@ -28,15 +34,25 @@ async function newSeller() {
   return seller;
 }
 
-const merchantOrders = (count: number) => Array.from({ length: count }, () => ({ fulfilledBy: 'MERCHANT' as const, programs: [] }));
+const merchantOrders = (count: number) =>
+  Array.from({ length: count }, () => ({ fulfilledBy: 'MERCHANT' as const, programs: [] }));
 
 async function storedIds(companyId: number): Promise<string[]> {
-  const rows = await context.db.selectFrom('orders').select('amazon_order_id').where('company_id', '=', companyId).orderBy('amazon_order_id').execute();
+  const rows = await context.db
+    .selectFrom('orders')
+    .select('amazon_order_id')
+    .where('company_id', '=', companyId)
+    .orderBy('amazon_order_id')
+    .execute();
   return rows.map((row) => row.amazon_order_id);
 }
 
 async function cursorOf(companyId: number): Promise<OrderCursor | undefined> {
-  const row = await context.db.selectFrom('sync_cursors').select('position').where('company_id', '=', companyId).executeTakeFirst();
+  const row = await context.db
+    .selectFrom('sync_cursors')
+    .select('position')
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
   return row?.position as OrderCursor | undefined;
 }
 
@@ -78,7 +94,11 @@ describe('a local clock five minutes fast', () => {
     seller.server.sim.advance(3 * MINUTE);
     await runDownload(context, seller, { now: fast });
     expect(searchStatuses(seller).every((status) => status === 200)).toBe(true);
-    expect(await storedIds(seller.company.id)).toEqual(simulatedOrders(seller).map((o) => o.orderId).sort());
+    expect(await storedIds(seller.company.id)).toEqual(
+      simulatedOrders(seller)
+        .map((o) => o.orderId)
+        .sort(),
+    );
   });
 });
 
@@ -87,7 +107,13 @@ describe('pagination', () => {
     const seller = await newSeller();
     placeOrders(seller, merchantOrders(250));
     seller.server.sim.advance(40 * MINUTE);
-    seller.server.sim.faults.add({ kind: 'slow', operation: 'searchOrders', count: 5, status: 503, delayMs: 1_500 });
+    seller.server.sim.faults.add({
+      kind: 'slow',
+      operation: 'searchOrders',
+      count: 5,
+      status: 503,
+      delayMs: 1_500,
+    });
     const stop = new AbortController();
     const stopped = runDownload(context, seller, { signal: stop.signal });
     await waitFor(async () => ((await cursorOf(seller.company.id))?.window?.pages ?? 0) >= 1, 10_000);
@@ -100,7 +126,11 @@ describe('pagination', () => {
     const counts = await runDownload(context, seller);
     expect(counts.windowRestarts).toBe(1);
     expect(searchStatuses(seller)).toContain(400);
-    expect(await storedIds(seller.company.id)).toEqual(simulatedOrders(seller).map((o) => o.orderId).sort());
+    expect(await storedIds(seller.company.id)).toEqual(
+      simulatedOrders(seller)
+        .map((o) => o.orderId)
+        .sort(),
+    );
     expect(await firstSeenEvents(seller.company.id)).toBe(250);
     expect((await cursorOf(seller.company.id))?.window).toBeUndefined();
   });
@@ -111,9 +141,23 @@ describe('killing the process mid-run', () => {
     const seller = await newSeller();
     placeOrders(seller, merchantOrders(450));
     seller.server.sim.advance(40 * MINUTE);
-    seller.server.sim.faults.add({ kind: 'slow', operation: 'searchOrders', count: 10, status: 503, delayMs: 400 });
+    seller.server.sim.faults.add({
+      kind: 'slow',
+      operation: 'searchOrders',
+      count: 10,
+      status: 503,
+      delayMs: 400,
+    });
     // The TypeScript source, not a build that may be older than the checkout.
-    const cli = ['--import', 'tsx', 'src/cli/bin.ts', 'run', 'order-download', '--company', String(seller.company.id)];
+    const cli = [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'run',
+      'order-download',
+      '--company',
+      String(seller.company.id),
+    ];
     const child = spawn(process.execPath, cli, {
       env: context.env,
       stdio: 'ignore',
@@ -129,7 +173,11 @@ describe('killing the process mid-run', () => {
     seller.server.sim.faults.clear();
     const counts = await runDownload(context, seller);
     expect(counts.inserted).toBe(450 - partial.length);
-    expect(await storedIds(seller.company.id)).toEqual(simulatedOrders(seller).map((o) => o.orderId).sort());
+    expect(await storedIds(seller.company.id)).toEqual(
+      simulatedOrders(seller)
+        .map((o) => o.orderId)
+        .sort(),
+    );
     expect(await firstSeenEvents(seller.company.id)).toBe(450);
   }, 60_000);
 });
@@ -148,7 +196,14 @@ describe('an Amazon-side cancellation', () => {
       carrierName: 'Local Courier',
       trackingNumber: 'LC-1234567',
       shipDate: new Date().toISOString(),
-      shipFrom: { name: 'Warehouse', line1: '1 Dock Road', city: 'Reno', state: 'NV', postalCode: '89501', country: 'US' },
+      shipFrom: {
+        name: 'Warehouse',
+        line1: '1 Dock Road',
+        city: 'Reno',
+        state: 'NV',
+        postalCode: '89501',
+        country: 'US',
+      },
       items: [{ orderItemId: item?.orderItemId ?? '', quantity: item?.quantityOrdered ?? 1 }],
     });
     const simOrder = simulatedOrders(seller).find((o) => o.orderId === orderId);
@@ -161,10 +216,20 @@ describe('an Amazon-side cancellation', () => {
     const [shipment] = await listShipments(context.db, seller.company.id, { amazonOrderIds: [orderId] });
     expect(shipment?.state).toBe('voided');
     expect(shipment?.voidReason).toMatch(/AMAZON: Payment could not be verified/);
-    const details = (await showOrders(context.db, context.config.keyring, orderId, false)).find((d) => d.order.companyId === seller.company.id);
-    expect(details?.order).toMatchObject({ status: 'Canceled', cancelledBy: 'AMAZON', cancelReason: 'Payment could not be verified' });
+    const details = (await showOrders(context.db, context.config.keyring, orderId, false)).find(
+      (d) => d.order.companyId === seller.company.id,
+    );
+    expect(details?.order).toMatchObject({
+      status: 'Canceled',
+      cancelledBy: 'AMAZON',
+      cancelReason: 'Payment could not be verified',
+    });
     expect(details?.timeline.map((e) => e.kind)).toEqual(['first_seen', 'cancelled']);
-    expect(details?.timeline[1]).toMatchObject({ fromStatus: 'Unshipped', toStatus: 'Canceled', detail: { cancelledBy: 'AMAZON' } });
+    expect(details?.timeline[1]).toMatchObject({
+      fromStatus: 'Unshipped',
+      toStatus: 'Canceled',
+      detail: { cancelledBy: 'AMAZON' },
+    });
   });
 });
 
@@ -177,7 +242,12 @@ describe('buyer data retention', () => {
     const simOrder = simulatedOrders(seller).find((o) => o.orderId === orderId);
     if (!simOrder) throw new Error('order missing');
     const shipTime = seller.server.sim.now();
-    shipOrder(seller.server.sim.store, simOrder, { carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shipTime }, shipTime);
+    shipOrder(
+      seller.server.sim.store,
+      simOrder,
+      { carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shipTime },
+      shipTime,
+    );
     seller.server.sim.advance(3 * MINUTE);
     await runDownload(context, seller);
 
@@ -186,13 +256,39 @@ describe('buyer data retention', () => {
     const deliveredAt = shipped?.order.deliveredAt ?? new Date(0);
     expect(deliveredAt).toEqual(shipped?.order.latestDeliveryDate);
     const day = 86_400_000;
-    expect(await eraseExpiredBuyerData(context.db, seller.company.id, 30, new Date(deliveredAt.getTime() + 29 * day))).toBe(0);
-    expect(await eraseExpiredBuyerData(context.db, seller.company.id, 30, new Date(deliveredAt.getTime() + 31 * day))).toBe(1);
+    expect(
+      await eraseExpiredBuyerData(
+        context.db,
+        seller.company.id,
+        30,
+        new Date(deliveredAt.getTime() + 29 * day),
+      ),
+    ).toBe(0);
+    expect(
+      await eraseExpiredBuyerData(
+        context.db,
+        seller.company.id,
+        30,
+        new Date(deliveredAt.getTime() + 31 * day),
+      ),
+    ).toBe(1);
 
-    const raw = await context.db.selectFrom('orders').selectAll().where('company_id', '=', seller.company.id).where('amazon_order_id', '=', orderId).executeTakeFirstOrThrow();
-    expect(raw).toMatchObject({ buyer_enc: null, recipient_enc: null, status: 'Shipped', order_total: expect.any(String) });
+    const raw = await context.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('company_id', '=', seller.company.id)
+      .where('amazon_order_id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    expect(raw).toMatchObject({
+      buyer_enc: null,
+      recipient_enc: null,
+      status: 'Shipped',
+      order_total: expect.any(String),
+    });
     expect(raw.buyer_data_erased_at).not.toBeNull();
-    const details = (await showOrders(context.db, context.config.keyring, orderId, true)).find((d) => d.order.companyId === seller.company.id);
+    const details = (await showOrders(context.db, context.config.keyring, orderId, true)).find(
+      (d) => d.order.companyId === seller.company.id,
+    );
     expect(details).toMatchObject({ buyer: null, recipient: null });
     expect(details?.items).toHaveLength(simOrder.items.length);
     expect(details?.timeline.at(-1)?.kind).toBe('buyer_data_erased');
@@ -201,7 +297,12 @@ describe('buyer data retention', () => {
     simOrder.lastUpdatedTime = seller.server.sim.now();
     seller.server.sim.advance(3 * MINUTE);
     await runDownload(context, seller);
-    const after = await context.db.selectFrom('orders').select(['buyer_enc', 'recipient_enc']).where('company_id', '=', seller.company.id).where('amazon_order_id', '=', orderId).executeTakeFirstOrThrow();
+    const after = await context.db
+      .selectFrom('orders')
+      .select(['buyer_enc', 'recipient_enc'])
+      .where('company_id', '=', seller.company.id)
+      .where('amazon_order_id', '=', orderId)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual({ buyer_enc: null, recipient_enc: null });
   });
 });

@@ -141,7 +141,11 @@ export interface OrderWithItems {
 }
 
 /** The company's order with its items, or null when it has not been downloaded. */
-export async function findOrderWithItems(db: Db, companyId: number, amazonOrderId: string): Promise<OrderWithItems | null> {
+export async function findOrderWithItems(
+  db: Db,
+  companyId: number,
+  amazonOrderId: string,
+): Promise<OrderWithItems | null> {
   const row = await db
     .selectFrom('orders')
     .selectAll()
@@ -149,7 +153,12 @@ export async function findOrderWithItems(db: Db, companyId: number, amazonOrderI
     .where('amazon_order_id', '=', amazonOrderId)
     .executeTakeFirst();
   if (!row) return null;
-  const items = await db.selectFrom('order_items').selectAll().where('order_id', '=', row.id).orderBy('id').execute();
+  const items = await db
+    .selectFrom('order_items')
+    .selectAll()
+    .where('order_id', '=', row.id)
+    .orderBy('id')
+    .execute();
   return { order: toOrder(row), items: items.map(toOrderItem) };
 }
 
@@ -160,12 +169,32 @@ export interface OrderDetails extends OrderWithItems {
 }
 
 /** An order with items and timeline (every company's order with that id); buyer data only when asked for. */
-export async function showOrders(db: Db, keyring: Keyring, amazonOrderId: string, withBuyerData: boolean): Promise<OrderDetails[]> {
-  const rows = await db.selectFrom('orders').selectAll().where('amazon_order_id', '=', amazonOrderId).orderBy('company_id').execute();
+export async function showOrders(
+  db: Db,
+  keyring: Keyring,
+  amazonOrderId: string,
+  withBuyerData: boolean,
+): Promise<OrderDetails[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('amazon_order_id', '=', amazonOrderId)
+    .orderBy('company_id')
+    .execute();
   const details: OrderDetails[] = [];
   for (const row of rows) {
-    const items = await db.selectFrom('order_items').selectAll().where('order_id', '=', row.id).orderBy('id').execute();
-    const events = await db.selectFrom('order_events').selectAll().where('order_id', '=', row.id).orderBy(['occurred_at', 'id']).execute();
+    const items = await db
+      .selectFrom('order_items')
+      .selectAll()
+      .where('order_id', '=', row.id)
+      .orderBy('id')
+      .execute();
+    const events = await db
+      .selectFrom('order_events')
+      .selectAll()
+      .where('order_id', '=', row.id)
+      .orderBy(['occurred_at', 'id'])
+      .execute();
     details.push({
       order: toOrder(row),
       items: items.map(toOrderItem),

@@ -8,22 +8,40 @@ import { ALL_ORDERS_REPORT_TYPE, readAllOrdersReport } from './report-rows.js';
 export const REPORT_BATCH_SIZE = 2000;
 const REPORT_PARALLEL_COMMITS = 2;
 
-/** Polls often enough to lose at most ~3% of the expected processing time, never more than every 30 s. */
+/** Polls often enough to lose under 1% of the expected processing time (getReport allows 2 calls a second). */
 export function reportPollIntervalMs(expectedSeconds: number): number {
-  return Math.min(30_000, Math.max(200, Math.round((expectedSeconds * 1000) / 32)));
+  return Math.min(15_000, Math.max(200, Math.round((expectedSeconds * 1000) / 120)));
 }
 
-async function saveWindow(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
+async function saveWindow(
+  context: DownloadContext,
+  cursor: OrderCursor,
+  window: WindowState,
+): Promise<WindowState> {
   await saveCursor(context.db, context.company.id, ORDERS_STREAM, { ...cursor, window });
   return window;
 }
 
-/** The search phase goes on from its last page (its next token is still in the window). */
+/** The search phase goes on from its last page; the report is not tried again for this window. */
 function fallBackToSearch(window: WindowState): WindowState {
-  return { ...window, plan: 'search', phase: 'search', noReport: true, reportId: undefined, reportRequestedAt: undefined };
+  return {
+    ...window,
+    plan: 'search',
+    phase: 'search',
+    noReport: true,
+    nextToken: window.searchToken,
+    searchToken: undefined,
+    reportId: undefined,
+    reportRequestedAt: undefined,
+  };
 }
 
-async function requestReport(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
+/** Asks Amazon for the window's all-orders report; the buyer-data pages are read while it is produced. */
+export async function requestReport(
+  context: DownloadContext,
+  cursor: OrderCursor,
+  window: WindowState,
+): Promise<WindowState> {
   const { reportId } = await context.port.createReport({
     reportType: ALL_ORDERS_REPORT_TYPE,
     marketplaceIds: context.company.marketplaceIds,
@@ -31,11 +49,22 @@ async function requestReport(context: DownloadContext, cursor: OrderCursor, wind
     dataEndTime: window.end,
   });
   context.logger.info({ reportId, after: window.after, end: window.end }, 'order report requested');
-  return saveWindow(context, cursor, { ...window, reportId, reportRequestedAt: context.now().toISOString() });
+  const requested: WindowState = {
+    ...window,
+    phase: 'buyer-data',
+    nextToken: undefined,
+    reportId,
+    reportRequestedAt: context.now().toISOString(),
+  };
+  return saveWindow(context, cursor, requested);
 }
 
 /** Waits for the report; null when it has no data (CANCELLED) or must be given up (FATAL, stuck IN_QUEUE). */
-async function awaitReport(context: DownloadContext, window: WindowState, reportId: string): Promise<AmazonReport | 'no-data' | 'give-up'> {
+async function awaitReport(
+  context: DownloadContext,
+  window: WindowState,
+  reportId: string,
+): Promise<AmazonReport | 'no-data' | 'give-up'> {
   const timeoutMs = context.settings.reportQueueTimeoutMinutes * 60_000;
   const requestedAt = Date.parse(window.reportRequestedAt ?? context.now().toISOString());
   for (;;) {
@@ -46,14 +75,22 @@ async function awaitReport(context: DownloadContext, window: WindowState, report
     if (report.processingStatus === 'FATAL') return 'give-up';
     if (report.processingStatus === 'IN_QUEUE' && context.now().getTime() - requestedAt > timeoutMs) {
       await context.port.cancelReport(reportId);
-      context.logger.warn({ reportId, timeoutMinutes: context.settings.reportQueueTimeoutMinutes }, 'order report stuck in queue; cancelled');
+      context.logger.warn(
+        { reportId, timeoutMinutes: context.settings.reportQueueTimeoutMinutes },
+        'order report stuck in queue; cancelled',
+      );
       return 'give-up';
     }
     await context.sleep(reportPollIntervalMs(context.settings.reportExpectedSeconds));
   }
 }
 
-async function ingestReport(context: DownloadContext, cursor: OrderCursor, window: WindowState, report: AmazonReport) {
+async function ingestReport(
+  context: DownloadContext,
+  cursor: OrderCursor,
+  window: WindowState,
+  report: AmazonReport,
+) {
   if (!report.reportDocumentId) return;
   const location = await context.port.getReportDocument(report.reportDocumentId);
   const stream = await context.port.downloadDocument(location);
@@ -62,8 +99,8 @@ async function ingestReport(context: DownloadContext, cursor: OrderCursor, windo
   const inFlight = new Set<Promise<void>>();
   for await (const batch of readAllOrdersReport(stream, report.reportId, REPORT_BATCH_SIZE)) {
     stopIfAborted(context);
-    const commit = commitWithCursor(context, batch, `report:${report.reportId}`, { ...cursor, window }).then(() =>
-      addCounts(context, { reportOrders: batch.length }),
+    const commit = commitWithCursor(context, batch, `report:${report.reportId}`, { ...cursor, window }).then(
+      () => addCounts(context, { reportOrders: batch.length }),
     );
     inFlight.add(commit);
     void commit.finally(() => inFlight.delete(commit)).catch(() => undefined);
@@ -73,23 +110,29 @@ async function ingestReport(context: DownloadContext, cursor: OrderCursor, windo
 }
 
 /**
- * The report phase of a window: request (or resume) the all-orders report, read it in batches, then hand
- * over to the buyer-data phase. Falls back to searchOrders when the report fails or stays queued too long.
+ * The end of the report plan: wait for the report, read it in batches, and close the window. Falls back
+ * to searchOrders when the report fails or stays queued too long.
  */
-export async function runReportPhase(context: DownloadContext, cursor: OrderCursor, window: WindowState): Promise<WindowState> {
-  const requested = window.reportId ? window : await requestReport(context, cursor, window);
-  const reportId = requested.reportId ?? '';
+export async function finishReport(
+  context: DownloadContext,
+  cursor: OrderCursor,
+  window: WindowState,
+): Promise<{ cursor: OrderCursor; window: WindowState | undefined }> {
+  const reportId = window.reportId ?? '';
   const waitStarted = performance.now();
-  const outcome = await awaitReport(context, requested, reportId);
+  const outcome = await awaitReport(context, window, reportId);
   addCounts(context, { reportWaitMs: Math.round(performance.now() - waitStarted) });
   if (outcome === 'give-up') {
     addCounts(context, { reportFallbacks: 1 });
-    return saveWindow(context, cursor, fallBackToSearch(requested));
+    const fallback = await saveWindow(context, cursor, fallBackToSearch(window));
+    return { cursor: { ...cursor, window: fallback }, window: fallback };
   }
   if (outcome !== 'no-data') {
     const ingestStarted = performance.now();
-    await ingestReport(context, cursor, requested, outcome);
+    await ingestReport(context, cursor, window, outcome);
     addCounts(context, { reportIngestMs: Math.round(performance.now() - ingestStarted) });
   }
-  return saveWindow(context, cursor, { ...requested, phase: 'buyer-data', nextToken: undefined });
+  const closed: OrderCursor = { clockOffsetMs: cursor.clockOffsetMs, committedUntil: window.end };
+  await saveCursor(context.db, context.company.id, ORDERS_STREAM, closed);
+  return { cursor: closed, window: undefined };
 }

@@ -12,7 +12,14 @@ import type { OrderStatus, OrderSubtype } from './orders.table.js';
 
 export const ALL_ORDERS_REPORT_TYPE = 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL';
 
-const REQUIRED_COLUMNS = ['amazon-order-id', 'purchase-date', 'last-updated-date', 'order-status', 'fulfillment-channel', 'quantity'];
+const REQUIRED_COLUMNS = [
+  'amazon-order-id',
+  'purchase-date',
+  'last-updated-date',
+  'order-status',
+  'fulfillment-channel',
+  'quantity',
+];
 
 export class ReportFormatError extends Error {
   override name = 'ReportFormatError';
@@ -40,20 +47,23 @@ function field(line: Line, column: string): string | null {
 
 function money(line: Line, column: string, where: string): string | null {
   const value = field(line, column);
-  if (value !== null && !isDecimal(value)) throw new ReportFormatError(`${where}: ${column} ${JSON.stringify(value)} is not a decimal`);
+  if (value !== null && !isDecimal(value))
+    throw new ReportFormatError(`${where}: ${column} ${JSON.stringify(value)} is not a decimal`);
   return value;
 }
 
 function reportDate(line: Line, column: string, where: string): Date {
   const value = field(line, column);
   const date = value === null ? NaN : Date.parse(value);
-  if (Number.isNaN(date)) throw new ReportFormatError(`${where}: ${column} ${JSON.stringify(value)} is not a date`);
+  if (Number.isNaN(date))
+    throw new ReportFormatError(`${where}: ${column} ${JSON.stringify(value)} is not a date`);
   return new Date(date);
 }
 
 function itemOf(line: Line, index: number, where: string): OrderItemDraft {
   const quantity = Number(field(line, 'quantity') ?? 'NaN');
-  if (!Number.isInteger(quantity) || quantity < 0) throw new ReportFormatError(`${where}: quantity is not a whole number`);
+  if (!Number.isInteger(quantity) || quantity < 0)
+    throw new ReportFormatError(`${where}: quantity is not a whole number`);
   const status = (field(line, 'item-status') ?? '').toLowerCase();
   const sku = field(line, 'sku');
   return {
@@ -71,16 +81,27 @@ function itemOf(line: Line, index: number, where: string): OrderItemDraft {
     shippingPrice: money(line, 'shipping-price', where),
     shippingTax: money(line, 'shipping-tax', where),
     promotionDiscount: money(line, 'item-promotion-discount', where),
-    promotionIds: (field(line, 'promotion-ids') ?? '').split(',').map((id) => id.trim()).filter(Boolean),
+    promotionIds: (field(line, 'promotion-ids') ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     customizedUrl: null,
     cancelRequested: field(line, 'is-buyer-requested-cancelation') === 'true',
   };
 }
 
 function orderTotal(lines: Line[], where: string): string | null {
-  const add = ['item-price', 'item-tax', 'shipping-price', 'shipping-tax', 'gift-wrap-price', 'gift-wrap-tax'];
+  const add = [
+    'item-price',
+    'item-tax',
+    'shipping-price',
+    'shipping-tax',
+    'gift-wrap-price',
+    'gift-wrap-tax',
+  ];
   const subtract = ['item-promotion-discount', 'ship-promotion-discount'];
-  const values = (columns: string[]) => lines.flatMap((l) => columns.flatMap((c) => money(l, c, where) ?? []));
+  const values = (columns: string[]) =>
+    lines.flatMap((l) => columns.flatMap((c) => money(l, c, where) ?? []));
   const added = values(add);
   return added.length === 0 ? null : sumDecimals(added, values(subtract));
 }
@@ -127,7 +148,11 @@ function draftOf(lines: [Line, ...Line[]], where: string): OrderDraft {
 }
 
 /** Streams the report and yields its orders in batches; the whole report is grouped by order id first. */
-export async function* readAllOrdersReport(stream: Readable, reportId: string, batchSize: number): AsyncGenerator<OrderDraft[]> {
+export async function* readAllOrdersReport(
+  stream: Readable,
+  reportId: string,
+  batchSize: number,
+): AsyncGenerator<OrderDraft[]> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let header: string[] | null = null;
   const byOrder = new Map<string, Line[]>();
@@ -139,13 +164,15 @@ export async function* readAllOrdersReport(stream: Readable, reportId: string, b
     if (header === null) {
       header = cells.map((cell) => cell.trim().replace(/^\uFEFF/, ''));
       const missing = REQUIRED_COLUMNS.filter((column) => !header?.includes(column));
-      if (missing.length > 0) throw new ReportFormatError(`report ${reportId}: missing columns ${missing.join(', ')}`);
+      if (missing.length > 0)
+        throw new ReportFormatError(`report ${reportId}: missing columns ${missing.join(', ')}`);
       continue;
     }
     const line: Line = {};
     header.forEach((column, i) => (line[column] = cells[i] ?? ''));
     const orderId = field(line, 'amazon-order-id');
-    if (!orderId) throw new ReportFormatError(`report ${reportId} line ${lineNumber}: amazon-order-id is empty`);
+    if (!orderId)
+      throw new ReportFormatError(`report ${reportId} line ${lineNumber}: amazon-order-id is empty`);
     const group = byOrder.get(orderId);
     if (group) group.push(line);
     else byOrder.set(orderId, [line]);

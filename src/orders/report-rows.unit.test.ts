@@ -14,18 +14,41 @@ async function readAll(text: string) {
 }
 
 const HEADER = [
-  'amazon-order-id', 'purchase-date', 'last-updated-date', 'order-status', 'fulfillment-channel', 'sales-channel',
-  'ship-service-level', 'sku', 'asin', 'item-status', 'quantity', 'currency', 'item-price', 'item-tax',
-  'shipping-price', 'item-promotion-discount', 'is-business-order', 'is-buyer-requested-cancelation',
+  'amazon-order-id',
+  'purchase-date',
+  'last-updated-date',
+  'order-status',
+  'fulfillment-channel',
+  'sales-channel',
+  'ship-service-level',
+  'sku',
+  'asin',
+  'item-status',
+  'quantity',
+  'currency',
+  'item-price',
+  'item-tax',
+  'shipping-price',
+  'item-promotion-discount',
+  'is-business-order',
+  'is-buyer-requested-cancelation',
 ].join('\t');
 
 function line(values: Record<string, string>): string {
-  return HEADER.split('\t').map((column) => values[column] ?? '').join('\t');
+  return HEADER.split('\t')
+    .map((column) => values[column] ?? '')
+    .join('\t');
 }
 
 describe('reading the all-orders flat file by header name', () => {
   it('reads Amazon’s real sample row (columns in Amazon’s order, Cancelled item on a Shipped order)', async () => {
-    const sample = readFileSync(resolve(process.cwd(), '../shared/amazon/samples/all-orders-flatfile.scrubbed-row.radutoev-affilitates.tsv'), 'utf8');
+    const sample = readFileSync(
+      resolve(
+        process.cwd(),
+        '../shared/amazon/samples/all-orders-flatfile.scrubbed-row.radutoev-affilitates.tsv',
+      ),
+      'utf8',
+    );
     const [batch] = await readAll(sample);
     expect(batch).toHaveLength(1);
     expect(batch?.[0]).toMatchObject({
@@ -39,34 +62,90 @@ describe('reading the all-orders flat file by header name', () => {
       currency: 'EUR',
       complete: false,
     });
-    expect(batch?.[0]?.items[0]).toMatchObject({ quantityOrdered: 1, quantityCancelled: 1, itemPrice: '89.95' });
+    expect(batch?.[0]?.items[0]).toMatchObject({
+      quantityOrdered: 1,
+      quantityCancelled: 1,
+      itemPrice: '89.95',
+    });
   });
 
   it('groups an order’s lines wherever they are, sums its total exactly and batches the orders', async () => {
-    const common = { 'purchase-date': '2026-11-20T10:00:00+00:00', 'last-updated-date': '2026-11-20T11:00:00+00:00', 'fulfillment-channel': 'Merchant', 'sales-channel': 'Non-Amazon', currency: 'USD', 'item-status': 'Unshipped' };
-    const text = [
-      HEADER.split('\t').reverse().join('\t'),
-    ].join('\n');
+    const common = {
+      'purchase-date': '2026-11-20T10:00:00+00:00',
+      'last-updated-date': '2026-11-20T11:00:00+00:00',
+      'fulfillment-channel': 'Merchant',
+      'sales-channel': 'Non-Amazon',
+      currency: 'USD',
+      'item-status': 'Unshipped',
+    };
+    const text = [HEADER.split('\t').reverse().join('\t')].join('\n');
     const reversed = (values: Record<string, string>) => line(values).split('\t').reverse().join('\t');
     const body = [
       text,
-      reversed({ ...common, 'amazon-order-id': 'A', 'order-status': 'Unshipped', sku: 'S1', quantity: '2', 'item-price': '0.10', 'item-tax': '0.20', 'is-business-order': 'true' }),
-      reversed({ ...common, 'amazon-order-id': 'B', 'order-status': 'Pending', sku: 'S2', quantity: '1', 'item-price': '5.00' }),
-      reversed({ ...common, 'amazon-order-id': 'A', 'order-status': 'Unshipped', sku: 'S3', quantity: '1', 'item-price': '19.99', 'item-promotion-discount': '-1.00', 'is-buyer-requested-cancelation': 'true' }),
-      reversed({ ...common, 'amazon-order-id': 'C', 'order-status': 'Canceled', sku: 'S4', quantity: '1', 'item-status': 'Cancelled' }),
+      reversed({
+        ...common,
+        'amazon-order-id': 'A',
+        'order-status': 'Unshipped',
+        sku: 'S1',
+        quantity: '2',
+        'item-price': '0.10',
+        'item-tax': '0.20',
+        'is-business-order': 'true',
+      }),
+      reversed({
+        ...common,
+        'amazon-order-id': 'B',
+        'order-status': 'Pending',
+        sku: 'S2',
+        quantity: '1',
+        'item-price': '5.00',
+      }),
+      reversed({
+        ...common,
+        'amazon-order-id': 'A',
+        'order-status': 'Unshipped',
+        sku: 'S3',
+        quantity: '1',
+        'item-price': '19.99',
+        'item-promotion-discount': '-1.00',
+        'is-buyer-requested-cancelation': 'true',
+      }),
+      reversed({
+        ...common,
+        'amazon-order-id': 'C',
+        'order-status': 'Canceled',
+        sku: 'S4',
+        quantity: '1',
+        'item-status': 'Cancelled',
+      }),
     ].join('\n');
     const batches = await readAll(body);
     expect(batches.map((b) => b.length)).toEqual([2, 1]);
     const a = batches[0]?.find((d) => d.amazonOrderId === 'A');
     expect(a?.items.map((i) => i.sku)).toEqual(['S1', 'S3']);
     expect(a?.orderTotal).toBe('19.29');
-    expect(a).toMatchObject({ isCheckoutByAmazon: true, subtypes: ['Business'], cancelRequest: { reason: null }, status: 'Unshipped' });
+    expect(a).toMatchObject({
+      isCheckoutByAmazon: true,
+      subtypes: ['Business'],
+      cancelRequest: { reason: null },
+      status: 'Unshipped',
+    });
     expect(batches[0]?.find((d) => d.amazonOrderId === 'B')?.paymentStatus).toBe('pending');
     expect(batches[1]?.[0]).toMatchObject({ amazonOrderId: 'C', status: 'Canceled', orderTotal: null });
   });
 
   it('names the order and the column of a bad value', async () => {
-    const body = [HEADER, line({ 'amazon-order-id': 'X', 'purchase-date': '2026-11-20T10:00:00+00:00', 'last-updated-date': '2026-11-20T10:00:00+00:00', 'order-status': 'Teleported', 'fulfillment-channel': 'Merchant', quantity: '1' })].join('\n');
+    const body = [
+      HEADER,
+      line({
+        'amazon-order-id': 'X',
+        'purchase-date': '2026-11-20T10:00:00+00:00',
+        'last-updated-date': '2026-11-20T10:00:00+00:00',
+        'order-status': 'Teleported',
+        'fulfillment-channel': 'Merchant',
+        quantity: '1',
+      }),
+    ].join('\n');
     await expect(readAll(body)).rejects.toThrow(/report R1 order X: order-status "Teleported"/);
     await expect(readAll('amazon-order-id\tsku\nA\tB\n')).rejects.toThrow(ReportFormatError);
   });
@@ -130,12 +209,17 @@ describe('Amazon Custom customization', () => {
 
   it('summarises the text and option choices for the order note', () => {
     expect(summarizeCustomization(JSON.stringify(document))).toBe('Engraving: "For Anna"; Font: Script');
-    const amazonLayout = { version: '3.0', customizationInfo: { 'version3.0': document['version3.0'].customizationInfo } };
+    const amazonLayout = {
+      version: '3.0',
+      customizationInfo: { 'version3.0': document['version3.0'].customizationInfo },
+    };
     expect(summarizeCustomization(JSON.stringify(amazonLayout))).toBe('Engraving: "For Anna"; Font: Script');
   });
 
   it('reads the JSON out of a deflated zip as Amazon delivers it', () => {
-    const custom = readCustomization(deflatedZip('12345678901234.json', Buffer.from(JSON.stringify(document))));
+    const custom = readCustomization(
+      deflatedZip('12345678901234.json', Buffer.from(JSON.stringify(document))),
+    );
     expect(custom.summary).toBe('Engraving: "For Anna"; Font: Script');
     expect(JSON.parse(custom.raw)).toEqual(document);
   });

@@ -9,19 +9,35 @@ import { mapAmazonOrder } from './order-mapping.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
 import type { Customization } from './orders.ingest.js';
 
-const FULL_DATA: IncludedData[] = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'PROMOTION', 'CANCELLATION', 'FULFILLMENT', 'PACKAGES', 'TAX'];
+const FULL_DATA: IncludedData[] = [
+  'BUYER',
+  'RECIPIENT',
+  'PROCEEDS',
+  'PROMOTION',
+  'CANCELLATION',
+  'FULFILLMENT',
+  'PACKAGES',
+  'TAX',
+];
 
 /**
  * The searchOrders parameters of a window's phase; every page of a phase repeats them (Amazon's rule).
  * The search phase leaves the window's end to Amazon; the buyer-data phase sends the end Amazon chose.
  */
-export function searchParams(context: DownloadContext, window: Pick<WindowState, 'after' | 'end' | 'phase'>, nextToken?: string): SearchOrdersParams {
+export function searchParams(
+  context: DownloadContext,
+  window: Pick<WindowState, 'after' | 'end' | 'phase'>,
+  nextToken?: string,
+): SearchOrdersParams {
   const buyerDataOnly = window.phase === 'buyer-data';
   return {
     marketplaceIds: context.company.marketplaceIds,
     lastUpdatedAfter: window.after,
     ...(buyerDataOnly && { lastUpdatedBefore: window.end }),
-    ...(buyerDataOnly && { fulfilledBy: ['MERCHANT'], fulfillmentStatuses: ['UNSHIPPED', 'PARTIALLY_SHIPPED'] }),
+    ...(buyerDataOnly && {
+      fulfilledBy: ['MERCHANT'],
+      fulfillmentStatuses: ['UNSHIPPED', 'PARTIALLY_SHIPPED'],
+    }),
     maxResultsPerPage: PAGE_SIZE,
     includedData: FULL_DATA,
     ...(nextToken !== undefined && { paginationToken: nextToken }),
@@ -47,7 +63,11 @@ export async function downloadCustomizations(
   const customized = drafts.filter((d) => d.items.some((i) => i.customizedUrl !== null));
   const result = new Map<string, Customization>();
   if (customized.length === 0) return result;
-  const stored = await findCustomizedItems(context.db, context.company.id, customized.map((d) => d.amazonOrderId));
+  const stored = await findCustomizedItems(
+    context.db,
+    context.company.id,
+    customized.map((d) => d.amazonOrderId),
+  );
   for (const draft of customized) {
     for (const item of draft.items) {
       const key = `${draft.amazonOrderId}/${item.orderItemId}`;

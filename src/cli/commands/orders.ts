@@ -1,31 +1,54 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
-import { FULFILLMENT_CHANNELS, ORDER_STATUSES, ORDER_SUBTYPES, type OrderStatus } from '../../orders/orders.table.js';
+import {
+  FULFILLMENT_CHANNELS,
+  ORDER_STATUSES,
+  ORDER_SUBTYPES,
+  type OrderStatus,
+} from '../../orders/orders.table.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { keyValues, printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
 import { withApp } from '../session.js';
 
 function parseDate(value: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected a date like 2026-11-21 or 2026-11-21T10:00:00Z.');
+  const date = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+    ? new Date(value)
+    : new Date(NaN);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('expected a date like 2026-11-21 or 2026-11-21T10:00:00Z.');
   return date;
 }
 
 function parseStatuses(value: string, previous: OrderStatus[] | undefined): OrderStatus[] {
   const statuses = value.split(',').map((s) => s.trim());
   const unknown = statuses.filter((s) => !(ORDER_STATUSES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown status ${unknown.join(', ')}; expected ${ORDER_STATUSES.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(
+      `unknown status ${unknown.join(', ')}; expected ${ORDER_STATUSES.join(', ')}.`,
+    );
   return [...(previous ?? []), ...(statuses as OrderStatus[])];
 }
 
 function parseHours(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 720) throw new InvalidArgumentError('expected whole hours from 1 to 720.');
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 720)
+    throw new InvalidArgumentError('expected whole hours from 1 to 720.');
   return Number(value);
 }
 
-const LIST_COLUMNS = ['companyId', 'amazonOrderId', 'purchaseDate', 'status', 'fulfillmentChannel', 'subtypes', 'orderTotal', 'currency', 'latestShipDate', 'onHold'];
+const LIST_COLUMNS = [
+  'companyId',
+  'amazonOrderId',
+  'purchaseDate',
+  'status',
+  'fulfillmentChannel',
+  'subtypes',
+  'orderTotal',
+  'currency',
+  'latestShipDate',
+  'onHold',
+];
 
 interface ListFlags {
   company?: number;
@@ -50,7 +73,11 @@ function listCommand(): Command {
     .option('--from <date>', 'purchased on or after', parseDate)
     .option('--to <date>', 'purchased before', parseDate)
     .option('--on-hold', 'only orders on hold')
-    .option('--at-risk [hours]', 'only seller-fulfilled orders late or due to ship within the hours (default ORDER_AT_RISK_HOURS)', parseHours)
+    .option(
+      '--at-risk [hours]',
+      'only seller-fulfilled orders late or due to ship within the hours (default ORDER_AT_RISK_HOURS)',
+      parseHours,
+    )
     .option('--limit <n>', 'how many orders', parseId, 50)
     .option('--json', 'print JSON')
     .action(async (flags: ListFlags) => {
@@ -67,7 +94,9 @@ function listCommand(): Command {
           limit: flags.limit,
         }),
       );
-      printResult(flags.json ?? false, orders, () => table(orders as unknown as Record<string, unknown>[], LIST_COLUMNS));
+      printResult(flags.json ?? false, orders, () =>
+        table(orders as unknown as Record<string, unknown>[], LIST_COLUMNS),
+      );
     });
 }
 
@@ -83,23 +112,54 @@ function atRiskCommand(): Command {
         listAtRiskOrders(app.db, flags.company, flags.hours ?? app.config.orders.atRiskHours, flags.limit),
       );
       printResult(flags.json ?? false, orders, () =>
-        table(orders as unknown as Record<string, unknown>[], ['companyId', 'amazonOrderId', 'status', 'latestShipDate', 'hoursLeft', 'late', 'onHold']),
+        table(orders as unknown as Record<string, unknown>[], [
+          'companyId',
+          'amazonOrderId',
+          'status',
+          'latestShipDate',
+          'hoursLeft',
+          'late',
+          'onHold',
+        ]),
       );
     });
 }
 
 function describeOrder(details: OrderDetails): string {
   const { order, items, timeline } = details;
-  const flags = [order.onHold && `on hold (${order.holdReason ?? ''})`, order.isCheckoutByAmazon && 'Checkout by Amazon', order.cancelRespondBy && `respond to the cancellation request by ${order.cancelRespondBy.toISOString()}`].filter(Boolean);
+  const flags = [
+    order.onHold && `on hold (${order.holdReason ?? ''})`,
+    order.isCheckoutByAmazon && 'Checkout by Amazon',
+    order.cancelRespondBy && `respond to the cancellation request by ${order.cancelRespondBy.toISOString()}`,
+  ].filter(Boolean);
   return [
-    keyValues({ ...order, subtypes: order.subtypes.join(', ') || '-', flags: flags.join('; ') || '-' } as unknown as Record<string, unknown>),
+    keyValues({
+      ...order,
+      subtypes: order.subtypes.join(', ') || '-',
+      flags: flags.join('; ') || '-',
+    } as unknown as Record<string, unknown>),
     '',
     'items:',
-    table(items as unknown as Record<string, unknown>[], ['orderItemId', 'sku', 'asin', 'quantityOrdered', 'quantityShipped', 'quantityCancelled', 'itemPrice', 'itemTax', 'customizationSummary']),
+    table(items as unknown as Record<string, unknown>[], [
+      'orderItemId',
+      'sku',
+      'asin',
+      'quantityOrdered',
+      'quantityShipped',
+      'quantityCancelled',
+      'itemPrice',
+      'itemTax',
+      'customizationSummary',
+    ]),
     '',
     'timeline:',
-    table(timeline.map((e) => ({ ...e, detail: JSON.stringify(e.detail) })), ['occurredAt', 'kind', 'fromStatus', 'toStatus', 'source', 'detail']),
-    ...(details.buyer !== undefined ? ['', 'buyer:', JSON.stringify(details.buyer), 'recipient:', JSON.stringify(details.recipient)] : []),
+    table(
+      timeline.map((e) => ({ ...e, detail: JSON.stringify(e.detail) })),
+      ['occurredAt', 'kind', 'fromStatus', 'toStatus', 'source', 'detail'],
+    ),
+    ...(details.buyer !== undefined
+      ? ['', 'buyer:', JSON.stringify(details.buyer), 'recipient:', JSON.stringify(details.recipient)]
+      : []),
   ].join('\n');
 }
 
@@ -110,12 +170,20 @@ function showCommand(): Command {
     .option('--company <id>', 'the company, when several have an order with this id', parseId)
     .option('--buyer-data', 'also show the buyer and recipient (decrypted); use only to fulfil the order')
     .option('--json', 'print JSON')
-    .action(async (amazonOrderId: string, flags: { company?: number; buyerData?: boolean; json?: boolean }) => {
-      const found = await withApp((app) => showOrders(app.db, app.config.keyring, amazonOrderId, flags.buyerData ?? false));
-      const details = found.filter((d) => flags.company === undefined || d.order.companyId === flags.company);
-      if (details.length === 0) throw new NotFoundError(`order ${amazonOrderId} has not been downloaded`);
-      printResult(flags.json ?? false, details.length === 1 ? details[0] : details, () => details.map(describeOrder).join('\n\n'));
-    });
+    .action(
+      async (amazonOrderId: string, flags: { company?: number; buyerData?: boolean; json?: boolean }) => {
+        const found = await withApp((app) =>
+          showOrders(app.db, app.config.keyring, amazonOrderId, flags.buyerData ?? false),
+        );
+        const details = found.filter(
+          (d) => flags.company === undefined || d.order.companyId === flags.company,
+        );
+        if (details.length === 0) throw new NotFoundError(`order ${amazonOrderId} has not been downloaded`);
+        printResult(flags.json ?? false, details.length === 1 ? details[0] : details, () =>
+          details.map(describeOrder).join('\n\n'),
+        );
+      },
+    );
 }
 
 export function ordersCommand(): Command {
