@@ -1,6 +1,7 @@
 import type { Company } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
 import type { Logger } from '../shared/logger.js';
+import { formatCents, type SimOrder } from './model.js';
 import { closeSettlementPeriods } from './settlement.js';
 import type { Simulation } from './simulation.js';
 
@@ -10,9 +11,18 @@ import type { Simulation } from './simulation.js';
  * closes a settlement period every few minutes.
  */
 
-const SUMMARY_EVERY_MS = 20_000;
+const SUMMARY_EVERY_MS = 15_000;
 const SETTLEMENT_EVERY_MS = 5 * 60_000;
 const FULFILLMENT_MODULE = '../fulfillment/shipments.service.js';
+
+const DEMO_WAREHOUSE = {
+  name: 'Demo warehouse',
+  line1: '100 Industrial Way',
+  city: 'Reno',
+  state: 'NV',
+  postalCode: '89502',
+  country: 'US',
+};
 
 type RecordShipment = (db: AppContext['db'], companyId: number, input: unknown) => Promise<unknown>;
 
@@ -27,6 +37,51 @@ async function loadRecordShipment(logger: Logger): Promise<RecordShipment | unde
       'recording shipments is not available in this build: the demo skips that step',
     );
     return undefined;
+  }
+}
+
+interface OrderMark {
+  status: string;
+  cancelRequested: boolean;
+  refundedCents: number;
+  packages: number;
+}
+
+function markOf(order: SimOrder): OrderMark {
+  return {
+    status: order.status,
+    cancelRequested: order.items.some((item) => item.buyerCancelReason !== undefined),
+    refundedCents: order.items.reduce((sum, item) => sum + item.refundedCents, 0),
+    packages: order.packages.length,
+  };
+}
+
+/** One log line per thing that happened on Amazon's side since the last look. */
+function narrateChanges(sim: Simulation, marks: Map<string, OrderMark>, logger: Logger): void {
+  for (const order of sim.store.orders.values()) {
+    const now = markOf(order);
+    const before = marks.get(order.orderId);
+    marks.set(order.orderId, now);
+    const amazonOrderId = order.orderId;
+    if (!before) {
+      logger.info(
+        { amazonOrderId, fulfilledBy: order.fulfilledBy, programs: order.programs },
+        'amazon: new order',
+      );
+      continue;
+    }
+    if (now.cancelRequested && !before.cancelRequested)
+      logger.info({ amazonOrderId }, 'amazon: the buyer asked to cancel');
+    if (now.packages > before.packages)
+      logger.info({ amazonOrderId }, 'amazon: shipment confirmed by the seller');
+    if (now.refundedCents > before.refundedCents) {
+      logger.info(
+        { amazonOrderId, refunded: formatCents(now.refundedCents - before.refundedCents) },
+        'amazon: refund posted',
+      );
+    }
+    if (now.status !== before.status)
+      logger.info({ amazonOrderId, from: before.status, to: now.status }, 'amazon: order status changed');
   }
 }
 
@@ -61,6 +116,7 @@ async function shipOne(
       shippingMethod: 'UPS Ground',
       trackingNumber: `1Z999AA1${candidate.orderId.replace(/-/g, '').slice(-10)}`,
       shipDate: new Date().toISOString(),
+      shipFrom: DEMO_WAREHOUSE,
       items: candidate.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
     });
     logger.info(
@@ -84,6 +140,7 @@ export function observeDemo(
   logger: Logger,
 ): { stop(): void } {
   let shipped = false;
+  const marks = new Map<string, OrderMark>();
   let record: RecordShipment | undefined;
   const ready = loadRecordShipment(logger).then((loaded) => {
     record = loaded;
@@ -91,6 +148,7 @@ export function observeDemo(
   const tick = async () => {
     await ready;
     sim.now();
+    narrateChanges(sim, marks, logger);
     logger.info(summary(sim), 'demo: simulated Amazon');
     if (!shipped && record) shipped = await shipOne(sim, app, company, record, logger);
   };
