@@ -83,8 +83,11 @@ async function recentVolume(context: DownloadContext, after: Date, end: Date): P
 async function firstPage(context: DownloadContext, cursor: OrderCursor) {
   const after = windowStart(cursor, context.settings, context.now()).toISOString();
   const page = await context.port.searchOrders(searchParams(context, { after, end: '', phase: 'search' }));
-  const end = windowEnd(page.lastUpdatedBefore, page.amazonTime).toISOString();
-  const window: WindowState = { after, end, plan: 'search', phase: 'search', pages: 0 };
+  // An end before the start would move the cursor back: the window then ends where it began.
+  const end = new Date(
+    Math.max(windowEnd(page.lastUpdatedBefore, page.amazonTime).getTime(), Date.parse(after)),
+  );
+  const window: WindowState = { after, end: end.toISOString(), plan: 'search', phase: 'search', pages: 0 };
   return { page, window };
 }
 
