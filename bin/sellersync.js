@@ -23,6 +23,8 @@ if (tsx) {
 } else if (existsSync(fileURLToPath(built))) {
   await import(pathToFileURL(fileURLToPath(built)).href);
 } else {
-  process.stderr.write('sellersync: neither the source with its dev dependencies nor a build (npm run build) is here\n');
+  process.stderr.write(
+    'sellersync: neither the source with its dev dependencies nor a build (npm run build) is here\n',
+  );
   process.exit(1);
 }

@@ -45,7 +45,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CHECK ((status = 'running') = (finished_at IS NULL))
     )
   `.execute(db);
-  await sql`CREATE INDEX job_runs_company_kind_started ON job_runs (company_id, kind, started_at DESC)`.execute(db);
+  await sql`CREATE INDEX job_runs_company_kind_started ON job_runs (company_id, kind, started_at DESC)`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE sync_cursors (

@@ -144,14 +144,22 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     else developmentDefaults.push(name);
     return developmentValue;
   };
-  const encryptionKey = required('ENCRYPTION_KEY', DEVELOPMENT_ENCRYPTION_KEY, '32 bytes as 64 hex or base64');
+  const encryptionKey = required(
+    'ENCRYPTION_KEY',
+    DEVELOPMENT_ENCRYPTION_KEY,
+    '32 bytes as 64 hex or base64',
+  );
   const adminToken = required('ADMIN_TOKEN', DEVELOPMENT_ADMIN_TOKEN, 'at least 24 characters');
   if (present.ADMIN_TOKEN !== undefined && adminToken.length < 24) {
     problems.push('ADMIN_TOKEN: expected at least 24 characters');
   }
   let keyring: Keyring | undefined;
   try {
-    keyring = parseKeyring(present.ENCRYPTION_KEY_ID ?? 'k1', encryptionKey, present.ENCRYPTION_PREVIOUS_KEYS ?? '');
+    keyring = parseKeyring(
+      present.ENCRYPTION_KEY_ID ?? 'k1',
+      encryptionKey,
+      present.ENCRYPTION_PREVIOUS_KEYS ?? '',
+    );
   } catch (err) {
     problems.push((err as Error).message);
   }

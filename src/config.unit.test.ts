@@ -39,7 +39,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects a key that is not 256 bits', () => {
-    expect(problemsOf({ ENCRYPTION_KEY: 'abcd' })).toEqual([expect.stringMatching(/^ENCRYPTION_KEY: expected a 256-bit key/)]);
+    expect(problemsOf({ ENCRYPTION_KEY: 'abcd' })).toEqual([
+      expect.stringMatching(/^ENCRYPTION_KEY: expected a 256-bit key/),
+    ]);
   });
 
   it('falls back to marked development defaults outside production', () => {

@@ -18,10 +18,14 @@ interface Daemon {
 }
 
 function startSlowDaemon(jobMs: number, env: Record<string, string> = {}): Daemon {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/slow-job-daemon.ts', String(jobMs)], {
-    env: { ...context.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/slow-job-daemon.ts', String(jobMs)],
+    {
+      env: { ...context.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,7 +43,10 @@ async function waitForText(daemon: Daemon, text: string, timeoutMs = 20_000): Pr
 
 describe('the daemon', () => {
   it('on SIGTERM lets the running job finish, closes everything and exits 0', async () => {
-    const company = await addTestCompany(context, { allowOrderDownload: true, settlementReconciliation: false });
+    const company = await addTestCompany(context, {
+      allowOrderDownload: true,
+      settlementReconciliation: false,
+    });
     const daemon = startSlowDaemon(1500);
     await waitForText(daemon, 'slow job started');
     daemon.child.kill('SIGTERM');
@@ -54,7 +61,10 @@ describe('the daemon', () => {
   it('past the shutdown timeout returns the running job to the queue and still exits 0', async () => {
     const queues = createQueues(context.redis, context.redisPrefix);
     const before = await queues['order-download'].getJobCounts('completed', 'failed');
-    const company = await addTestCompany(context, { allowOrderDownload: true, settlementReconciliation: false });
+    const company = await addTestCompany(context, {
+      allowOrderDownload: true,
+      settlementReconciliation: false,
+    });
     const daemon = startSlowDaemon(60_000, { SHUTDOWN_TIMEOUT_MS: '300' });
     await waitForText(daemon, 'slow job started');
     daemon.child.kill('SIGTERM');

@@ -48,14 +48,20 @@ describe('admin HTTP server', () => {
   it('requires the admin token for the API and never returns secrets', async () => {
     await addTestCompany(context, { refreshToken: 'Atzr|api-secret-token' });
     expect((await fetch(`${base}/api/companies`)).status).toBe(401);
-    expect((await fetch(`${base}/api/companies`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const response = await fetch(`${base}/api/companies`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(
+      (await fetch(`${base}/api/companies`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
+    const response = await fetch(`${base}/api/companies`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(JSON.parse(text)).toHaveLength(1);
     expect(text).not.toContain('api-secret-token');
     expect(text).not.toContain('_enc');
-    const bad = await fetch(`${base}/api/runs?company=abc`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const bad = await fetch(`${base}/api/runs?company=abc`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
     expect(bad.status).toBe(400);
   });
 });

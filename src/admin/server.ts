@@ -28,7 +28,9 @@ export function createAdminServer(app: AppContext): Server {
         const company = url.searchParams.get('company');
         const companyId = company === null ? undefined : Number(company);
         if (companyId !== undefined && !(Number.isInteger(companyId) && companyId > 0)) {
-          return sendJson(response, 400, { error: 'company: expected a company id (a positive whole number)' });
+          return sendJson(response, 400, {
+            error: 'company: expected a company id (a positive whole number)',
+          });
         }
         return sendJson(response, 200, await listRuns(app.db, { companyId, limit: 100 }));
       }

@@ -36,7 +36,11 @@ describe('sellersync CLI', { timeout: 120_000 }, () => {
   it('adds, lists, shows (secrets masked), changes and removes a company', async () => {
     const added = await cli(...ADD, '--allow-order-download', 'on', '--json');
     expect(added.code).toBe(0);
-    const company = JSON.parse(added.stdout) as { id: number; marketplaceIds: string[]; allowOrderDownload: boolean };
+    const company = JSON.parse(added.stdout) as {
+      id: number;
+      marketplaceIds: string[];
+      allowOrderDownload: boolean;
+    };
     expect(company.marketplaceIds).toEqual(['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2']);
     expect(company.allowOrderDownload).toBe(true);
     expect(added.stdout).not.toContain('cli-client-secret-value');
@@ -53,22 +57,41 @@ describe('sellersync CLI', { timeout: 120_000 }, () => {
     });
     expect(shown.stdout + shown.stderr).not.toContain('refresh-token-value');
 
-    const schedules = JSON.parse((await cli('schedules', '--json')).stdout) as { kind: string; companyId: number }[];
-    expect(schedules.filter((s) => s.companyId === company.id).map((s) => s.kind).sort()).toEqual([
-      'buyer-data-retention',
-      'order-download',
-      'settlement-reconciliation',
-    ]);
+    const schedules = JSON.parse((await cli('schedules', '--json')).stdout) as {
+      kind: string;
+      companyId: number;
+    }[];
+    expect(
+      schedules
+        .filter((s) => s.companyId === company.id)
+        .map((s) => s.kind)
+        .sort(),
+    ).toEqual(['buyer-data-retention', 'order-download', 'settlement-reconciliation']);
 
-    const changed = await cli('company', 'set', String(company.id), '--allow-order-download', 'off', '--json');
+    const changed = await cli(
+      'company',
+      'set',
+      String(company.id),
+      '--allow-order-download',
+      'off',
+      '--json',
+    );
     expect(JSON.parse(changed.stdout).allowOrderDownload).toBe(false);
-    const after = JSON.parse((await cli('schedules', '--json')).stdout) as { kind: string; companyId: number }[];
+    const after = JSON.parse((await cli('schedules', '--json')).stdout) as {
+      kind: string;
+      companyId: number;
+    }[];
     expect(after.some((s) => s.companyId === company.id && s.kind === 'order-download')).toBe(false);
 
     const run = await cli('run', 'order-download', '--company', String(company.id), '--json');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/allow_order_download is off/) });
-    const runs = JSON.parse((await cli('runs', '--company', String(company.id), '--json')).stdout) as { status: string }[];
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/allow_order_download is off/),
+    });
+    const runs = JSON.parse((await cli('runs', '--company', String(company.id), '--json')).stdout) as {
+      status: string;
+    }[];
     expect(runs[0]?.status).toBe('skipped');
 
     expect((await cli('company', 'remove', String(company.id))).code).toBe(2);
@@ -82,13 +105,19 @@ describe('sellersync CLI', { timeout: 120_000 }, () => {
     const cases: [string[], RegExp][] = [
       [['company', 'add', '--name', 'X'], /missing --seller-id, --region, --marketplace/],
       [[...ADD, '--region', 'asia'], /--region.*Allowed choices are na, eu, fe/s],
-      [['company', 'set', 'abc', '--name', 'x'], /value 'abc' is invalid for argument 'id'\. expected a positive whole number/],
+      [
+        ['company', 'set', 'abc', '--name', 'x'],
+        /value 'abc' is invalid for argument 'id'\. expected a positive whole number/,
+      ],
       [['company', 'set', '1', '--allow-order-download', 'maybe'], /expected on or off/],
       [['company', 'set', '1', '--download-interval', '0'], /expected whole minutes from 1 to 1440/],
       [['run', 'teleport', '--company', '1'], /expected one of order-download, fulfillment-upload/],
       [['run', 'order-download'], /required option '--company <id>' not specified/],
       [['frobnicate'], /unknown command 'frobnicate'/],
-      [[...ADD.map((a) => (a === 'A2CLITEST0001' ? 'not a seller id' : a))], /sellerId: expected the Amazon merchant token/],
+      [
+        [...ADD.map((a) => (a === 'A2CLITEST0001' ? 'not a seller id' : a))],
+        /sellerId: expected the Amazon merchant token/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await cli(...args);
@@ -140,7 +169,10 @@ describe('sellersync CLI', { timeout: 120_000 }, () => {
     await dropDatabase(name);
     const env = { ...context.env, DATABASE_URL: databaseUrl(name) };
     try {
-      const [a, b] = await Promise.all([runCliProcess(['migrate', '--json'], env), runCliProcess(['migrate', '--json'], env)]);
+      const [a, b] = await Promise.all([
+        runCliProcess(['migrate', '--json'], env),
+        runCliProcess(['migrate', '--json'], env),
+      ]);
       expect([a.code, b.code]).toEqual([0, 0]);
       const applied = [...JSON.parse(a.stdout).applied, ...JSON.parse(b.stdout).applied] as string[];
       expect(applied.filter((m) => m === '2026_11_21_0001_create_companies_and_jobs')).toHaveLength(1);

@@ -7,8 +7,14 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   if (rows.length === 0) return '(none)';
   const cell = (value: unknown) =>
     value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(columns), ...rows.map((row) => line(columns.map((column) => cell(row[column]))))].join('\n');
 }
 
@@ -16,7 +22,8 @@ export function keyValues(record: Record<string, unknown>): string {
   const width = Math.max(...Object.keys(record).map((key) => key.length));
   return Object.entries(record)
     .map(([key, value]) => {
-      const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(',') : String(value);
+      const text =
+        value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(',') : String(value);
       return `${key.padEnd(width)}  ${text}`;
     })
     .join('\n');

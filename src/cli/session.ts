@@ -9,7 +9,10 @@ import { createLogger } from '../shared/logger.js';
 export async function withApp<T>(work: (app: AppContext) => Promise<T>): Promise<T> {
   const config: Config = loadConfig();
   // Logs go to stderr so stdout carries only the command's result.
-  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false }, pino.destination(2));
+  const logger = createLogger(
+    { level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false },
+    pino.destination(2),
+  );
   const app = await openApp(config, logger, config.migrateOnStart);
   try {
     return await work(app);

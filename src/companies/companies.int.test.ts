@@ -19,9 +19,13 @@ beforeAll(async () => {
 afterAll(async () => context.cleanup());
 
 describe('companies', () => {
-  it("stores secrets as ciphertext and gives them back decrypted", async () => {
+  it('stores secrets as ciphertext and gives them back decrypted', async () => {
     const company = await addTestCompany(context, { refreshToken: 'Atzr|the-refresh-token' });
-    const raw = await context.db.selectFrom('companies').selectAll().where('id', '=', company.id).executeTakeFirstOrThrow();
+    const raw = await context.db
+      .selectFrom('companies')
+      .selectAll()
+      .where('id', '=', company.id)
+      .executeTakeFirstOrThrow();
     for (const column of [raw.lwa_client_id_enc, raw.lwa_client_secret_enc, raw.refresh_token_enc]) {
       expect(column).toMatch(/^v1\.k1\./);
     }
@@ -74,21 +78,27 @@ describe('companies', () => {
   });
 
   it('rejects bad input naming the field, and stores nothing', async () => {
-    const before = await context.db.selectFrom('companies').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await context.db
+      .selectFrom('companies')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     await expect(addTestCompany(context, { region: 'asia', marketplaceIds: [] })).rejects.toThrow(
       /region: expected na, eu or fe; marketplaceIds: at least one marketplace id/,
     );
     await expect(addTestCompany(context, { endpoint: 'ftp://x' })).rejects.toThrow(/endpoint/);
-    const after = await context.db.selectFrom('companies').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await context.db
+      .selectFrom('companies')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
 
     const company = await addTestCompany(context);
     await expect(
       updateCompany(context.db, context.config.keyring, company.id, { downloadIntervalMinutes: 0 }),
     ).rejects.toThrow(/downloadIntervalMinutes: expected 1-1440 minutes/);
-    await expect(updateCompany(context.db, context.config.keyring, company.id, { colour: 'red' })).rejects.toThrow(
-      UsageError,
-    );
+    await expect(
+      updateCompany(context.db, context.config.keyring, company.id, { colour: 'red' }),
+    ).rejects.toThrow(UsageError);
     expect((await getCompany(context.db, company.id)).downloadIntervalMinutes).toBe(30);
   });
 

@@ -13,7 +13,11 @@ export async function listCompanyRows(db: Db): Promise<CompanyRow[]> {
   return db.selectFrom('companies').selectAll().orderBy('id').execute();
 }
 
-export async function updateCompanyRow(db: Db, id: number, changes: CompanyRowUpdate): Promise<CompanyRow | undefined> {
+export async function updateCompanyRow(
+  db: Db,
+  id: number,
+  changes: CompanyRowUpdate,
+): Promise<CompanyRow | undefined> {
   return db
     .updateTable('companies')
     .set({ ...changes, updated_at: new Date() })

@@ -7,17 +7,27 @@ export const endpointSchema = z.union([
   z.enum(['live', 'sandbox']),
   z
     .string()
-    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'expected live, sandbox or a base URL like http://127.0.0.1:4555' })
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, {
+      error: 'expected live, sandbox or a base URL like http://127.0.0.1:4555',
+    })
     .transform((url) => url.replace(/\/+$/, '')),
 ]);
 
-const marketplaceId = z.string().regex(/^[A-Z0-9]{9,15}$/, { error: 'expected an Amazon marketplace id like ATVPDKIKX0DER' });
+const marketplaceId = z
+  .string()
+  .regex(/^[A-Z0-9]{9,15}$/, { error: 'expected an Amazon marketplace id like ATVPDKIKX0DER' });
 
-const interval = z.number().int().min(1, { error: 'expected 1-1440 minutes' }).max(1440, { error: 'expected 1-1440 minutes' });
+const interval = z
+  .number()
+  .int()
+  .min(1, { error: 'expected 1-1440 minutes' })
+  .max(1440, { error: 'expected 1-1440 minutes' });
 
 export const companySettingsSchema = z.object({
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
-  sellerId: z.string().regex(/^[A-Z0-9]{5,20}$/, { error: 'expected the Amazon merchant token, e.g. A2EXAMPLE1234' }),
+  sellerId: z
+    .string()
+    .regex(/^[A-Z0-9]{5,20}$/, { error: 'expected the Amazon merchant token, e.g. A2EXAMPLE1234' }),
   region: z.enum(REGIONS, { error: 'expected na, eu or fe' }),
   marketplaceIds: z.array(marketplaceId).min(1, { error: 'at least one marketplace id' }).max(50),
   endpoint: endpointSchema,

@@ -76,7 +76,8 @@ function toRowChanges(keyring: Keyring, input: CompanyChanges): Partial<NewCompa
   if (input.marketplaceIds !== undefined) row.marketplace_ids = input.marketplaceIds;
   if (input.endpoint !== undefined) row.endpoint = input.endpoint;
   if (input.lwaClientId !== undefined) row.lwa_client_id_enc = encrypt(keyring, input.lwaClientId);
-  if (input.lwaClientSecret !== undefined) row.lwa_client_secret_enc = encrypt(keyring, input.lwaClientSecret);
+  if (input.lwaClientSecret !== undefined)
+    row.lwa_client_secret_enc = encrypt(keyring, input.lwaClientSecret);
   if (input.refreshToken !== undefined) row.refresh_token_enc = encrypt(keyring, input.refreshToken);
   if (input.allowOrderDownload !== undefined) row.allow_order_download = input.allowOrderDownload;
   if (input.allowFulfillmentUpload !== undefined) row.allow_fulfillment_upload = input.allowFulfillmentUpload;
@@ -84,8 +85,10 @@ function toRowChanges(keyring: Keyring, input: CompanyChanges): Partial<NewCompa
     row.allow_checkout_by_amazon_orders = input.allowCheckoutByAmazonOrders;
   if (input.zeroInventoryOnNoStockCancel !== undefined)
     row.zero_inventory_on_no_stock_cancel = input.zeroInventoryOnNoStockCancel;
-  if (input.settlementReconciliation !== undefined) row.settlement_reconciliation = input.settlementReconciliation;
-  if (input.downloadIntervalMinutes !== undefined) row.download_interval_minutes = input.downloadIntervalMinutes;
+  if (input.settlementReconciliation !== undefined)
+    row.settlement_reconciliation = input.settlementReconciliation;
+  if (input.downloadIntervalMinutes !== undefined)
+    row.download_interval_minutes = input.downloadIntervalMinutes;
   if (input.uploadIntervalMinutes !== undefined) row.upload_interval_minutes = input.uploadIntervalMinutes;
   return row;
 }
@@ -114,7 +117,9 @@ export async function createCompany(db: Db, keyring: Keyring, input: unknown): P
     return toCompany(row);
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new UsageError(`a company with seller id ${values.sellerId} in region ${values.region} already exists`);
+      throw new UsageError(
+        `a company with seller id ${values.sellerId} in region ${values.region} already exists`,
+      );
     }
     throw err;
   }
@@ -154,7 +159,11 @@ export async function removeCompany(db: Db, id: number): Promise<void> {
   if (!(await deleteCompanyRow(db, id))) throw new NotFoundError(`company ${id} not found`);
 }
 
-export async function getCompanyCredentials(db: Db, keyring: Keyring, id: number): Promise<CompanyCredentials> {
+export async function getCompanyCredentials(
+  db: Db,
+  keyring: Keyring,
+  id: number,
+): Promise<CompanyCredentials> {
   const row = await findCompanyRow(db, id);
   if (!row) throw new NotFoundError(`company ${id} not found`);
   return {
@@ -165,7 +174,11 @@ export async function getCompanyCredentials(db: Db, keyring: Keyring, id: number
 }
 
 /** Credentials shown to a person: enough to recognise them, never the secret itself. */
-export async function getMaskedCredentials(db: Db, keyring: Keyring, id: number): Promise<CompanyCredentials> {
+export async function getMaskedCredentials(
+  db: Db,
+  keyring: Keyring,
+  id: number,
+): Promise<CompanyCredentials> {
   const credentials = await getCompanyCredentials(db, keyring, id);
   return {
     lwaClientId: credentials.lwaClientId,

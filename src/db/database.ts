@@ -1,6 +1,10 @@
 import type { CompaniesTable } from '../companies/companies.table.js';
 import type { FeedMessagesTable, FeedsTable } from '../feeds/feeds.table.js';
-import type { CompanyShipFromColumns, ShipmentItemsTable, ShipmentsTable } from '../fulfillment/shipments.table.js';
+import type {
+  CompanyShipFromColumns,
+  ShipmentItemsTable,
+  ShipmentsTable,
+} from '../fulfillment/shipments.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';

@@ -5,7 +5,10 @@ import { FileMigrationProvider, Migrator, type MigrationResult } from 'kysely';
 import type { Db } from './client.js';
 
 /** src/db (or dist/src/db) → migrations (or dist/migrations). */
-export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_FOLDER = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../migrations',
+);
 
 export interface MigrationOutcome {
   applied: string[];

@@ -28,7 +28,9 @@ function recordingHandlers(calls: string[], gate?: Promise<void>): JobHandlers {
     await gate;
     return { seen: 1 };
   };
-  return Object.fromEntries(Object.keys(JOB_HANDLERS).map((kind) => [kind, record])) as unknown as JobHandlers;
+  return Object.fromEntries(
+    Object.keys(JOB_HANDLERS).map((kind) => [kind, record]),
+  ) as unknown as JobHandlers;
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -53,7 +55,12 @@ describe('runJob', () => {
     expect(outcome.status).toBe('succeeded');
     expect(calls).toEqual([`order-download:${company.id}:manual`]);
     const [run] = await listRuns(context.db, { companyId: company.id });
-    expect(run).toMatchObject({ kind: 'order-download', trigger: 'manual', status: 'succeeded', counts: { seen: 1 } });
+    expect(run).toMatchObject({
+      kind: 'order-download',
+      trigger: 'manual',
+      status: 'succeeded',
+      counts: { seen: 1 },
+    });
     expect(run?.finishedAt).toBeInstanceOf(Date);
   });
 
@@ -88,7 +95,10 @@ describe('runJob', () => {
       companyId: company.id,
       trigger: 'schedule',
     });
-    expect(outcome).toMatchObject({ status: 'skipped', reason: `allow_fulfillment_upload is off for company ${company.id}` });
+    expect(outcome).toMatchObject({
+      status: 'skipped',
+      reason: `allow_fulfillment_upload is off for company ${company.id}`,
+    });
     expect(calls).toEqual([]);
   });
 
@@ -138,7 +148,9 @@ describe('toggle → schedule → worker → job_runs', () => {
       expect(manual.status).toBe('succeeded');
 
       // Turned off: a job already queued finds the toggle off and ends without running the handler.
-      const off = await updateCompany(context.db, context.config.keyring, company.id, { allowOrderDownload: false });
+      const off = await updateCompany(context.db, context.config.keyring, company.id, {
+        allowOrderDownload: false,
+      });
       const callsBefore = calls.length;
       await enqueueManualRun(queues, 'order-download', company.id);
       await reconcileCompanySchedules(queues, off);

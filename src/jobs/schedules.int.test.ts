@@ -45,10 +45,14 @@ describe('schedules derived from company toggles', () => {
       'fulfillment-upload/10',
       'order-download/30',
     ]);
-    const next = (await listSchedules(queues)).find((s) => s.companyId === company.id && s.kind === 'order-download');
+    const next = (await listSchedules(queues)).find(
+      (s) => s.companyId === company.id && s.kind === 'order-download',
+    );
     expect(next?.next).toBeInstanceOf(Date);
 
-    const off = await updateCompany(context.db, context.config.keyring, company.id, { allowOrderDownload: false });
+    const off = await updateCompany(context.db, context.config.keyring, company.id, {
+      allowOrderDownload: false,
+    });
     await reconcileCompanySchedules(queues, off);
     expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'fulfillment-upload/10']);
 
@@ -66,14 +70,22 @@ describe('schedules derived from company toggles', () => {
     const a = await addTestCompany(context, { allowOrderDownload: true, allowFulfillmentUpload: true });
     const b = await addTestCompany(context, { allowOrderDownload: true, downloadIntervalMinutes: 5 });
     await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
-    const before = (await listSchedules(queues)).map(({ kind, companyId, everyMinutes }) => ({ kind, companyId, everyMinutes }));
+    const before = (await listSchedules(queues)).map(({ kind, companyId, everyMinutes }) => ({
+      kind,
+      companyId,
+      everyMinutes,
+    }));
 
     // Every key of this test's Redis namespace gone, as after FLUSHALL or a Redis without persistence.
     await deleteRedisKeys(context.redis, context.redisPrefix);
     expect(await listSchedules(queues)).toEqual([]);
 
     await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
-    const after = (await listSchedules(queues)).map(({ kind, companyId, everyMinutes }) => ({ kind, companyId, everyMinutes }));
+    const after = (await listSchedules(queues)).map(({ kind, companyId, everyMinutes }) => ({
+      kind,
+      companyId,
+      everyMinutes,
+    }));
     expect(after).toEqual(expect.arrayContaining(before));
     expect(after).toHaveLength(before.length);
     expect(await schedulesOf(b.id)).toContain('order-download/5');

@@ -14,11 +14,18 @@ export async function loadCursor<T>(db: Db, companyId: number, stream: string): 
   return row?.position as T | undefined;
 }
 
-export async function saveCursor(db: Db, companyId: number, stream: string, position: unknown): Promise<void> {
+export async function saveCursor(
+  db: Db,
+  companyId: number,
+  stream: string,
+  position: unknown,
+): Promise<void> {
   const json = JSON.stringify(position);
   await db
     .insertInto('sync_cursors')
     .values({ company_id: companyId, stream, position: json })
-    .onConflict((oc) => oc.columns(['company_id', 'stream']).doUpdateSet({ position: json, updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc.columns(['company_id', 'stream']).doUpdateSet({ position: json, updated_at: new Date() }),
+    )
     .execute();
 }

@@ -25,7 +25,8 @@ export function startWorkers(
   const shutdown = new AbortController();
   const process = (kind: JobKind) => async (job: Job<JobPayload>) => {
     const payload = jobPayloadSchema.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid job data for ${kind}: ${payload.error.message}`);
+    if (!payload.success)
+      throw new UnrecoverableError(`invalid job data for ${kind}: ${payload.error.message}`);
     const outcome = await runJob(app, queues, handlers, {
       kind,
       companyId: payload.data.companyId,

@@ -16,7 +16,9 @@ const FORMAT = 'v1';
 
 export function parseKey(name: string, text: string): Buffer {
   const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) {
     throw new Error(`${name}: expected a 256-bit key as 64 hex characters or 44 base64 characters`);
   }
@@ -26,7 +28,10 @@ export function parseKey(name: string, text: string): Buffer {
 /** `previous` is a comma-separated list of `keyId:key` pairs still accepted for decryption. */
 export function parseKeyring(activeKeyId: string, activeKey: string, previous: string): Keyring {
   const keys = new Map<string, Buffer>();
-  for (const entry of previous.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of previous
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     if (separator <= 0) throw new Error('ENCRYPTION_PREVIOUS_KEYS: expected comma-separated keyId:key pairs');
     const id = entry.slice(0, separator);
@@ -62,7 +67,9 @@ export function decrypt(keyring: Keyring, ciphertext: string): string {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
     throw new DecryptionError(`ciphertext does not decrypt with key ${keyId}: wrong key or altered data`);
   }

@@ -51,7 +51,10 @@ export function createLogger(settings: LoggerSettings, destination?: pino.Destin
   };
   if (destination) return pino(options, destination);
   if (settings.pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l' } },
+    });
   }
   return pino(options);
 }

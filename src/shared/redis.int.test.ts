@@ -15,7 +15,10 @@ describe('Redis eviction policy check', () => {
       await context.redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
       expect(await checkEvictionPolicy(context.redis, context.logger)).toBe('allkeys-lru');
       const error = context.logs.entries().find((entry) => entry.level === 50);
-      expect(error).toMatchObject({ maxmemoryPolicy: 'allkeys-lru', msg: expect.stringMatching(/noeviction/) });
+      expect(error).toMatchObject({
+        maxmemoryPolicy: 'allkeys-lru',
+        msg: expect.stringMatching(/noeviction/),
+      });
 
       await context.redis.config('SET', 'maxmemory-policy', 'noeviction');
       const before = context.logs.lines.length;

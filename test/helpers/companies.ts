@@ -4,7 +4,10 @@ import type { TestContext } from './context.js';
 let sequence = 0;
 
 /** A company with valid settings; seller ids differ per call. */
-export async function addTestCompany(context: TestContext, overrides: Record<string, unknown> = {}): Promise<Company> {
+export async function addTestCompany(
+  context: TestContext,
+  overrides: Record<string, unknown> = {},
+): Promise<Company> {
   sequence += 1;
   return createCompany(context.db, context.config.keyring, {
     name: `Test Seller ${sequence}`,

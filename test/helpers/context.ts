@@ -43,7 +43,9 @@ async function cloneTemplate(name: string): Promise<void> {
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(TEMPLATE_DATABASE)}`);
+        await admin.query(
+          `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(TEMPLATE_DATABASE)}`,
+        );
         return;
       } catch (err) {
         // 55006: the template is briefly in use by a concurrent clone.

@@ -45,8 +45,16 @@ function addCompanyOptions(command: Command): Command {
     .option('--refresh-token <token>', "the seller's refresh token (stored encrypted)")
     .option('--allow-order-download <on|off>', 'download orders every interval', parseOnOff)
     .option('--allow-fulfillment-upload <on|off>', 'upload shipments every interval', parseOnOff)
-    .option('--allow-checkout-by-amazon-orders <on|off>', 'import orders of non-Amazon sales channels', parseOnOff)
-    .option('--zero-inventory-on-no-stock-cancel <on|off>', 'zero a SKU on Amazon when cancelling for no stock', parseOnOff)
+    .option(
+      '--allow-checkout-by-amazon-orders <on|off>',
+      'import orders of non-Amazon sales channels',
+      parseOnOff,
+    )
+    .option(
+      '--zero-inventory-on-no-stock-cancel <on|off>',
+      'zero a SKU on Amazon when cancelling for no stock',
+      parseOnOff,
+    )
     .option('--settlement-reconciliation <on|off>', 'download and reconcile settlement reports', parseOnOff)
     .option('--download-interval <minutes>', 'order download interval', parseMinutes)
     .option('--upload-interval <minutes>', 'fulfillment upload interval', parseMinutes)
@@ -91,16 +99,18 @@ function describe(company: Company): string {
 export function companyCommand(): Command {
   const company = new Command('company').description('manage seller accounts (companies)');
 
-  addCompanyOptions(company.command('add').description('add a company')).action(async (flags: CompanyFlags) => {
-    const missing = REQUIRED_FOR_ADD.filter(([key]) => flags[key] === undefined).map(([, flag]) => flag);
-    if (missing.length > 0) throw new UsageError(`company add: missing ${missing.join(', ')}`);
-    const created = await withApp(async (app) => {
-      const added = await createCompany(app.db, app.config.keyring, toInput(flags));
-      await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
-      return added;
-    });
-    printResult(flags.json ?? false, created, () => `company ${created.id} added\n${describe(created)}`);
-  });
+  addCompanyOptions(company.command('add').description('add a company')).action(
+    async (flags: CompanyFlags) => {
+      const missing = REQUIRED_FOR_ADD.filter(([key]) => flags[key] === undefined).map(([, flag]) => flag);
+      if (missing.length > 0) throw new UsageError(`company add: missing ${missing.join(', ')}`);
+      const created = await withApp(async (app) => {
+        const added = await createCompany(app.db, app.config.keyring, toInput(flags));
+        await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
+        return added;
+      });
+      printResult(flags.json ?? false, created, () => `company ${created.id} added\n${describe(created)}`);
+    },
+  );
 
   company
     .command('list')
@@ -143,17 +153,18 @@ export function companyCommand(): Command {
     });
 
   addCompanyOptions(
-    company.command('set').description('change settings, toggles or credentials').argument('<id>', 'company id', parseId),
-  ).action(
-    async (companyId: number, flags: CompanyFlags) => {
-      const updated = await withApp(async (app) => {
-        const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
-        await withQueues(app, (queues) => reconcileCompanySchedules(queues, changed));
-        return changed;
-      });
-      printResult(flags.json ?? false, updated, () => `company ${updated.id} updated\n${describe(updated)}`);
-    },
-  );
+    company
+      .command('set')
+      .description('change settings, toggles or credentials')
+      .argument('<id>', 'company id', parseId),
+  ).action(async (companyId: number, flags: CompanyFlags) => {
+    const updated = await withApp(async (app) => {
+      const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
+      await withQueues(app, (queues) => reconcileCompanySchedules(queues, changed));
+      return changed;
+    });
+    printResult(flags.json ?? false, updated, () => `company ${updated.id} updated\n${describe(updated)}`);
+  });
 
   company
     .command('remove')

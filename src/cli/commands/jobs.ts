@@ -21,16 +21,27 @@ export function runCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (kind: JobKind, flags: { company: number; json?: boolean }) => {
       const outcome = await withApp((app) =>
-        withQueues(app, (queues) => runJob(app, queues, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' })),
+        withQueues(app, (queues) =>
+          runJob(app, queues, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' }),
+        ),
       );
       const summary = {
         status: outcome.status,
         runId: outcome.run?.id ?? null,
         counts: outcome.run?.counts ?? {},
-        reason: outcome.status === 'skipped' ? outcome.reason : outcome.status === 'failed' ? outcome.error.message : null,
+        reason:
+          outcome.status === 'skipped'
+            ? outcome.reason
+            : outcome.status === 'failed'
+              ? outcome.error.message
+              : null,
       };
       printResult(flags.json ?? false, summary, () =>
-        [`${kind} for company ${flags.company}: ${summary.status}`, summary.reason ?? '', JSON.stringify(summary.counts)]
+        [
+          `${kind} for company ${flags.company}: ${summary.status}`,
+          summary.reason ?? '',
+          JSON.stringify(summary.counts),
+        ]
           .filter(Boolean)
           .join('\n'),
       );
@@ -65,7 +76,12 @@ export function schedulesCommand(): Command {
     .action(async (flags: { json?: boolean }) => {
       const schedules = await withApp((app) => withQueues(app, listSchedules));
       printResult(flags.json ?? false, schedules, () =>
-        table(schedules as unknown as Record<string, unknown>[], ['kind', 'companyId', 'everyMinutes', 'next']),
+        table(schedules as unknown as Record<string, unknown>[], [
+          'kind',
+          'companyId',
+          'everyMinutes',
+          'next',
+        ]),
       );
     });
 }
