@@ -193,7 +193,8 @@ export async function showOrders(
       .selectFrom('order_events')
       .selectAll()
       .where('order_id', '=', row.id)
-      .orderBy(['occurred_at', 'id'])
+      .orderBy('occurred_at')
+      .orderBy('id')
       .execute();
     details.push({
       order: toOrder(row),
