@@ -2,7 +2,7 @@
  * One company with N orders of mixed kinds waiting on the marketplace simulator (a backfill): one
  * `sellersync run order-download`, in a child process, against the simulator running in this process.
  * Prints one JSON line last:
- *   orders               orders Amazon has for the window (all stored by the run)
+ *   orders               orders Amazon has for the run's window (checked: all stored)
  *   plan                 the plan the run chose (search | report)
  *   wall_s               the run's duration (its job_runs row, start to finish)
  *   floor_s              the least time Amazon's usage plans and the simulator's report delay allow the chosen plan
@@ -176,10 +176,15 @@ async function main(): Promise<void> {
       .selectAll()
       .where('id', '=', result.runId)
       .executeTakeFirstOrThrow();
-    const stored = await db
-      .selectFrom('orders')
-      .select(db.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow();
+    const cursor = await db.selectFrom('sync_cursors').select('position').executeTakeFirstOrThrow();
+    const committedUntil = Date.parse((cursor.position as { committedUntil: string }).committedUntil);
+    const storedIds = new Set(
+      (await db.selectFrom('orders').select('amazon_order_id').execute()).map((o) => o.amazon_order_id),
+    );
+    // The window ends two minutes before Amazon's time at the run's start: orders updated later are the next run's.
+    const inWindow = waiting.filter((o) => o.lastUpdatedTime.getTime() < committedUntil);
+    const missing = inWindow.filter((o) => !storedIds.has(o.orderId));
+    if (missing.length > 0) throw new Error(`${missing.length} orders of the window were not stored`);
     const wall = ((jobRun.finished_at?.getTime() ?? 0) - jobRun.started_at.getTime()) / 1000;
 
     const scaled = (plan: { rate: number; burst: number }) => ({
@@ -187,7 +192,7 @@ async function main(): Promise<void> {
       burst: plan.burst,
     });
     const inputs: PlanInputs = {
-      orders: waiting.length,
+      orders: inWindow.length,
       toShip,
       searchTokens: USAGE_PLANS.searchOrders.burst,
       reportSeconds: reportSeconds / TIME_SCALE,
@@ -198,13 +203,13 @@ async function main(): Promise<void> {
     const plan = result.counts.plan_report ? 'report' : 'search';
     const requests = sim.store.requests.filter((r) => r.operation !== 'token');
     const figures = {
-      orders: waiting.length,
+      orders: inWindow.length,
       plan,
       wall_s: Number(wall.toFixed(2)),
       floor_s: Number(floors[plan].toFixed(2)),
       other_floor_s: Number(floors[plan === 'report' ? 'search' : 'report'].toFixed(2)),
       ratio: Number((wall / Math.max(floors[plan], 0.001)).toFixed(3)),
-      calls_per_order: Number((requests.length / waiting.length).toFixed(4)),
+      calls_per_order: Number((requests.length / inWindow.length).toFixed(4)),
       throttled: requests.filter((r) => r.status === 429).length,
       // The report's orders over the time from its document to the last commit; else the pages' commit time.
       ingest_orders_per_s: result.counts.reportIngestMs
@@ -212,7 +217,9 @@ async function main(): Promise<void> {
         : Math.round(((result.counts.received ?? 0) / (result.counts.ingestMs ?? 1)) * 1000),
       peak_rss_mb: Math.round(run.peakRssMb),
     };
-    process.stderr.write(`stored ${stored.count} orders; counts ${JSON.stringify(result.counts)}\n`);
+    process.stderr.write(
+      `${waiting.length} orders placed, ${inWindow.length} in the window, all stored; counts ${JSON.stringify(result.counts)}\n`,
+    );
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await server.close();

@@ -180,3 +180,81 @@ describe('Amazon’s paginated sandbox examples', () => {
     );
   });
 });
+
+describe('the same order on two pages', () => {
+  it('is stored once, the newer copy winning whichever page it is on', async () => {
+    const company = await companyIn('na', ['ATVPDKIKX0DER']);
+    const [example] = searchOrdersResponseExample().orders;
+    const copy = (lastUpdatedTime: string, fulfillmentStatus: string, orderId = '123-4567890-1234567') => ({
+      ...example,
+      orderId,
+      lastUpdatedTime,
+      fulfillment: { ...(example?.fulfillment as object), fulfillmentStatus },
+    });
+    lwa();
+    const api = nock('https://sellingpartnerapi-na.amazon.com');
+    api
+      .get('/orders/2026-01-01/orders')
+      .query((query) => query.paginationToken === undefined)
+      .reply(
+        200,
+        {
+          orders: [copy('2026-11-21T10:00:00Z', 'UNSHIPPED'), copy('2026-11-21T10:05:00Z', 'SHIPPED')],
+          pagination: { nextToken: 'page-2' },
+        },
+        { Date: AMAZON_DATE },
+      );
+    api
+      .get('/orders/2026-01-01/orders')
+      .query((query) => query.paginationToken === 'page-2')
+      .reply(
+        200,
+        {
+          orders: [
+            copy('2026-11-21T10:01:00Z', 'UNSHIPPED'),
+            copy('2026-11-21T10:02:00Z', 'UNSHIPPED', '123-4567890-7654321'),
+          ],
+        },
+        { Date: AMAZON_DATE },
+      );
+
+    const counts = await download(company);
+
+    expect(counts).toMatchObject({ pages: 2, inserted: 2, stale: 1 });
+    const rows = await context.db
+      .selectFrom('orders')
+      .select(['amazon_order_id', 'status', 'last_updated_at'])
+      .where('company_id', '=', company.id)
+      .orderBy('amazon_order_id')
+      .execute();
+    expect(rows).toEqual([
+      {
+        amazon_order_id: '123-4567890-1234567',
+        status: 'Shipped',
+        last_updated_at: new Date('2026-11-21T10:05:00Z'),
+      },
+      {
+        amazon_order_id: '123-4567890-7654321',
+        status: 'Unshipped',
+        last_updated_at: new Date('2026-11-21T10:02:00Z'),
+      },
+    ]);
+    const items = await context.db
+      .selectFrom('order_items')
+      .innerJoin('orders', 'orders.id', 'order_items.order_id')
+      .select('order_items.order_item_id')
+      .where('orders.company_id', '=', company.id)
+      .execute();
+    expect(items).toHaveLength(4);
+    const events = await context.db
+      .selectFrom('order_events')
+      .innerJoin('orders', 'orders.id', 'order_events.order_id')
+      .select(['orders.amazon_order_id', 'order_events.kind'])
+      .where('orders.company_id', '=', company.id)
+      .where('order_events.kind', 'in', ['first_seen', 'status_changed'])
+      .execute();
+    expect(events.filter((e) => e.amazon_order_id === '123-4567890-1234567').map((e) => e.kind)).toEqual([
+      'first_seen',
+    ]);
+  });
+});
