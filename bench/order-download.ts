@@ -7,7 +7,7 @@
  *   wall_s               the run's duration (its job_runs row, start to finish)
  *   floor_s              the least time Amazon's usage plans and the simulator's report delay allow the chosen plan
  *   other_floor_s        the same for the other plan
- *   ratio                wall_s / floor_s
+ *   ratio                wall_s / floor_s (null when the floor is under a second)
  *   calls_per_order      SP-API calls (token exchanges excluded) per order
  *   throttled            429 answers received
  *   ingest_orders_per_s  orders (with their items and events) written per second of database time
@@ -208,7 +208,8 @@ async function main(): Promise<void> {
       wall_s: Number(wall.toFixed(2)),
       floor_s: Number(floors[plan].toFixed(2)),
       other_floor_s: Number(floors[plan === 'report' ? 'search' : 'report'].toFixed(2)),
-      ratio: Number((wall / Math.max(floors[plan], 0.001)).toFixed(3)),
+      // No ratio when Amazon imposes no wait at all (everything fits the bursts).
+      ratio: floors[plan] >= 1 ? Number((wall / floors[plan]).toFixed(3)) : null,
       calls_per_order: Number((requests.length / inWindow.length).toFixed(4)),
       throttled: requests.filter((r) => r.status === 429).length,
       // The report's orders over the time from its document to the last commit; else the pages' commit time.
