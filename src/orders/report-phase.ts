@@ -97,16 +97,23 @@ async function ingestReport(
   // The cursor stays on this report until every batch is in: a rerun reads it again, which upserts the same
   // rows. Batches hold different orders, so a few commit side by side.
   const inFlight = new Set<Promise<void>>();
-  for await (const batch of readAllOrdersReport(stream, report.reportId, REPORT_BATCH_SIZE)) {
-    stopIfAborted(context);
-    const commit = commitWithCursor(context, batch, `report:${report.reportId}`, { ...cursor, window }).then(
-      () => addCounts(context, { reportOrders: batch.length }),
-    );
-    inFlight.add(commit);
-    void commit.finally(() => inFlight.delete(commit)).catch(() => undefined);
-    if (inFlight.size >= REPORT_PARALLEL_COMMITS) await Promise.race(inFlight);
+  try {
+    for await (const batch of readAllOrdersReport(stream, report.reportId, REPORT_BATCH_SIZE)) {
+      stopIfAborted(context);
+      const commit = commitWithCursor(context, batch, `report:${report.reportId}`, {
+        ...cursor,
+        window,
+      }).then(() => addCounts(context, { reportOrders: batch.length }));
+      inFlight.add(commit);
+      // Failures surface through Promise.race / Promise.all below; this only keeps the set current.
+      void commit.finally(() => inFlight.delete(commit)).catch(() => undefined);
+      if (inFlight.size >= REPORT_PARALLEL_COMMITS) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    // Stopping or failing half-way still lets the transactions under way finish before the run ends.
+    await Promise.allSettled(inFlight);
   }
-  await Promise.all(inFlight);
 }
 
 /**
