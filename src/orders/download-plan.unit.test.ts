@@ -30,9 +30,11 @@ describe('choosing the download plan', () => {
     expect(choice.reportFloorSeconds).toBeLessThan(choice.searchFloorSeconds);
   });
 
-  it('counts the buyer-data pages against the same searchOrders bucket', () => {
+  it('counts the buyer-data pages against the same searchOrders bucket, read while the report is produced', () => {
     const inputs = { orders: 10_000, toShip: 5_000, searchTokens: 20, reportSeconds: 60 };
-    expect(reportFloorSeconds(inputs)).toBeCloseTo(60 + 30 / 0.0056, 3);
+    expect(reportFloorSeconds(inputs)).toBeCloseTo(30 / 0.0056, 3);
+    expect(reportFloorSeconds({ ...inputs, toShip: 2_100 })).toBeCloseTo(Math.max(60, 1 / 0.0056), 3);
+    expect(reportFloorSeconds({ ...inputs, toShip: 100 })).toBeCloseTo(60, 3);
   });
 
   it('estimates the backlog from the rate of updates across a sorted first page', () => {
