@@ -1,7 +1,12 @@
 import type { FeedApplier } from '../feeds/feed-applier.js';
+import { applyConfirmedShipments } from '../orders/orders.shipping.js';
 import { SHIPMENT_ENTITY } from './fulfillment-feed.js';
-import { applyConfirmedShipments } from './orders-access.js';
-import { moveShipments, rejectShipments, releaseShipments } from './shipments.repository.js';
+import {
+  moveShipments,
+  rejectShipments,
+  releaseShipments,
+  shippedQuantities,
+} from './shipments.repository.js';
 
 /** What a fulfillment feed's outcome does to shipments and orders. */
 export const fulfillmentFeedApplier: FeedApplier = {
@@ -11,7 +16,7 @@ export const fulfillmentFeedApplier: FeedApplier = {
     const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: new Date() }, [
       'uploading',
     ]);
-    await applyConfirmedShipments(tx, confirmed, `feed:${feed.amazonFeedId}`);
+    await applyConfirmedShipments(tx, await shippedQuantities(tx, confirmed), `feed:${feed.amazonFeedId}`);
     await rejectShipments(
       tx,
       feed.id,

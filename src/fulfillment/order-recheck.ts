@@ -2,7 +2,8 @@ import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonOrder } from '../amazon/port.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
 import type { Tx } from '../feeds/feeds.repository.js';
-import { lastOrderDownloadStart, localOrderStates, type LocalOrderState } from './orders-access.js';
+import { lastSuccessfulRunStart } from '../jobs/job-runs.repository.js';
+import { localOrderStates, type LocalOrderState } from '../orders/orders.shipping.js';
 import { listShipments, moveShipments, type Shipment } from './shipments.repository.js';
 
 /** Why a shipment must not be uploaded, or null when it may. */
@@ -55,7 +56,7 @@ export async function preventCancelledShipments(
   const byOrder = new Map<number, Shipment[]>();
   for (const s of shipments) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
   const local = await localOrderStates(pipeline.db, [...byOrder.keys()]);
-  const lastDownload = await lastOrderDownloadStart(pipeline.db, companyId);
+  const lastDownload = await lastSuccessfulRunStart(pipeline.db, companyId, 'order-download');
   const reasons = new Map<number, string>();
   let amazonChecks = 0;
   for (const [orderId, orderShipments] of byOrder) {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Tx } from '../feeds/feeds.repository.js';
+import type { ShippedQuantity } from '../orders/orders.shipping.js';
 import {
   shipmentStatesLeadingTo,
   type ShipFromAddress,
@@ -200,6 +201,18 @@ export async function quantitiesInFlight(tx: Tx, orderId: number): Promise<Map<n
     .groupBy('shipment_items.order_item_row_id')
     .execute();
   return new Map(rows.map((row) => [row.order_item_row_id, Number(row.quantity)]));
+}
+
+/** Units per order item in these shipments. */
+export async function shippedQuantities(tx: Tx, shipmentIds: number[]): Promise<ShippedQuantity[]> {
+  if (shipmentIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('shipment_items')
+    .select(['order_item_row_id', (eb) => eb.fn.sum<string>('quantity').as('quantity')])
+    .where('shipment_id', '=', sql<number>`ANY(${shipmentIds}::bigint[])`)
+    .groupBy('order_item_row_id')
+    .execute();
+  return rows.map((row) => ({ orderItemRowId: row.order_item_row_id, quantity: Number(row.quantity) }));
 }
 
 type ShipmentChanges = Omit<ShipmentRowUpdate, 'id' | 'company_id' | 'created_at' | 'state'>;

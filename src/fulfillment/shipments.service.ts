@@ -1,9 +1,9 @@
 import { describeIssues } from '../companies/companies.schema.js';
 import type { Db } from '../db/client.js';
 import type { Tx } from '../feeds/feeds.repository.js';
+import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
 import { UsageError } from '../shared/errors.js';
 import { normalizeTracking, resolveCarrier, trackingProblem } from './carriers.js';
-import { lockOrderForShipping, type ShippableOrder } from './orders-access.js';
 import { getDefaultShipFrom, mergeShipFrom } from './ship-from.js';
 import { shipmentInputSchema, type ShipmentInput } from './shipment-input.js';
 import {

@@ -104,3 +104,15 @@ export async function closeAbandonedRuns(db: Db, companyId: number, kind: JobKin
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** When the company's last successful run of this kind started, or null when none has succeeded. */
+export async function lastSuccessfulRunStart(db: Db, companyId: number, kind: JobKind): Promise<Date | null> {
+  const row = await db
+    .selectFrom('job_runs')
+    .select((eb) => eb.fn.max('started_at').as('started_at'))
+    .where('company_id', '=', companyId)
+    .where('kind', '=', kind)
+    .where('status', '=', 'succeeded')
+    .executeTakeFirst();
+  return row?.started_at ?? null;
+}

@@ -1,12 +1,16 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
-import type { Tx } from '../feeds/feeds.repository.js';
-import type { FulfillmentChannel, OrderStatus } from '../orders/orders.table.js';
+import type { Database } from '../db/database.js';
+import { unnestRows } from './bulk-rows.js';
+import { insertOrderEvents } from './orders.repository.js';
+import type { FulfillmentChannel, OrderStatus } from './orders.table.js';
 
 /**
- * What fulfillment reads of orders, and the one change it makes to them: the shipped quantities and
+ * What shipping needs of an order, and the one change it makes to orders: the shipped quantities and
  * status once Amazon accepts a shipment. The order download keeps everything else.
  */
+
+type Tx = Transaction<Database>;
 
 export interface ShippableItem {
   rowId: number;
@@ -27,6 +31,32 @@ export interface ShippableOrder {
   purchaseDate: Date;
   cancelRequestedAt: Date | null;
   items: ShippableItem[];
+}
+
+async function lockedOrderItems(tx: Tx, orderId: number): Promise<ShippableItem[]> {
+  const items = await tx
+    .selectFrom('order_items')
+    .select([
+      'id',
+      'order_item_id',
+      'sku',
+      'quantity_ordered',
+      'quantity_shipped',
+      'quantity_cancelled',
+      'cancel_requested',
+    ])
+    .where('order_id', '=', orderId)
+    .orderBy('id')
+    .execute();
+  return items.map((item) => ({
+    rowId: item.id,
+    orderItemId: item.order_item_id,
+    sku: item.sku,
+    quantityOrdered: item.quantity_ordered,
+    quantityShipped: item.quantity_shipped,
+    quantityCancelled: item.quantity_cancelled,
+    cancelRequested: item.cancel_requested,
+  }));
 }
 
 /** The order with its items, row-locked for the caller's transaction so two shipments cannot overbook it. */
@@ -51,20 +81,6 @@ export async function lockOrderForShipping(
     .forUpdate()
     .executeTakeFirst();
   if (!order) return null;
-  const items = await tx
-    .selectFrom('order_items')
-    .select([
-      'id',
-      'order_item_id',
-      'sku',
-      'quantity_ordered',
-      'quantity_shipped',
-      'quantity_cancelled',
-      'cancel_requested',
-    ])
-    .where('order_id', '=', order.id)
-    .orderBy('id')
-    .execute();
   return {
     id: order.id,
     amazonOrderId: order.amazon_order_id,
@@ -73,15 +89,7 @@ export async function lockOrderForShipping(
     fulfillmentChannel: order.fulfillment_channel,
     purchaseDate: order.purchase_date,
     cancelRequestedAt: order.cancel_requested_at,
-    items: items.map((item) => ({
-      rowId: item.id,
-      orderItemId: item.order_item_id,
-      sku: item.sku,
-      quantityOrdered: item.quantity_ordered,
-      quantityShipped: item.quantity_shipped,
-      quantityCancelled: item.quantity_cancelled,
-      cancelRequested: item.cancel_requested,
-    })),
+    items: await lockedOrderItems(tx, order.id),
   };
 }
 
@@ -133,55 +141,66 @@ export async function localOrderStates(
   );
 }
 
-/** When the company's last successful order download started: local statuses are current as of then. */
-export async function lastOrderDownloadStart(db: Db, companyId: number): Promise<Date | null> {
-  const row = await db
-    .selectFrom('job_runs')
-    .select((eb) => eb.fn.max('started_at').as('started_at'))
-    .where('company_id', '=', companyId)
-    .where('kind', '=', 'order-download')
-    .where('status', '=', 'succeeded')
-    .executeTakeFirst();
-  return row?.started_at ?? null;
+/** Units of one order item that Amazon accepted as shipped. */
+export interface ShippedQuantity {
+  orderItemRowId: number;
+  quantity: number;
+}
+
+/** Adds the quantities to their items (never past the quantity ordered); returns the orders touched. */
+async function addShippedQuantities(tx: Tx, shipped: ShippedQuantity[]): Promise<number[]> {
+  const batch = unnestRows(
+    shipped.map((s) => ({ row_id: s.orderItemRowId, quantity: s.quantity })),
+    { row_id: 'bigint', quantity: 'integer' },
+  );
+  const result = await sql<{ order_id: number }>`
+    UPDATE order_items AS oi
+    SET quantity_shipped = LEAST(oi.quantity_ordered, oi.quantity_shipped + s.quantity), updated_at = now()
+    FROM (SELECT row_id, sum(quantity)::int AS quantity FROM (${batch}) AS shipped GROUP BY row_id) AS s
+    WHERE oi.id = s.row_id
+    RETURNING oi.order_id
+  `.execute(tx);
+  return [...new Set(result.rows.map((row) => Number(row.order_id)))];
 }
 
 /**
  * Adds the quantities of shipments Amazon accepted to their order items, and moves each order to
  * PartiallyShipped or Shipped, with a `shipment_confirmed` event. Runs in the feed's closing transaction.
+ * Returns the number of orders moved.
  */
 export async function applyConfirmedShipments(
   tx: Tx,
-  shipmentIds: number[],
+  shipped: ShippedQuantity[],
   source: string,
 ): Promise<number> {
-  if (shipmentIds.length === 0) return 0;
-  await sql`
-    UPDATE order_items AS oi
-    SET quantity_shipped = LEAST(oi.quantity_ordered, oi.quantity_shipped + s.quantity), updated_at = now()
-    FROM (SELECT order_item_row_id, sum(quantity)::int AS quantity FROM shipment_items
-          WHERE shipment_id = ANY(${shipmentIds}::bigint[]) GROUP BY order_item_row_id) AS s
-    WHERE oi.id = s.order_item_row_id
-  `.execute(tx);
-  // One statement moves the orders and writes their timeline events: 10,000 orders in one round trip.
-  const changed = await sql<{ id: number }>`
-    WITH touched AS (SELECT DISTINCT order_id FROM shipments WHERE id = ANY(${shipmentIds}::bigint[])),
-    target AS (
+  if (shipped.length === 0) return 0;
+  const orderIds = await addShippedQuantities(tx, shipped);
+  // One statement moves every touched order: 10,000 orders in one round trip.
+  const moved = await sql<{ id: number; from_status: OrderStatus; to_status: OrderStatus }>`
+    WITH target AS (
       SELECT o.id, o.status AS from_status,
              CASE WHEN bool_and(oi.quantity_shipped + oi.quantity_cancelled >= oi.quantity_ordered)
                   THEN 'Shipped' ELSE 'PartiallyShipped' END AS to_status
-      FROM orders o JOIN touched t ON t.order_id = o.id JOIN order_items oi ON oi.order_id = o.id
-      WHERE o.status IN ('Unshipped', 'PartiallyShipped')
+      FROM orders o JOIN order_items oi ON oi.order_id = o.id
+      WHERE o.id = ANY(${orderIds}::bigint[]) AND o.status IN ('Unshipped', 'PartiallyShipped')
       GROUP BY o.id, o.status
-    ),
-    moved AS (
-      UPDATE orders AS o
-      SET status = target.to_status, shipped_at = COALESCE(o.shipped_at, now()), updated_at = now()
-      FROM target WHERE o.id = target.id
-      RETURNING o.id, target.from_status, target.to_status
     )
-    INSERT INTO order_events (order_id, kind, from_status, to_status, detail, source)
-    SELECT id, 'shipment_confirmed', from_status, to_status, '{}'::jsonb, ${source} FROM moved
-    RETURNING order_id AS id
+    UPDATE orders AS o
+    SET status = target.to_status, shipped_at = COALESCE(o.shipped_at, now()), updated_at = now()
+    FROM target WHERE o.id = target.id
+    RETURNING o.id, target.from_status, target.to_status
   `.execute(tx);
-  return changed.rows.length;
+  await insertOrderEvents(
+    tx,
+    moved.rows.map((row) => ({
+      orderId: Number(row.id),
+      kind: 'shipment_confirmed',
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      detail: {},
+      runId: null,
+      source,
+    })),
+  );
+  return moved.rows.length;
 }
