@@ -303,7 +303,7 @@ describe('feeds', () => {
     spApi()
       .get('/feeds/2021-06-30/feeds')
       .query({ feedTypes: 'POST_PRODUCT_DATA', pageSize: '10', processingStatuses: 'CANCELLED,DONE' })
-      .reply(200, getFeeds.response as nock.Body);
+      .reply(200, getFeeds.response as nock.Body, { Date: AMAZON_DATE });
     spApi()
       .get('/feeds/2021-06-30/documents/0356cf79-b8b0-4226-b4b9-0ee058ea5760')
       .reply(200, getDocument.response as nock.Body);
@@ -323,8 +323,20 @@ describe('feeds', () => {
     expect(feeds.feeds.map((feed) => feed.feedId)).toEqual(
       (getFeeds.response as { feeds: { feedId: string }[] }).feeds.map((feed) => feed.feedId),
     );
+    expect(feeds.amazonTime).toEqual(new Date(AMAZON_DATE));
     const location = await port.getFeedDocument('0356cf79-b8b0-4226-b4b9-0ee058ea5760');
     expect(location.url).toBe('https://d34o8swod1owfl.cloudfront.net/Feed_101__POST_PRODUCT_DATA_.xml');
+  });
+
+  it('refuses a getFeeds answer without a Date header: the search after a crash needs Amazon’s clock', async () => {
+    const getFeeds = sandboxExample('feeds_2021-06-30.json', 'getFeeds', '200');
+    spApi()
+      .get('/feeds/2021-06-30/feeds')
+      .query(true)
+      .reply(200, getFeeds.response as nock.Body);
+    await expect(port.getFeeds({ feedTypes: ['POST_PRODUCT_DATA'] })).rejects.toThrow(
+      'getFeeds: response field Date header is missing or not a date',
+    );
   });
 });
 

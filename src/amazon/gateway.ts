@@ -40,6 +40,14 @@ function query(values: Query): Record<string, string | number | string[]> {
   >;
 }
 
+/** Amazon's clock at the response, from its `Date` header. */
+function amazonTime(operation: OperationName, response: RawResponse): Date {
+  const date = header(response, 'date');
+  const time = date === undefined ? Number.NaN : Date.parse(date);
+  if (Number.isNaN(time)) throw new AmazonResponseError(operation, 'Date header', 'is missing or not a date');
+  return new Date(time);
+}
+
 export class SpApiGateway implements Port.AmazonPort {
   constructor(
     readonly companyId: number,
@@ -65,16 +73,12 @@ export class SpApiGateway implements Port.AmazonPort {
       { query: query({ ...filters, paginationToken }) },
       searchOrdersResponseSchema,
     );
-    const date = header(response, 'date');
-    const amazonTime = date === undefined ? Number.NaN : Date.parse(date);
-    if (Number.isNaN(amazonTime))
-      throw new AmazonResponseError('searchOrders', 'Date header', 'is missing or not a date');
     return {
       orders: data.orders as Port.AmazonOrder[],
       ...(data.pagination?.nextToken === undefined ? {} : { nextToken: data.pagination.nextToken }),
       ...(data.lastUpdatedBefore === undefined ? {} : { lastUpdatedBefore: data.lastUpdatedBefore }),
       ...(data.createdBefore === undefined ? {} : { createdBefore: data.createdBefore }),
-      amazonTime: new Date(amazonTime),
+      amazonTime: amazonTime('searchOrders', response),
     };
   }
 
@@ -149,12 +153,13 @@ export class SpApiGateway implements Port.AmazonPort {
     return data as Port.AmazonFeed;
   }
 
-  async getFeeds(filter: Port.GetFeedsFilter): Promise<{ feeds: Port.AmazonFeed[]; nextToken?: string }> {
+  async getFeeds(filter: Port.GetFeedsFilter): Promise<Port.GetFeedsPage> {
     const params = filter.nextToken === undefined ? query({ ...filter }) : { nextToken: filter.nextToken };
-    const { data } = await this.request('getFeeds', { query: params }, getFeedsResponseSchema);
+    const { data, response } = await this.request('getFeeds', { query: params }, getFeedsResponseSchema);
     return {
       feeds: data.feeds as Port.AmazonFeed[],
       ...(data.nextToken === undefined ? {} : { nextToken: data.nextToken }),
+      amazonTime: amazonTime('getFeeds', response),
     };
   }
 

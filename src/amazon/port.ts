@@ -183,6 +183,13 @@ export interface SearchOrdersPage {
   amazonTime: Date;
 }
 
+export interface GetFeedsPage {
+  feeds: AmazonFeed[];
+  nextToken?: string;
+  /** Amazon's clock, from the response's `Date` header: feeds' `createdTime` is on this clock. */
+  amazonTime: Date;
+}
+
 export interface ConfirmShipmentRequest {
   marketplaceId: string;
   packageDetail: {
@@ -310,7 +317,7 @@ export interface AmazonPort {
   uploadFeedDocument(url: string, contentType: string, content: string | Buffer): Promise<void>;
   createFeed(request: CreateFeedRequest): Promise<{ feedId: string }>;
   getFeed(feedId: string): Promise<AmazonFeed>;
-  getFeeds(filter: GetFeedsFilter): Promise<{ feeds: AmazonFeed[]; nextToken?: string }>;
+  getFeeds(filter: GetFeedsFilter): Promise<GetFeedsPage>;
   getFeedDocument(feedDocumentId: string): Promise<DocumentLocation>;
 
   /** Streams a report or result document, gunzipped when Amazon compressed it. */

@@ -3,8 +3,6 @@ import type { AmazonFeed } from '../amazon/port.js';
 import { closeWithoutVerdict } from './feed-close.js';
 import { followDelayMs, type FeedPipeline } from './feed-pipeline.js';
 import type { FeedKind } from './feed-states.js';
-import { loadCursor } from '../jobs/sync-cursors.repository.js';
-import { ORDERS_STREAM, type OrderCursor } from '../orders/download-window.js';
 import { knownAmazonFeedIds, listFeeds, moveFeed, readFeedContent, type Feed } from './feeds.repository.js';
 
 /**
@@ -16,8 +14,22 @@ import { knownAmazonFeedIds, listFeeds, moveFeed, readFeedContent, type Feed } f
  * reached Amazon) is first searched for with getFeeds; createFeed is called again only if it is not there.
  */
 
-/** Amazon's clock may differ from ours; a feed created this long before our recorded attempt still matches. */
+/**
+ * What remains of the clock difference once it is measured from getFeeds' own `Date` header (whole
+ * seconds, the response's travel, our clock's corrections since the attempt): a feed created this long
+ * before our recorded attempt still matches.
+ */
 export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * How far before the recorded attempt getFeeds is asked to look: wider than any clock difference we
+ * may meet (a clock left a day off included), so the search does not depend on it. The match then
+ * narrows the window with the measured offset; a wider search costs only a few more pages.
+ */
+export const SEARCH_MARGIN_MS = 2 * 86_400_000;
+
+/** Amazon lists feeds, and accepts `createdSince`, at most this far back. */
+const GET_FEEDS_MAX_AGE_MS = 90 * 86_400_000;
 
 async function uploadDocument(pipeline: FeedPipeline, feed: Feed): Promise<Feed> {
   const { content, contentType } = await readFeedContent(pipeline.db, feed.id);
@@ -28,45 +40,46 @@ async function uploadDocument(pipeline: FeedPipeline, feed: Feed): Promise<Feed>
   return moved;
 }
 
-/** Amazon's clock minus ours, as the order download last measured it (0 when unknown). */
-async function amazonClockOffsetMs(pipeline: FeedPipeline, companyId: number): Promise<number> {
-  const cursor = await loadCursor<OrderCursor>(pipeline.db, companyId, ORDERS_STREAM);
-  return typeof cursor?.clockOffsetMs === 'number' ? cursor.clockOffsetMs : 0;
+function attemptStart(feed: Feed): number {
+  return (feed.submitStartedAt ?? feed.createdAt).getTime();
 }
 
-/** The earliest Amazon createdTime our interrupted attempt can have: its start on Amazon's clock, less the skew. */
-function searchFrom(feed: Feed, offsetMs: number): Date {
-  return new Date((feed.submitStartedAt?.getTime() ?? feed.createdAt.getTime()) + offsetMs - CLOCK_SKEW_MS);
+/**
+ * The `createdSince` of the getFeeds search, in our time: `SEARCH_MARGIN_MS` before the recorded
+ * attempt, so that no clock difference can hide our feed, but within the 90 days Amazon accepts.
+ */
+export function feedSearchSince(feed: Feed, now: Date): Date {
+  const oldestAccepted = now.getTime() - GET_FEEDS_MAX_AGE_MS + SEARCH_MARGIN_MS;
+  return new Date(Math.max(attemptStart(feed) - SEARCH_MARGIN_MS, oldestAccepted));
 }
 
 /**
  * The matching rule of the getFeeds search: same feed type, created at or after our recorded attempt
- * (on Amazon's clock, less the skew), and not already recorded as one of our feeds; the earliest such
- * feed is ours. getFeeds does not return the input document id, so it cannot take part in the match.
+ * (moved to Amazon's clock by `offsetMs`, Amazon's time minus ours as measured from the getFeeds
+ * response, less the skew), and not already recorded as one of our feeds; the earliest such feed is
+ * ours. getFeeds does not return the input document id, so it cannot take part in the match.
  */
 export function matchSubmittedFeed(
   feed: Feed,
   candidates: AmazonFeed[],
   known: Set<string>,
-  offsetMs = 0,
+  offsetMs: number,
 ): AmazonFeed | undefined {
-  const since = searchFrom(feed, offsetMs).getTime();
+  const since = attemptStart(feed) + offsetMs - CLOCK_SKEW_MS;
   return candidates
     .filter((c) => c.feedType === feed.feedType && Date.parse(c.createdTime) >= since && !known.has(c.feedId))
     .sort((a, b) => Date.parse(a.createdTime) - Date.parse(b.createdTime))[0];
 }
 
 async function findOnAmazon(pipeline: FeedPipeline, feed: Feed): Promise<AmazonFeed | undefined> {
-  const offsetMs = await amazonClockOffsetMs(pipeline, feed.companyId);
-  const since = searchFrom(feed, offsetMs);
-  const candidates: AmazonFeed[] = [];
   let page = await pipeline.amazon.getFeeds({
     feedTypes: [feed.feedType],
     marketplaceIds: feed.marketplaceIds,
-    createdSince: since.toISOString(),
+    createdSince: feedSearchSince(feed, new Date()).toISOString(),
     pageSize: 100,
   });
-  candidates.push(...page.feeds);
+  const offsetMs = page.amazonTime.getTime() - Date.now();
+  const candidates: AmazonFeed[] = [...page.feeds];
   while (page.nextToken) {
     page = await pipeline.amazon.getFeeds({ nextToken: page.nextToken });
     candidates.push(...page.feeds);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AmazonFeed } from '../amazon/port.js';
 import { canTransition, FEED_STATES } from './feed-states.js';
-import { CLOCK_SKEW_MS, matchSubmittedFeed } from './feed-submit.js';
+import { CLOCK_SKEW_MS, feedSearchSince, matchSubmittedFeed, SEARCH_MARGIN_MS } from './feed-submit.js';
 import type { Feed } from './feeds.repository.js';
 
 const started = new Date('2026-11-21T10:00:00Z');
@@ -33,28 +33,44 @@ describe('matchSubmittedFeed', () => {
         candidate('other-type', at(500), 'POST_ORDER_ACKNOWLEDGEMENT_DATA'),
       ],
       new Set(['ours-before']),
+      0,
     );
     expect(match?.feedId).toBe('mine');
   });
 
   it('ignores feeds created before the attempt, beyond the clock skew', () => {
     expect(
-      matchSubmittedFeed(feed, [candidate('old', at(-CLOCK_SKEW_MS - 1000))], new Set()),
+      matchSubmittedFeed(feed, [candidate('old', at(-CLOCK_SKEW_MS - 1000))], new Set(), 0),
     ).toBeUndefined();
     expect(
-      matchSubmittedFeed(feed, [candidate('skewed', at(-CLOCK_SKEW_MS + 1000))], new Set())?.feedId,
+      matchSubmittedFeed(feed, [candidate('skewed', at(-CLOCK_SKEW_MS + 1000))], new Set(), 0)?.feedId,
     ).toBe('skewed');
   });
 
-  it('compares on Amazon’s clock when its offset is known', () => {
+  it('compares on Amazon’s clock, with the offset measured from the getFeeds response', () => {
     const dayBehind = -86_400_000;
     expect(
       matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set(), dayBehind)
         ?.feedId,
     ).toBe('amazon-time');
     expect(
-      matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set()),
+      matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set(), 0),
     ).toBeUndefined();
+  });
+});
+
+describe('feedSearchSince', () => {
+  it('asks getFeeds from well before the attempt, whatever the clocks say', () => {
+    expect(feedSearchSince(feed, new Date(started.getTime() + 60_000))).toEqual(
+      new Date(started.getTime() - SEARCH_MARGIN_MS),
+    );
+  });
+
+  it('never asks further back than the 90 days Amazon accepts', () => {
+    const now = new Date(started.getTime() + 89 * 86_400_000);
+    const since = feedSearchSince(feed, now);
+    expect(since.getTime()).toBeGreaterThan(now.getTime() - 90 * 86_400_000);
+    expect(since.getTime()).toBeGreaterThan(started.getTime() - SEARCH_MARGIN_MS);
   });
 });
 
