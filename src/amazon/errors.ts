@@ -57,8 +57,12 @@ export class AmazonResponseError extends Error {
     readonly operation: string,
     readonly field: string,
     problem: string,
+    /** The order the field belongs to, when the response carries orders. */
+    readonly orderId?: string,
   ) {
-    super(`${operation}: response field ${field} ${problem}`);
+    super(
+      `${operation}: ${orderId === undefined ? '' : `order ${orderId} is malformed: `}response field ${field} ${problem}`,
+    );
   }
 }
 

@@ -141,7 +141,9 @@ describe('orders 2026-01-01', () => {
       .searchOrders({ createdAfter: '2024-12-25T00:00:00Z', marketplaceIds: ['A1VC38T7YXB528'] })
       .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(AmazonResponseError);
-    expect((error as Error).message).toBe('searchOrders: response field orders.0.lastUpdatedTime is missing');
+    expect((error as Error).message).toBe(
+      'searchOrders: order 1 is malformed: response field orders.0.lastUpdatedTime is missing',
+    );
   });
 
   it('refuses a searchOrders answer without a Date header: windows need Amazon’s clock', async () => {

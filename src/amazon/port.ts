@@ -79,6 +79,13 @@ export interface CustomerAddress {
   addressType?: Open<'RESIDENTIAL' | 'COMMERCIAL' | 'PICKUP_POINT'>;
 }
 
+export interface Breakdown {
+  type: string;
+  subtotal: Money;
+  /** Tax split into ITEM and SHIPPING (or other subtypes), when Amazon details it. */
+  detailedBreakdowns?: { subtype: string; value: Money }[];
+}
+
 export interface AmazonOrderItem {
   orderItemId: string;
   quantityOrdered: number;
@@ -93,7 +100,7 @@ export interface AmazonOrderItem {
   };
   proceeds?: {
     proceedsTotal?: Money;
-    breakdowns?: { type: string; subtotal: Money }[];
+    breakdowns?: Breakdown[];
   };
   promotion?: { breakdowns?: { promotionId?: string }[] };
   cancellation?: {
@@ -138,7 +145,7 @@ export interface AmazonOrder {
     buyerPurchaseOrderNumber?: string;
   };
   recipient?: { deliveryAddress?: CustomerAddress };
-  proceeds?: { grandTotal?: Money; breakdowns?: { type: string; subtotal: Money }[] };
+  proceeds?: { grandTotal?: Money; breakdowns?: Breakdown[] };
   fulfillment?: {
     fulfillmentStatus: FulfillmentStatus;
     fulfilledBy?: Open<'MERCHANT' | 'AMAZON'>;
@@ -157,6 +164,12 @@ export interface AmazonOrder {
   };
   orderItems: AmazonOrderItem[];
   packages?: AmazonPackage[];
+  /** Electronic invoicing (Brazil, Easy Ship): a shipped order may still wait for its invoice. */
+  tax?: {
+    taxInvoicing?: {
+      invoiceStatus?: Open<'NOT_REQUIRED' | 'NOT_FOUND' | 'PROCESSING' | 'ERRORED' | 'ACCEPTED'>;
+    };
+  };
 }
 
 export interface SearchOrdersParams {

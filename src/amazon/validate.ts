@@ -56,6 +56,28 @@ export function findUnknowns(schema: z.ZodType, value: unknown, path = ''): Unkn
 
 const reported = new Set<string>();
 
+/** The id of the outermost order on the way to a bad field, so the error says which order it was. */
+function orderIdOnPath(value: unknown, path: readonly PropertyKey[]): string | undefined {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+    const orderId = (current as { orderId?: unknown } | null | undefined)?.orderId;
+    if (typeof orderId === 'string' && orderId !== '') return orderId;
+  }
+  return undefined;
+}
+
+function responseError(operation: string, issues: z.core.$ZodIssue[], value: unknown): AmazonResponseError {
+  const isMissing = (issue: z.core.$ZodIssue) => issue.code === 'invalid_type' && issue.input === undefined;
+  // A missing field is reported before a malformed one: it is the more basic problem.
+  const issue = issues.find(isMissing) ?? issues[0];
+  const field = issue?.path.map(String).join('.') || '(body)';
+  const problem =
+    issue && isMissing(issue) ? 'is missing' : `is invalid: ${issue?.message ?? 'unexpected value'}`;
+  return new AmazonResponseError(operation, field, problem, orderIdOnPath(value, issue?.path ?? []));
+}
+
 export function parseResponse<T extends z.ZodType>(
   operation: string,
   schema: T,
@@ -63,15 +85,7 @@ export function parseResponse<T extends z.ZodType>(
   logger: Logger,
 ): z.output<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(body)';
-    const problem =
-      issue?.code === 'invalid_type' && issue.input === undefined
-        ? 'is missing'
-        : `is invalid: ${issue?.message ?? 'unexpected value'}`;
-    throw new AmazonResponseError(operation, field, problem);
-  }
+  if (!parsed.success) throw responseError(operation, parsed.error.issues, value);
   for (const unknown of findUnknowns(schema, parsed.data)) {
     const key = `${operation}|${unknown.path}|${unknown.value ?? ''}`;
     if (reported.has(key)) continue;

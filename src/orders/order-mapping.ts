@@ -1,10 +1,11 @@
-import {
-  AmazonOrderPayloadError,
-  type ParsedAmazonOrder,
-  type ParsedAmazonOrderItem,
-} from './amazon-order.schema.js';
+import type { AmazonOrder, AmazonOrderItem } from '../amazon/port.js';
 import { paymentStatusOf, type OrderDraft, type OrderItemDraft, type RecipientData } from './order-draft.js';
 import type { OrderStatus, OrderSubtype } from './orders.table.js';
+
+/** An order the gateway accepted that still cannot be mapped to what we store (names the order and field). */
+export class AmazonOrderPayloadError extends Error {
+  override name = 'AmazonOrderPayloadError';
+}
 
 const STATUS_BY_FULFILLMENT_STATUS: Record<string, OrderStatus> = {
   PENDING_AVAILABILITY: 'PendingAvailability',
@@ -19,7 +20,7 @@ const STATUS_BY_FULFILLMENT_STATUS: Record<string, OrderStatus> = {
 /** Electronic-invoice states (Brazil, Easy Ship) in which a shipped order still waits for its invoice. */
 const INVOICE_PENDING = new Set(['NOT_FOUND', 'PROCESSING', 'ERRORED']);
 
-function statusOf(order: ParsedAmazonOrder): OrderStatus {
+function statusOf(order: AmazonOrder): OrderStatus {
   const fulfillmentStatus = order.fulfillment?.fulfillmentStatus;
   const status =
     fulfillmentStatus === undefined ? undefined : STATUS_BY_FULFILLMENT_STATUS[fulfillmentStatus];
@@ -36,7 +37,7 @@ function statusOf(order: ParsedAmazonOrder): OrderStatus {
 }
 
 /** Sellercloud's subtypes; Prime together with Business is shown as the single subtype Business Prime. */
-export function subtypesOf(order: ParsedAmazonOrder): OrderSubtype[] {
+export function subtypesOf(order: AmazonOrder): OrderSubtype[] {
   const programs = new Set(order.programs ?? []);
   const subtypes: OrderSubtype[] = [];
   const prime = programs.has('PRIME');
@@ -51,7 +52,7 @@ export function subtypesOf(order: ParsedAmazonOrder): OrderSubtype[] {
   return subtypes;
 }
 
-function replacedOrderIdOf(order: ParsedAmazonOrder): string | null {
+function replacedOrderIdOf(order: AmazonOrder): string | null {
   const original = order.associatedOrders?.find((a) => a.associationType === 'REPLACEMENT_ORIGINAL_ID');
   return original?.orderId ?? null;
 }
@@ -60,11 +61,11 @@ function date(value: string | undefined): Date | null {
   return value === undefined ? null : new Date(value);
 }
 
-function breakdownAmount(item: ParsedAmazonOrderItem, type: string): string | null {
+function breakdownAmount(item: AmazonOrderItem, type: string): string | null {
   return item.proceeds?.breakdowns?.find((b) => b.type === type)?.subtotal.amount ?? null;
 }
 
-function taxAmount(item: ParsedAmazonOrderItem, subtype: 'ITEM' | 'SHIPPING'): string | null {
+function taxAmount(item: AmazonOrderItem, subtype: 'ITEM' | 'SHIPPING'): string | null {
   const tax = item.proceeds?.breakdowns?.find((b) => b.type === 'TAX');
   if (!tax) return null;
   const detailed = tax.detailedBreakdowns?.find((d) => d.subtype === subtype)?.value.amount;
@@ -73,7 +74,7 @@ function taxAmount(item: ParsedAmazonOrderItem, subtype: 'ITEM' | 'SHIPPING'): s
   return subtype === 'ITEM' && !tax.detailedBreakdowns?.length ? tax.subtotal.amount : null;
 }
 
-function mapItem(item: ParsedAmazonOrderItem, orderCancelled: boolean): OrderItemDraft {
+function mapItem(item: AmazonOrderItem, orderCancelled: boolean): OrderItemDraft {
   const shipped = item.fulfillment?.quantityFulfilled ?? 0;
   const executed = item.cancellation?.cancellationExecution !== undefined || orderCancelled;
   const unshipped = item.fulfillment?.quantityUnfulfilled ?? Math.max(item.quantityOrdered - shipped, 0);
@@ -99,7 +100,7 @@ function mapItem(item: ParsedAmazonOrderItem, orderCancelled: boolean): OrderIte
   };
 }
 
-function cancellationOf(order: ParsedAmazonOrder, status: OrderStatus): OrderDraft['cancellation'] {
+function cancellationOf(order: AmazonOrder, status: OrderStatus): OrderDraft['cancellation'] {
   if (status !== 'Canceled') return null;
   const execution = order.orderItems
     .map((i) => i.cancellation?.cancellationExecution)
@@ -107,19 +108,19 @@ function cancellationOf(order: ParsedAmazonOrder, status: OrderStatus): OrderDra
   return { cancelledBy: execution?.cancelledBy ?? null, reason: execution?.cancelReason ?? null };
 }
 
-function cancelRequestOf(order: ParsedAmazonOrder): OrderDraft['cancelRequest'] {
+function cancelRequestOf(order: AmazonOrder): OrderDraft['cancelRequest'] {
   const request = order.orderItems
     .map((i) => i.cancellation?.cancellationRequest)
     .find((r) => r !== undefined && r.requester === 'BUYER');
   return request ? { reason: request.cancelReason ?? null } : null;
 }
 
-function recipientOf(order: ParsedAmazonOrder): RecipientData | null {
+function recipientOf(order: AmazonOrder): RecipientData | null {
   const address = order.recipient?.deliveryAddress;
   return address && Object.keys(address).length > 0 ? address : null;
 }
 
-function buyerOf(order: ParsedAmazonOrder): OrderDraft['buyer'] {
+function buyerOf(order: AmazonOrder): OrderDraft['buyer'] {
   const buyer = order.buyer;
   if (!buyer || Object.keys(buyer).length === 0) return null;
   return {
@@ -132,13 +133,13 @@ function buyerOf(order: ParsedAmazonOrder): OrderDraft['buyer'] {
   };
 }
 
-function latestShipTime(order: ParsedAmazonOrder): Date | null {
+function latestShipTime(order: AmazonOrder): Date | null {
   const times = (order.packages ?? []).flatMap((p) => (p.shipTime ? [Date.parse(p.shipTime)] : []));
   return times.length > 0 ? new Date(Math.max(...times)) : null;
 }
 
 /** When the order counts as delivered for buyer-data retention (docs/orders.md). */
-function deliveredAtOf(order: ParsedAmazonOrder, status: OrderStatus, shippedAt: Date | null): Date | null {
+function deliveredAtOf(order: AmazonOrder, status: OrderStatus, shippedAt: Date | null): Date | null {
   if (status === 'Canceled') return new Date(order.lastUpdatedTime);
   if (status !== 'Shipped' && status !== 'InvoiceUnconfirmed') return null;
   return (
@@ -147,7 +148,7 @@ function deliveredAtOf(order: ParsedAmazonOrder, status: OrderStatus, shippedAt:
 }
 
 /** Maps an Orders API 2026-01-01 order to what we store. */
-export function mapAmazonOrder(order: ParsedAmazonOrder): OrderDraft {
+export function mapAmazonOrder(order: AmazonOrder): OrderDraft {
   const status = statusOf(order);
   const nonAmazon = order.salesChannel.channelName === 'NON_AMAZON';
   const fulfillment = order.fulfillment;

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AmazonOrderPayloadError, parseAmazonOrder } from './amazon-order.schema.js';
+import { AmazonResponseError } from '../amazon/errors.js';
+import type { AmazonOrder } from '../amazon/port.js';
+import { searchOrdersResponseSchema } from '../amazon/schemas/orders.schema.js';
+import { parseResponse } from '../amazon/validate.js';
+import { createLogger } from '../shared/logger.js';
 import { mapAmazonOrder } from './order-mapping.js';
 
 interface ModelOperation {
@@ -24,7 +28,15 @@ function withFulfillment(order: Record<string, unknown>, changes: Record<string,
   return { ...order, fulfillment: { ...(order.fulfillment as object), ...changes } };
 }
 
-const map = (order: unknown) => mapAmazonOrder(parseAmazonOrder(order, 'test'));
+const logger = createLogger({ level: 'silent', pretty: false });
+
+/** An order as the gateway hands it over: validated at the edge like every searchOrders page. */
+function parseAmazonOrder(order: unknown, operation = 'searchOrders'): AmazonOrder {
+  const page = parseResponse(operation, searchOrdersResponseSchema, { orders: [order] }, logger);
+  return page.orders[0] as AmazonOrder;
+}
+
+const map = (order: unknown) => mapAmazonOrder(parseAmazonOrder(order));
 
 describe('mapping an Orders API 2026-01-01 order', () => {
   it('keeps the purchase date, money as exact decimals, ship windows and items from Amazon’s example', () => {
@@ -144,9 +156,9 @@ describe('mapping an Orders API 2026-01-01 order', () => {
   it('refuses a float amount and a missing item id, naming where', () => {
     const order = exampleOrder();
     (order.proceeds as { grandTotal: { amount: unknown } }).grandTotal.amount = 154.99;
-    expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(AmazonOrderPayloadError);
-    expect(() => parseAmazonOrder(order, 'searchOrders page 3')).toThrow(
-      /searchOrders page 3: order 123-4567890-1234567 .*proceeds.grandTotal.amount/,
+    expect(() => parseAmazonOrder(order)).toThrow(AmazonResponseError);
+    expect(() => parseAmazonOrder(order)).toThrow(
+      /searchOrders: order 123-4567890-1234567 .*proceeds.grandTotal.amount/,
     );
   });
 });

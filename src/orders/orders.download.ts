@@ -48,7 +48,7 @@ async function commitPage(
   window: WindowState,
   page: SearchOrdersPage,
 ) {
-  const drafts = draftsOf(page, `searchOrders page ${window.pages + 1}`);
+  const drafts = draftsOf(page);
   const customizations = await downloadCustomizations(context, drafts);
   const pages = window.pages + 1;
   // After the buyer-data pages of the report plan comes the report; after any other last page, the window is done.

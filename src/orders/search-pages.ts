@@ -1,5 +1,4 @@
 import type { IncludedData, SearchOrdersPage, SearchOrdersParams } from '../amazon/port.js';
-import { parseAmazonOrder } from './amazon-order.schema.js';
 import { readCustomization } from './customization.js';
 import { addCounts, type DownloadContext } from './download-context.js';
 import { PAGE_SIZE } from './download-plan.js';
@@ -44,10 +43,10 @@ export function searchParams(
   };
 }
 
-/** Validates and maps a page; buyer data is kept only for seller-fulfilled orders still to ship. */
-export function draftsOf(page: SearchOrdersPage, where: string): OrderDraft[] {
+/** Maps a page (validated by the gateway); buyer data is kept only for seller-fulfilled orders still to ship. */
+export function draftsOf(page: SearchOrdersPage): OrderDraft[] {
   return page.orders.map((order) => {
-    const draft = mapAmazonOrder(parseAmazonOrder(order, where));
+    const draft = mapAmazonOrder(order);
     return needsBuyerData(draft) ? draft : { ...draft, buyer: null, recipient: null };
   });
 }

@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import { openEnum } from '../validate.js';
 
-/** Orders API 2026-01-01 responses: what sellersync needs is required, the rest is kept as Amazon sent it. */
+/**
+ * Orders API 2026-01-01 responses: what sellersync needs is required and checked in the form it is
+ * stored in (decimal strings, ISO 8601 date-times, whole quantities); the rest is kept as Amazon sent it.
+ */
 
-const money = z.looseObject({ amount: z.string(), currencyCode: z.string() });
+const money = z.looseObject({
+  amount: z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string'),
+  currencyCode: z.string(),
+});
+const dateTime = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
+const quantity = z.number().int().min(0);
 const dateTimeRange = z.looseObject({
-  earliestDateTime: z.string().optional(),
-  latestDateTime: z.string().optional(),
+  earliestDateTime: dateTime.optional(),
+  latestDateTime: dateTime.optional(),
 });
 const optionalText = z.string().optional();
 const customerAddress = z.looseObject({
@@ -24,7 +34,11 @@ const customerAddress = z.looseObject({
   phone: optionalText,
   addressType: openEnum(['RESIDENTIAL', 'COMMERCIAL', 'PICKUP_POINT']).optional(),
 });
-const breakdown = z.looseObject({ type: z.string(), subtotal: money });
+const breakdown = z.looseObject({
+  type: z.string(),
+  subtotal: money,
+  detailedBreakdowns: z.array(z.looseObject({ subtype: z.string(), value: money })).optional(),
+});
 
 const FULFILLMENT_STATUSES = [
   'PENDING_AVAILABILITY',
@@ -58,6 +72,7 @@ const SERVICE_LEVELS = [
   'SCHEDULED',
   'STANDARD',
 ] as const;
+const INVOICE_STATUSES = ['NOT_REQUIRED', 'NOT_FOUND', 'PROCESSING', 'ERRORED', 'ACCEPTED'] as const;
 const PACKAGE_STATUSES = [
   'PENDING',
   'IN_TRANSIT',
@@ -68,8 +83,8 @@ const PACKAGE_STATUSES = [
 ] as const;
 
 const orderItem = z.looseObject({
-  orderItemId: z.string(),
-  quantityOrdered: z.number(),
+  orderItemId: z.string().min(1),
+  quantityOrdered: quantity,
   programs: z.array(z.string()).optional(),
   product: z.looseObject({
     asin: z.string().optional(),
@@ -105,7 +120,7 @@ const orderItem = z.looseObject({
     })
     .optional(),
   fulfillment: z
-    .looseObject({ quantityFulfilled: z.number().optional(), quantityUnfulfilled: z.number().optional() })
+    .looseObject({ quantityFulfilled: quantity.optional(), quantityUnfulfilled: quantity.optional() })
     .optional(),
 });
 
@@ -114,17 +129,17 @@ const orderPackage = z.looseObject({
   createdTime: z.string().optional(),
   packageStatus: z.looseObject({ status: openEnum(PACKAGE_STATUSES) }).optional(),
   carrier: z.string().optional(),
-  shipTime: z.string().optional(),
+  shipTime: dateTime.optional(),
   shippingService: z.string().optional(),
   trackingNumber: z.string().optional(),
   packageItems: z.array(z.looseObject({ orderItemId: z.string(), quantity: z.number() })).optional(),
 });
 
 export const orderSchema = z.looseObject({
-  orderId: z.string(),
+  orderId: z.string().min(1).max(50),
   orderAliases: z.array(z.looseObject({ aliasId: z.string(), aliasType: z.string() })).optional(),
-  createdTime: z.string(),
-  lastUpdatedTime: z.string(),
+  createdTime: dateTime,
+  lastUpdatedTime: dateTime,
   programs: z.array(openEnum(PROGRAMS)).optional(),
   associatedOrders: z
     .array(
@@ -162,6 +177,11 @@ export const orderSchema = z.looseObject({
     .optional(),
   orderItems: z.array(orderItem),
   packages: z.array(orderPackage).optional(),
+  tax: z
+    .looseObject({
+      taxInvoicing: z.looseObject({ invoiceStatus: openEnum(INVOICE_STATUSES).optional() }).optional(),
+    })
+    .optional(),
 });
 
 export const searchOrdersResponseSchema = z.looseObject({
