@@ -25,7 +25,8 @@ export interface RecipientData {
   addressType?: string | undefined;
 }
 
-export interface OrderItemDraft {
+/** What Amazon tells us of an order item, as stored and as read back. */
+export interface OrderItemFacts {
   orderItemId: string;
   sku: string | null;
   asin: string | null;
@@ -41,15 +42,15 @@ export interface OrderItemDraft {
   shippingTax: string | null;
   promotionDiscount: string | null;
   promotionIds: string[];
-  customizedUrl: string | null;
   cancelRequested: boolean;
 }
 
-/**
- * One Amazon order as we store it, from either source. `complete` is false for flat-file report rows,
- * which lack ship windows, buyer data and cancellation detail: those columns then keep what is stored.
- */
-export interface OrderDraft {
+export interface OrderItemDraft extends OrderItemFacts {
+  customizedUrl: string | null;
+}
+
+/** What Amazon tells us of an order (no buyer data), as stored and as read back. */
+export interface OrderFacts {
   amazonOrderId: string;
   marketplaceId: string | null;
   salesChannel: string;
@@ -68,12 +69,19 @@ export interface OrderDraft {
   paymentStatus: PaymentStatus;
   subtypes: OrderSubtype[];
   replacedOrderId: string | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+}
+
+/**
+ * One Amazon order as we store it, from either source. `complete` is false for flat-file report rows,
+ * which lack ship windows, buyer data and cancellation detail: those columns then keep what is stored.
+ */
+export interface OrderDraft extends OrderFacts {
   cancelRequest: { reason: string | null } | null;
   cancellation: { cancelledBy: string | null; reason: string | null } | null;
   buyer: BuyerData | null;
   recipient: RecipientData | null;
-  shippedAt: Date | null;
-  deliveredAt: Date | null;
   items: OrderItemDraft[];
   complete: boolean;
 }

@@ -1,31 +1,13 @@
 import type { Db } from '../db/client.js';
 import type { Keyring } from '../shared/crypto.js';
 import { openPersonalData } from './buyer-data.js';
-import type { BuyerData, RecipientData } from './order-draft.js';
+import type { BuyerData, OrderFacts, OrderItemFacts, RecipientData } from './order-draft.js';
 import type { OrderEventRow, OrderItemRow, OrderRow } from './orders.table.js';
 
 /** An order as the rest of sellersync sees it: no buyer data (see `showOrder` for that). */
-export interface Order {
+export interface Order extends OrderFacts {
   id: number;
   companyId: number;
-  amazonOrderId: string;
-  marketplaceId: string | null;
-  salesChannel: string;
-  isCheckoutByAmazon: boolean;
-  purchaseDate: Date;
-  lastUpdatedAt: Date;
-  status: OrderRow['status'];
-  fulfillmentChannel: OrderRow['fulfillment_channel'];
-  serviceLevel: string | null;
-  earliestShipDate: Date | null;
-  latestShipDate: Date | null;
-  earliestDeliveryDate: Date | null;
-  latestDeliveryDate: Date | null;
-  orderTotal: string | null;
-  currency: string | null;
-  paymentStatus: OrderRow['payment_status'];
-  subtypes: OrderRow['subtypes'];
-  replacedOrderId: string | null;
   note: string | null;
   onHold: boolean;
   holdReason: string | null;
@@ -34,33 +16,15 @@ export interface Order {
   cancelRespondBy: Date | null;
   cancelledBy: string | null;
   cancelReason: string | null;
-  shippedAt: Date | null;
-  deliveredAt: Date | null;
   buyerDataErasedAt: Date | null;
   firstSeenAt: Date;
   firstSeenRunId: number | null;
   firstSeenSource: string;
 }
 
-export interface OrderItem {
+export interface OrderItem extends OrderItemFacts {
   id: number;
-  orderItemId: string;
-  sku: string | null;
-  asin: string | null;
-  title: string | null;
-  quantityOrdered: number;
-  quantityShipped: number;
-  quantityCancelled: number;
-  currency: string | null;
-  unitPrice: string | null;
-  itemPrice: string | null;
-  itemTax: string | null;
-  shippingPrice: string | null;
-  shippingTax: string | null;
-  promotionDiscount: string | null;
-  promotionIds: string[];
   customizationSummary: string | null;
-  cancelRequested: boolean;
 }
 
 export interface OrderEvent {
