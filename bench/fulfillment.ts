@@ -27,6 +27,7 @@ import { dueShipmentIds, listShipments } from '../src/fulfillment/shipments.repo
 import { insertRun } from '../src/jobs/job-runs.repository.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createRedis } from '../src/shared/redis.js';
+import { deleteRedisKeys } from '../test/helpers/context.js';
 import { createOrder } from '../src/simulator/generator.js';
 import { startSimulator, type SimulatorServer } from '../src/simulator/server.js';
 import { DEFAULT_SELLER, type Simulation } from '../src/simulator/simulation.js';
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await server.close();
+    await deleteRedisKeys(redis, config.redisPrefix);
     await redis.quit();
     await db.destroy();
     await dropDatabase(name);
