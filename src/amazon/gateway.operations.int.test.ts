@@ -124,7 +124,12 @@ describe('orders 2026-01-01', () => {
     });
   });
 
-  it('names the operation and the field when Amazon leaves out what we need', async () => {
+  it('sets a malformed order aside in rejectedOrders, naming the operation, order and field, and returns the rest', async () => {
+    const example = sandboxExample('orders_2026-01-01.json', 'searchOrders', '200', 0);
+    const [valid] = (example.response as { orders: Record<string, unknown>[] }).orders;
+    const malformedAmount = structuredClone(valid) as { orderId: string; proceeds: { grandTotal: object } };
+    malformedAmount.orderId = '902-0000000-0000002';
+    malformedAmount.proceeds.grandTotal = { currencyCode: 'USD', amount: '154,99' };
     spApi()
       .get('/orders/2026-01-01/orders')
       .query(true)
@@ -133,16 +138,54 @@ describe('orders 2026-01-01', () => {
         {
           orders: [
             { orderId: '1', createdTime: 'x', salesChannel: { channelName: 'AMAZON' }, orderItems: [] },
+            valid,
+            malformedAmount,
+            { createdTime: 'x' },
           ],
         },
         { Date: AMAZON_DATE },
       );
+
+    const page = await port.searchOrders({
+      createdAfter: '2024-12-25T00:00:00Z',
+      marketplaceIds: ['A1VC38T7YXB528'],
+    });
+
+    expect(page.orders.map((order) => order.orderId)).toEqual([valid?.orderId]);
+    expect(page.rejectedOrders).toEqual([
+      {
+        orderId: '1',
+        problem: 'searchOrders: order 1 is malformed: response field orders.0.lastUpdatedTime is missing',
+      },
+      {
+        orderId: '902-0000000-0000002',
+        problem:
+          'searchOrders: order 902-0000000-0000002 is malformed: response field orders.2.proceeds.grandTotal.amount is invalid: expected a decimal string',
+      },
+      { orderId: null, problem: 'searchOrders: response field orders.3.orderId is missing' },
+    ]);
+    expect(JSON.stringify(page.rejectedOrders)).not.toContain('154,99');
+  });
+
+  it('still refuses a searchOrders answer whose envelope is broken', async () => {
+    spApi()
+      .get('/orders/2026-01-01/orders')
+      .query(true)
+      .reply(200, { orders: 'none' }, { Date: AMAZON_DATE });
     const error = await port
       .searchOrders({ createdAfter: '2024-12-25T00:00:00Z', marketplaceIds: ['A1VC38T7YXB528'] })
       .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(AmazonResponseError);
-    expect((error as Error).message).toBe(
-      'searchOrders: order 1 is malformed: response field orders.0.lastUpdatedTime is missing',
+    expect((error as Error).message).toMatch(/^searchOrders: response field orders is /);
+  });
+
+  it('getOrder refuses a malformed order, naming the operation, order and field', async () => {
+    const example = sandboxExample('orders_2026-01-01.json', 'getOrder', '200', 0);
+    const response = structuredClone(example.response) as { order: Record<string, unknown> };
+    delete response.order.createdTime;
+    spApi().get('/orders/2026-01-01/orders/171-9876543-2109876').reply(200, response);
+    await expect(port.getOrder('171-9876543-2109876')).rejects.toThrow(
+      'getOrder: order 171-9876543-2109876 is malformed: response field order.createdTime is missing',
     );
   });
 

@@ -7,7 +7,7 @@ import { downloadBytes, downloadDocument, uploadDocument, type TransferSettings 
 import { AmazonResponseError } from './errors.js';
 import type { OperationName } from './operations.js';
 import type * as Port from './port.js';
-import { getOrderResponseSchema, searchOrdersResponseSchema } from './schemas/orders.schema.js';
+import { getOrderResponseSchema, orderSchema, searchOrdersResponseSchema } from './schemas/orders.schema.js';
 import {
   createFeedDocumentResponseSchema,
   createFeedResponseSchema,
@@ -22,7 +22,7 @@ import {
   reportSchema,
 } from './schemas/documents.schema.js';
 import type { CallParams, RawResponse } from './sp-client.js';
-import { parseJsonBody, parseResponse } from './validate.js';
+import { parseEach, parseJsonBody, parseResponse } from './validate.js';
 
 /**
  * sellersync's AmazonPort over SP-API for one company. Each operation states its request, and its
@@ -73,8 +73,10 @@ export class SpApiGateway implements Port.AmazonPort {
       { query: query({ ...filters, paginationToken }) },
       searchOrdersResponseSchema,
     );
+    const { valid, rejected } = parseEach('searchOrders', orderSchema, data, 'orders', this.logger);
     return {
-      orders: data.orders as Port.AmazonOrder[],
+      orders: valid as Port.AmazonOrder[],
+      rejectedOrders: rejected.map((error) => ({ orderId: error.orderId ?? null, problem: error.message })),
       ...(data.pagination?.nextToken === undefined ? {} : { nextToken: data.pagination.nextToken }),
       ...(data.lastUpdatedBefore === undefined ? {} : { lastUpdatedBefore: data.lastUpdatedBefore }),
       ...(data.createdBefore === undefined ? {} : { createdBefore: data.createdBefore }),

@@ -187,8 +187,17 @@ export interface SearchOrdersParams {
   paginationToken?: string;
 }
 
+/** An order of a searchOrders page that failed validation; the rest of the page is still returned. */
+export interface RejectedOrder {
+  /** Null when the order id itself is missing or malformed. */
+  orderId: string | null;
+  /** What is wrong: operation, order, field and problem; never the field's value. */
+  problem: string;
+}
+
 export interface SearchOrdersPage {
   orders: AmazonOrder[];
+  rejectedOrders: RejectedOrder[];
   nextToken?: string;
   lastUpdatedBefore?: string;
   createdBefore?: string;

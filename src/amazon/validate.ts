@@ -78,15 +78,14 @@ function responseError(operation: string, issues: z.core.$ZodIssue[], value: unk
   return new AmazonResponseError(operation, field, problem, orderIdOnPath(value, issue?.path ?? []));
 }
 
-export function parseResponse<T extends z.ZodType>(
+function reportUnknowns(
   operation: string,
-  schema: T,
-  value: unknown,
+  schema: z.ZodType,
+  data: unknown,
   logger: Logger,
-): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw responseError(operation, parsed.error.issues, value);
-  for (const unknown of findUnknowns(schema, parsed.data)) {
+  path = '',
+): void {
+  for (const unknown of findUnknowns(schema, data, path)) {
     const key = `${operation}|${unknown.path}|${unknown.value ?? ''}`;
     if (reported.has(key)) continue;
     reported.add(key);
@@ -98,7 +97,46 @@ export function parseResponse<T extends z.ZodType>(
         'amazon sent a value we do not know; kept',
       );
   }
+}
+
+export function parseResponse<T extends z.ZodType>(
+  operation: string,
+  schema: T,
+  value: unknown,
+  logger: Logger,
+): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw responseError(operation, parsed.error.issues, value);
+  reportUnknowns(operation, schema, parsed.data, logger);
   return parsed.data;
+}
+
+/**
+ * Checks each element of an already validated response's array field on its own: valid elements are
+ * returned, each invalid one is set aside with the error it would have raised (same operation, element and
+ * field), so one bad element does not hide the others.
+ */
+export function parseEach<T extends z.ZodType>(
+  operation: string,
+  schema: T,
+  response: Record<string, unknown>,
+  field: string,
+  logger: Logger,
+): { valid: z.output<T>[]; rejected: AmazonResponseError[] } {
+  const elements = response[field];
+  const valid: z.output<T>[] = [];
+  const rejected: AmazonResponseError[] = [];
+  (Array.isArray(elements) ? elements : []).forEach((element: unknown, index) => {
+    const parsed = schema.safeParse(element);
+    if (parsed.success) {
+      reportUnknowns(operation, schema, parsed.data, logger, `${field}[]`);
+      valid.push(parsed.data);
+      return;
+    }
+    const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [field, index, ...issue.path] }));
+    rejected.push(responseError(operation, issues, response));
+  });
+  return { valid, rejected };
 }
 
 export function parseJsonBody(operation: string, body: string): unknown {

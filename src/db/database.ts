@@ -7,6 +7,7 @@ import type {
 } from '../fulfillment/shipments.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
+import type { OrderDownloadProblemsTable } from '../orders/download-problems.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
 
 /** Every table sellersync owns; each domain declares its own tables. */
@@ -17,6 +18,7 @@ export interface Database {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   order_events: OrderEventsTable;
+  order_download_problems: OrderDownloadProblemsTable;
   feeds: FeedsTable;
   feed_messages: FeedMessagesTable;
   shipments: ShipmentsTable;

@@ -1,10 +1,13 @@
-import type { AmazonPort } from '../amazon/port.js';
+import type { Transaction } from 'kysely';
+import type { AmazonPort, RejectedOrder } from '../amazon/port.js';
 import type { Company } from '../companies/companies.service.js';
 import type { OrderSettings } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
 import type { Keyring } from '../shared/crypto.js';
 import type { Logger } from '../shared/logger.js';
+import { recordProblems } from './download-problems.repository.js';
 import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
 import { commitOrderBatch, type BatchCounts, type Customization } from './orders.ingest.js';
 import type { OrderDraft } from './order-draft.js';
@@ -34,12 +37,15 @@ export function addCounts(
   }
 }
 
-/** Commits a batch of orders and the cursor that covers them in one transaction. */
-export async function commitWithCursor(
+/**
+ * Commits a batch of orders in one transaction with what must land with them (`alongside`: the cursor
+ * that covers them, the problems of their page, a resolved problem).
+ */
+export async function commitDrafts(
   context: DownloadContext,
   drafts: OrderDraft[],
   source: string,
-  cursor: OrderCursor,
+  alongside: (tx: Transaction<Database>) => Promise<void>,
   customizations?: ReadonlyMap<string, Customization>,
 ): Promise<void> {
   const started = performance.now();
@@ -52,10 +58,31 @@ export async function commitWithCursor(
       drafts,
       ...(customizations && { customizations }),
     });
-    await saveCursor(tx, context.company.id, ORDERS_STREAM, cursor);
+    await alongside(tx);
     return batchCounts;
   });
   addCounts(context, { ...counts, ingestMs: Math.round(performance.now() - started) });
+}
+
+/** Commits a batch of orders, the orders Amazon sent malformed beside them, and the cursor that covers them. */
+export async function commitWithCursor(
+  context: DownloadContext,
+  drafts: OrderDraft[],
+  source: string,
+  cursor: OrderCursor,
+  customizations?: ReadonlyMap<string, Customization>,
+  rejected: readonly RejectedOrder[] = [],
+): Promise<void> {
+  await commitDrafts(
+    context,
+    drafts,
+    source,
+    async (tx) => {
+      await recordProblems(tx, context.company.id, context.runId, rejected, context.now());
+      await saveCursor(tx, context.company.id, ORDERS_STREAM, cursor);
+    },
+    customizations,
+  );
 }
 
 /** Stops the run at a safe point (between committed batches) when the process is shutting down. */

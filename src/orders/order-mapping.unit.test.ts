@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AmazonResponseError } from '../amazon/errors.js';
 import type { AmazonOrder } from '../amazon/port.js';
-import { searchOrdersResponseSchema } from '../amazon/schemas/orders.schema.js';
-import { parseResponse } from '../amazon/validate.js';
+import { orderSchema, searchOrdersResponseSchema } from '../amazon/schemas/orders.schema.js';
+import { parseEach, parseResponse } from '../amazon/validate.js';
 import { createLogger } from '../shared/logger.js';
 import { mapAmazonOrder } from './order-mapping.js';
 
@@ -30,10 +30,12 @@ function withFulfillment(order: Record<string, unknown>, changes: Record<string,
 
 const logger = createLogger({ level: 'silent', pretty: false });
 
-/** An order as the gateway hands it over: validated at the edge like every searchOrders page. */
+/** An order as the gateway hands it over, validated at the edge on its own; a rejected one throws its error. */
 function parseAmazonOrder(order: unknown, operation = 'searchOrders'): AmazonOrder {
   const page = parseResponse(operation, searchOrdersResponseSchema, { orders: [order] }, logger);
-  return page.orders[0] as AmazonOrder;
+  const { valid, rejected } = parseEach(operation, orderSchema, page, 'orders', logger);
+  if (rejected[0]) throw rejected[0];
+  return valid[0] as AmazonOrder;
 }
 
 const map = (order: unknown) => mapAmazonOrder(parseAmazonOrder(order));

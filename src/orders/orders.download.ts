@@ -11,8 +11,9 @@ import {
   type OrderCursor,
   type WindowState,
 } from './download-window.js';
+import { retryDownloadProblems } from './download-problems.retry.js';
 import { finishReport, requestReport } from './report-phase.js';
-import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
+import { downloadCustomizations, draftsOf, reportRejected, searchParams } from './search-pages.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
 import { OPERATIONS } from '../amazon/operations.js';
 
@@ -48,7 +49,7 @@ async function commitPage(
   window: WindowState,
   page: SearchOrdersPage,
 ) {
-  const drafts = draftsOf(page);
+  const drafts = draftsOf(page.orders);
   const customizations = await downloadCustomizations(context, drafts);
   const pages = window.pages + 1;
   // After the buyer-data pages of the report plan comes the report; after any other last page, the window is done.
@@ -62,7 +63,8 @@ async function commitPage(
     ? { ...clocked, window: next }
     : { clockOffsetMs: clocked.clockOffsetMs, committedUntil: window.end };
   const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
-  await commitWithCursor(context, drafts, source, nextCursor, customizations);
+  await commitWithCursor(context, drafts, source, nextCursor, customizations, page.rejectedOrders);
+  reportRejected(context, page.rejectedOrders);
   addCounts(context, { pages: 1 });
   return { cursor: nextCursor, window: next, drafts };
 }
@@ -168,9 +170,11 @@ async function step(context: DownloadContext, cursor: OrderCursor, window: Windo
 
 /**
  * Downloads the company's orders updated since its cursor: one window per run, resumed where a stopped
- * run left it, committed page by page (docs/orders.md).
+ * run left it, committed page by page, after asking again for the orders Amazon sent malformed before
+ * (docs/orders.md).
  */
 export async function downloadOrders(context: DownloadContext): Promise<void> {
+  await retryDownloadProblems(context);
   for (let restarts = 0; ; restarts++) {
     let cursor = (await loadCursor<OrderCursor>(context.db, context.company.id, ORDERS_STREAM)) ?? {};
     try {

@@ -30,7 +30,10 @@ export interface OrderBatch {
   companyId: number;
   allowCheckoutByAmazon: boolean;
   runId: number | null;
-  /** Where these copies came from: `searchOrders:<window start>#<page>` or `report:<reportId>`. */
+  /**
+   * Where these copies came from: `searchOrders:<window start>#<page>`, `report:<reportId>` or
+   * `getOrder(problem):<problem id>`.
+   */
   source: string;
   drafts: OrderDraft[];
   customizations?: ReadonlyMap<string, Customization>;

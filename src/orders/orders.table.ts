@@ -83,7 +83,7 @@ export interface OrdersTable {
   buyer_data_erased_at: Date | null;
   first_seen_at: Defaulted<Date>;
   first_seen_run_id: number | null;
-  /** `searchOrders:<window start>#<page>` or `report:<reportId>`. */
+  /** `searchOrders:<window start>#<page>`, `report:<reportId>` or `getOrder(problem):<problem id>`. */
   first_seen_source: string;
   created_at: ColumnType<Date, never, never>;
   updated_at: Defaulted<Date>;

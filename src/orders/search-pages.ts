@@ -1,4 +1,4 @@
-import type { IncludedData, SearchOrdersPage, SearchOrdersParams } from '../amazon/port.js';
+import type { AmazonOrder, IncludedData, RejectedOrder, SearchOrdersParams } from '../amazon/port.js';
 import { readCustomization } from './customization.js';
 import { addCounts, type DownloadContext } from './download-context.js';
 import { PAGE_SIZE } from './download-plan.js';
@@ -8,7 +8,7 @@ import { mapAmazonOrder } from './order-mapping.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
 import type { Customization } from './orders.ingest.js';
 
-const FULL_DATA: IncludedData[] = [
+export const FULL_DATA: IncludedData[] = [
   'BUYER',
   'RECIPIENT',
   'PROCEEDS',
@@ -43,9 +43,9 @@ export function searchParams(
   };
 }
 
-/** Maps a page (validated by the gateway); buyer data is kept only for seller-fulfilled orders still to ship. */
-export function draftsOf(page: SearchOrdersPage): OrderDraft[] {
-  return page.orders.map((order) => {
+/** Maps orders (validated by the gateway); buyer data is kept only for seller-fulfilled orders still to ship. */
+export function draftsOf(orders: AmazonOrder[]): OrderDraft[] {
+  return orders.map((order) => {
     const draft = mapAmazonOrder(order);
     return needsBuyerData(draft) ? draft : { ...draft, buyer: null, recipient: null };
   });
@@ -84,4 +84,15 @@ export async function downloadCustomizations(
     }
   }
   return result;
+}
+
+/** Each order Amazon sent malformed is logged (its id and what is wrong, never its data) and counted. */
+export function reportRejected(context: DownloadContext, rejected: readonly RejectedOrder[]): void {
+  for (const order of rejected) {
+    context.logger.warn(
+      { companyId: context.company.id, amazonOrderId: order.orderId, problem: order.problem },
+      'amazon order is malformed; recorded as a download problem, the rest of the page is stored',
+    );
+  }
+  if (rejected.length > 0) addCounts(context, { rejected: rejected.length });
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
 import {
@@ -186,10 +187,34 @@ function showCommand(): Command {
     );
 }
 
+function problemsCommand(): Command {
+  return new Command('problems')
+    .description('orders Amazon sent malformed, which the download set aside; open ones unless --all')
+    .option('--company <id>', 'only this company', parseId)
+    .option('--all', 'also the resolved ones')
+    .option('--json', 'print JSON')
+    .action(async (flags: { company?: number; all?: boolean; json?: boolean }) => {
+      const problems = await withApp((app) =>
+        listDownloadProblems(app.db, { companyId: flags.company, includeResolved: flags.all ?? false }),
+      );
+      printResult(flags.json ?? false, problems, () =>
+        table(problems as unknown as Record<string, unknown>[], [
+          'companyId',
+          'amazonOrderId',
+          'lastSeenAt',
+          'firstSeenAt',
+          'resolvedAt',
+          'problem',
+        ]),
+      );
+    });
+}
+
 export function ordersCommand(): Command {
   return new Command('orders')
     .description('downloaded Amazon orders')
     .addCommand(listCommand())
     .addCommand(showCommand())
-    .addCommand(atRiskCommand());
+    .addCommand(atRiskCommand())
+    .addCommand(problemsCommand());
 }
