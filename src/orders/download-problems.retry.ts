@@ -14,7 +14,13 @@ export const PROBLEM_RETRIES_PER_RUN = 10;
 
 /** Stores the order as a page would, and marks its problem resolved in the same transaction. */
 async function storeFixedOrder(context: DownloadContext, problem: DownloadProblem, order: AmazonOrder) {
-  const drafts = draftsOf([order]);
+  const { drafts, rejected } = draftsOf([order]);
+  const [stillMalformed] = rejected;
+  if (stillMalformed) {
+    await touchProblem(context.db, problem.id, context.runId, stillMalformed.problem, context.now());
+    addCounts(context, { problemsStillOpen: 1 });
+    return;
+  }
   const customizations = await downloadCustomizations(context, drafts);
   await commitDrafts(
     context,

@@ -7,6 +7,7 @@ import { orderSchema, searchOrdersResponseSchema } from '../amazon/schemas/order
 import { parseEach, parseResponse } from '../amazon/validate.js';
 import { createLogger } from '../shared/logger.js';
 import { mapAmazonOrder } from './order-mapping.js';
+import { draftsOf } from './search-pages.js';
 
 interface ModelOperation {
   responses: Record<string, { examples?: { 'application/json': { orders: unknown[] } } }>;
@@ -153,6 +154,23 @@ describe('mapping an Orders API 2026-01-01 order', () => {
     expect(() => map(withFulfillment(exampleOrder(), { fulfillmentStatus: 'LOST_IN_SPACE' }))).toThrow(
       /order 123-4567890-1234567: fulfillment.fulfillmentStatus "LOST_IN_SPACE"/,
     );
+  });
+
+  it('sets aside an order it cannot map, so the rest of the page is still stored', () => {
+    const unknown = withFulfillment(
+      { ...exampleOrder(), orderId: '123-4567890-7654321' },
+      { fulfillmentStatus: 'LOST_IN_SPACE' },
+    );
+    const { drafts, rejected } = draftsOf([parseAmazonOrder(exampleOrder()), parseAmazonOrder(unknown)]);
+    expect(drafts.map((draft) => draft.amazonOrderId)).toEqual(['123-4567890-1234567']);
+    expect(rejected).toEqual([
+      {
+        orderId: '123-4567890-7654321',
+        problem: expect.stringMatching(
+          /order 123-4567890-7654321: fulfillment.fulfillmentStatus "LOST_IN_SPACE"/,
+        ),
+      },
+    ]);
   });
 
   it('refuses a float amount and a missing item id, naming where', () => {

@@ -49,7 +49,8 @@ async function commitPage(
   window: WindowState,
   page: SearchOrdersPage,
 ) {
-  const drafts = draftsOf(page.orders);
+  const { drafts, rejected: unmappable } = draftsOf(page.orders);
+  const rejected = [...page.rejectedOrders, ...unmappable];
   const customizations = await downloadCustomizations(context, drafts);
   const pages = window.pages + 1;
   // After the buyer-data pages of the report plan comes the report; after any other last page, the window is done.
@@ -63,8 +64,8 @@ async function commitPage(
     ? { ...clocked, window: next }
     : { clockOffsetMs: clocked.clockOffsetMs, committedUntil: window.end };
   const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
-  await commitWithCursor(context, drafts, source, nextCursor, customizations, page.rejectedOrders);
-  reportRejected(context, page.rejectedOrders);
+  await commitWithCursor(context, drafts, source, nextCursor, customizations, rejected);
+  reportRejected(context, rejected);
   addCounts(context, { pages: 1 });
   return { cursor: nextCursor, window: next, drafts };
 }

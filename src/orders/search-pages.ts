@@ -4,7 +4,7 @@ import { addCounts, type DownloadContext } from './download-context.js';
 import { PAGE_SIZE } from './download-plan.js';
 import type { WindowState } from './download-window.js';
 import { findCustomizedItems } from './orders.repository.js';
-import { mapAmazonOrder } from './order-mapping.js';
+import { AmazonOrderPayloadError, mapAmazonOrder } from './order-mapping.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
 import type { Customization } from './orders.ingest.js';
 
@@ -44,11 +44,23 @@ export function searchParams(
 }
 
 /** Maps orders (validated by the gateway); buyer data is kept only for seller-fulfilled orders still to ship. */
-export function draftsOf(orders: AmazonOrder[]): OrderDraft[] {
-  return orders.map((order) => {
-    const draft = mapAmazonOrder(order);
-    return needsBuyerData(draft) ? draft : { ...draft, buyer: null, recipient: null };
-  });
+/**
+ * The orders as we store them. An order the gateway let through but we cannot map (a status Amazon
+ * added since) is rejected like a malformed one, so the rest of the page is still stored.
+ */
+export function draftsOf(orders: AmazonOrder[]): { drafts: OrderDraft[]; rejected: RejectedOrder[] } {
+  const drafts: OrderDraft[] = [];
+  const rejected: RejectedOrder[] = [];
+  for (const order of orders) {
+    try {
+      const draft = mapAmazonOrder(order);
+      drafts.push(needsBuyerData(draft) ? draft : { ...draft, buyer: null, recipient: null });
+    } catch (err) {
+      if (!(err instanceof AmazonOrderPayloadError)) throw err;
+      rejected.push({ orderId: order.orderId, problem: err.message });
+    }
+  }
+  return { drafts, rejected };
 }
 
 /**
