@@ -22,6 +22,9 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_FOLDER }),
+    // Features developed side by side add migrations with earlier names than ones a database may already
+    // hold; they are independent tables and columns, so they are applied whatever their place in the order.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r: MigrationResult) => r.status === 'Error');
