@@ -8,7 +8,10 @@ import type { Redis } from './shared/redis.js';
 export interface AppContext {
   config: Config;
   db: Db;
+  /** BullMQ's connection (queues, schedules, workers' own commands). */
   redis: Redis;
+  /** The fail-fast connection of the Amazon gateway (rate-limit buckets, cached access tokens). */
+  gatewayRedis: Redis;
   logger: Logger;
   /** Builds the Amazon port of a company; the gateway in production, the same gateway against fakes in tests. */
   amazon: AmazonPortFactory;

@@ -12,7 +12,7 @@ import { reconcileAllSchedules } from './jobs/schedules.js';
 import { startWorkers } from './jobs/workers.js';
 import { JOB_KINDS } from './jobs/kinds.js';
 import { createLogger, type Logger } from './shared/logger.js';
-import { checkEvictionPolicy, createRedis } from './shared/redis.js';
+import { checkEvictionPolicy, createFailFastRedis, createRedis } from './shared/redis.js';
 
 export interface Daemon {
   app: AppContext;
@@ -39,7 +39,9 @@ export async function openApp(config: Config, logger: Logger, migrate: boolean):
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
   }
   const redis = createRedis(config.redisUrl);
-  return { config, db, redis, logger, amazon: createAmazonPortFactory({ config, db, redis, logger }) };
+  const gatewayRedis = createFailFastRedis(config.redisUrl);
+  const amazon = createAmazonPortFactory({ config, db, redis: gatewayRedis, logger });
+  return { config, db, redis, gatewayRedis, logger, amazon };
 }
 
 /**
@@ -48,7 +50,12 @@ export async function openApp(config: Config, logger: Logger, migrate: boolean):
  */
 export async function closeApp(app: AppContext, graceMs?: number): Promise<void> {
   const close = async () => {
-    await app.redis.quit().catch((err: unknown) => app.logger.warn({ err }, 'redis did not close cleanly'));
+    for (const connection of [app.gatewayRedis, app.redis]) {
+      await connection.quit().catch((err: unknown) => {
+        app.logger.warn({ err }, 'redis did not close cleanly');
+        connection.disconnect();
+      });
+    }
     await app.db.destroy();
   };
   if (graceMs === undefined) return close();

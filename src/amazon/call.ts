@@ -1,4 +1,5 @@
 import type { Logger } from '../shared/logger.js';
+import { RedisCommandError } from '../shared/redis.js';
 import {
   classifyResponse,
   classifyThrown,
@@ -89,7 +90,8 @@ async function accessToken(context: CallContext): Promise<string> {
     try {
       return await context.tokens.accessToken();
     } catch (err) {
-      if (err instanceof AmazonError) throw err;
+      // A Redis failure is not Amazon's: retrying the exchange cannot help.
+      if (err instanceof AmazonError || err instanceof RedisCommandError) throw err;
       const failure = classifyTokenError(err);
       if (failure.kind !== 'transient' || attempt > context.policy.transientRetries) {
         throw toAmazonError(TOKEN_EXCHANGE, failure);

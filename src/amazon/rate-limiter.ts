@@ -1,4 +1,6 @@
-import type { Redis } from '../shared/redis.js';
+import { defineScript, usingRedis, type Redis, type RedisScript } from '../shared/redis.js';
+
+const PURPOSE = 'amazon rate limiter';
 
 /**
  * Amazon's token bucket per (selling partner, application, operation), mirrored in Redis so every
@@ -60,12 +62,17 @@ export interface RateLimiterOptions {
 
 export class RedisRateLimiter {
   private readonly adopted = new Map<string, { rate: number; at: number }>();
+  private readonly reserveScript: RedisScript;
+  private readonly drainScript: RedisScript;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly options: RateLimiterOptions,
-  ) {}
+  ) {
+    this.reserveScript = defineScript(redis, 'sellersyncReserveSlot', 2, RESERVE);
+    this.drainScript = defineScript(redis, 'sellersyncDrainBucket', 1, DRAIN);
+  }
 
   bucketKey(bucket: string): string {
     return `${this.prefix}:amazon:bucket:${bucket}`;
@@ -77,22 +84,18 @@ export class RedisRateLimiter {
 
   /** Reserves a slot; when it is further away than `maxWaitMs` nothing is reserved. */
   async reserve(bucket: string, plan: BucketPlan, maxWaitMs: number): Promise<Reservation> {
-    const reply = (await this.redis.eval(
-      RESERVE,
-      2,
-      this.bucketKey(bucket),
-      this.rateKey(bucket),
-      String(plan.rate),
-      String(plan.burst),
-      String(this.options.paceFactor),
-      String(maxWaitMs),
+    const reply = (await usingRedis(PURPOSE, () =>
+      this.reserveScript(
+        [this.bucketKey(bucket), this.rateKey(bucket)],
+        [plan.rate, plan.burst, this.options.paceFactor, maxWaitMs],
+      ),
     )) as [number, number];
     return { granted: reply[0] === 1, waitMs: reply[1] };
   }
 
   /** The rate the bucket currently runs at (an adopted `x-amzn-RateLimit-Limit`, or the plan's). */
   async currentRate(bucket: string, plan: BucketPlan): Promise<number> {
-    const stored = await this.redis.get(this.rateKey(bucket));
+    const stored = await usingRedis(PURPOSE, () => this.redis.get(this.rateKey(bucket)));
     const rate = stored === null ? Number.NaN : Number(stored);
     return Number.isFinite(rate) && rate > 0 ? rate : plan.rate;
   }
@@ -102,12 +105,14 @@ export class RedisRateLimiter {
     if (!Number.isFinite(rate) || rate <= 0) return false;
     const known = this.adopted.get(bucket);
     if (known?.rate === rate && Date.now() - known.at < 3_600_000) return false;
-    await this.redis.set(this.rateKey(bucket), String(rate), 'EX', ADOPTED_RATE_TTL_SECONDS);
+    await usingRedis(PURPOSE, () =>
+      this.redis.set(this.rateKey(bucket), String(rate), 'EX', ADOPTED_RATE_TTL_SECONDS),
+    );
     this.adopted.set(bucket, { rate, at: Date.now() });
     return true;
   }
 
   async drain(bucket: string): Promise<void> {
-    await this.redis.eval(DRAIN, 1, this.bucketKey(bucket));
+    await usingRedis(PURPOSE, () => this.drainScript([this.bucketKey(bucket)], []));
   }
 }

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decrypt, DecryptionError, encrypt, type Keyring } from '../shared/crypto.js';
-import type { Redis } from '../shared/redis.js';
+import { defineScript, usingRedis, type Redis, type RedisScript } from '../shared/redis.js';
+
+const PURPOSE = 'amazon access-token cache';
 
 /**
  * LWA access tokens, shared by every process through Redis (encrypted), so a company exchanges its
@@ -19,7 +21,6 @@ const DELETE_IF_SAME = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
-const RELEASE_LOCK = DELETE_IF_SAME;
 
 interface CachedToken {
   accessToken: string;
@@ -40,8 +41,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class TokenCache {
   private readonly key: string;
   private memo: { token: CachedToken; ciphertext: string } | undefined;
+  private readonly deleteIfSame: RedisScript;
 
   constructor(private readonly settings: TokenCacheSettings) {
+    this.deleteIfSame = defineScript(settings.redis, 'sellersyncDeleteIfSame', 1, DELETE_IF_SAME);
     // The refresh token's digest is in the key: new credentials never reuse the old grant's token.
     const grant = createHash('sha256').update(settings.refreshToken).digest('hex').slice(0, 16);
     this.key = `${settings.prefix}:amazon:lwa:${settings.companyId}:${grant}`;
@@ -55,11 +58,14 @@ export class TokenCache {
       const cached = await this.readCached();
       if (cached) return cached;
       const owner = randomUUID();
-      if ((await this.settings.redis.set(lockKey, owner, 'PX', EXCHANGE_LOCK_MS, 'NX')) === 'OK') {
+      const locked = await usingRedis(PURPOSE, () =>
+        this.settings.redis.set(lockKey, owner, 'PX', EXCHANGE_LOCK_MS, 'NX'),
+      );
+      if (locked === 'OK') {
         try {
           return (await this.readCached()) ?? (await this.exchangeAndStore());
         } finally {
-          await this.settings.redis.eval(RELEASE_LOCK, 1, lockKey, owner);
+          await usingRedis(PURPOSE, () => this.deleteIfSame([lockKey], [owner]));
         }
       }
       await sleep(WAIT_STEP_MS);
@@ -73,11 +79,11 @@ export class TokenCache {
     if (this.memo?.token.accessToken !== accessToken) return;
     const { ciphertext } = this.memo;
     this.memo = undefined;
-    await this.settings.redis.eval(DELETE_IF_SAME, 1, this.key, ciphertext);
+    await usingRedis(PURPOSE, () => this.deleteIfSame([this.key], [ciphertext]));
   }
 
   private async readCached(): Promise<string | undefined> {
-    const ciphertext = await this.settings.redis.get(this.key);
+    const ciphertext = await usingRedis(PURPOSE, () => this.settings.redis.get(this.key));
     if (ciphertext === null) return undefined;
     let token: CachedToken;
     try {
@@ -97,7 +103,7 @@ export class TokenCache {
     const token: CachedToken = { accessToken, expiresAt: Date.now() + ACCESS_TOKEN_LIFETIME_MS };
     const ciphertext = encrypt(this.settings.keyring, JSON.stringify(token));
     const ttl = token.expiresAt - RENEW_BEFORE_EXPIRY_MS - Date.now();
-    await this.settings.redis.set(this.key, ciphertext, 'PX', ttl);
+    await usingRedis(PURPOSE, () => this.settings.redis.set(this.key, ciphertext, 'PX', ttl));
     this.memo = { token, ciphertext };
     return accessToken;
   }

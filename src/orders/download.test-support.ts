@@ -24,7 +24,7 @@ export function testGateway(
   options: Partial<AmazonGatewayOptions> = {},
 ): AmazonPortFactory {
   return createAmazonPortFactory(
-    { config: context.config, db: context.db, redis: context.redis, logger: context.logger },
+    { config: context.config, db: context.db, redis: context.gatewayRedis, logger: context.logger },
     {
       retry: {
         maxInlineWaitMs: 5_000,

@@ -3,9 +3,69 @@ import type { Logger } from './logger.js';
 
 export type { Redis } from 'ioredis';
 
-/** A connection for BullMQ workers and our own commands; BullMQ requires maxRetriesPerRequest null. */
+/** A connection for BullMQ (queues, workers, schedules); BullMQ requires maxRetriesPerRequest null. */
 export function createRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+/** How soon a fail-fast connection gives up on an unreachable or unresponsive Redis. */
+export interface FailFastLimits {
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  retriesPerRequest: number;
+}
+
+export const DEFAULT_FAIL_FAST_LIMITS: FailFastLimits = {
+  connectTimeoutMs: 2_000,
+  commandTimeoutMs: 5_000,
+  retriesPerRequest: 1,
+};
+
+/**
+ * A connection for commands a caller waits on (rate-limit slots, cached access tokens): while Redis is
+ * unreachable a command fails within seconds instead of waiting for the reconnection, so the work that
+ * needed it fails with a clear reason rather than hanging.
+ */
+export function createFailFastRedis(url: string, limits: FailFastLimits = DEFAULT_FAIL_FAST_LIMITS): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: limits.retriesPerRequest,
+    connectTimeout: limits.connectTimeoutMs,
+    commandTimeout: limits.commandTimeoutMs,
+    enableReadyCheck: true,
+    lazyConnect: false,
+  });
+}
+
+/** A Redis command that failed (unreachable, timed out, refused): says what it was for. */
+export class RedisCommandError extends Error {
+  override name = 'RedisCommandError';
+}
+
+/** Runs Redis commands for `purpose`; any failure becomes a RedisCommandError naming the purpose. */
+export async function usingRedis<T>(purpose: string, commands: () => Promise<T>): Promise<T> {
+  try {
+    return await commands();
+  } catch (err) {
+    throw new RedisCommandError(`${purpose}: redis did not answer (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+}
+
+export type RedisScript = (keys: string[], args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * A Lua script registered on the connection (ioredis `defineCommand`): it is sent once and then run by
+ * its digest (EVALSHA), loaded again only when Redis answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ */
+export function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): RedisScript {
+  const commands = redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>;
+  if (typeof commands[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua });
+  return (keys, args) => {
+    const command = commands[name];
+    if (command === undefined) throw new Error(`redis script ${name} is not defined`);
+    return command.call(redis, ...keys, ...args);
+  };
 }
 
 /** BullMQ loses jobs when Redis may evict keys; anything but noeviction is an operator error. */

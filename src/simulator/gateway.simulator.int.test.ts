@@ -34,7 +34,7 @@ beforeAll(async () => {
     refreshToken: DEFAULT_SELLER.refreshToken,
   });
   const factory = createAmazonPortFactory(
-    { config: context.config, db: context.db, redis: context.redis, logger: context.logger },
+    { config: context.config, db: context.db, redis: context.gatewayRedis, logger: context.logger },
     FAST_GATEWAY,
   );
   port = await factory.forCompany(company.id);

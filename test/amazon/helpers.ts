@@ -91,7 +91,7 @@ export function gatewayFactory(
   options: Partial<AmazonGatewayOptions> = {},
 ): AmazonPortFactory {
   return createAmazonPortFactory(
-    { config: context.config, db: context.db, redis: context.redis, logger: context.logger },
+    { config: context.config, db: context.db, redis: context.gatewayRedis, logger: context.logger },
     { ...FAST_GATEWAY, ...options },
   );
 }

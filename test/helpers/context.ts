@@ -6,7 +6,7 @@ import { createAmazonPortFactory } from '../../src/amazon/factory.js';
 import type { AppContext } from '../../src/context.js';
 import { createDb } from '../../src/db/client.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';
-import { createRedis, type Redis } from '../../src/shared/redis.js';
+import { createFailFastRedis, createRedis, type Redis } from '../../src/shared/redis.js';
 import { databaseUrl, TEMPLATE_DATABASE, TEST_POSTGRES_URL, TEST_REDIS_URL } from './settings.js';
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('hex');
@@ -102,12 +102,14 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const logger: Logger = createLogger({ level: 'debug', pretty: false }, logs);
   const db = createDb(url, 20);
   const redis = createRedis(TEST_REDIS_URL);
+  const gatewayRedis = createFailFastRedis(TEST_REDIS_URL);
   return {
     config,
     db,
     redis,
+    gatewayRedis,
     logger,
-    amazon: createAmazonPortFactory({ config, db, redis, logger }),
+    amazon: createAmazonPortFactory({ config, db, redis: gatewayRedis, logger }),
     databaseName,
     databaseUrl: url,
     redisPrefix,
@@ -115,6 +117,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     env,
     async cleanup() {
       await deleteRedisKeys(redis, redisPrefix);
+      await gatewayRedis.quit();
       await redis.quit();
       await db.destroy();
       await dropDatabase(databaseName);
