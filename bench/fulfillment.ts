@@ -17,7 +17,7 @@ import pg from 'pg';
 import { loadConfig, readEnvironment, type Config } from '../src/config.js';
 import { createDb, ensureDatabaseExists, type Db } from '../src/db/client.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { FEED_APPLIERS } from '../src/feeds/feed-appliers.js';
+import { FEED_KINDS } from '../src/wiring.js';
 import { followFeeds } from '../src/feeds/feed-follow.js';
 import type { FeedPipeline } from '../src/feeds/feed-pipeline.js';
 import { submitOpenFeeds } from '../src/feeds/feed-submit.js';
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     // A complete order download after the shipments were recorded: local statuses are current.
     await insertRun(db, { companyId: company.id, kind: 'order-download', trigger: 'schedule' }, 'succeeded');
     const amazon = await createAmazonPortFactory({ config, db, redis, logger }).forCompany(company.id);
-    const figures = await measure({ db, amazon, logger, appliers: FEED_APPLIERS }, company, server);
+    const figures = await measure({ db, amazon, logger, kinds: FEED_KINDS }, company, server);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await server.close();

@@ -6,13 +6,14 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDb, ensureDatabaseExists } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
-import { JOB_HANDLERS, type JobHandlers } from './jobs/handlers.js';
+import type { JobHandlers } from './jobs/handlers.js';
 import { closeQueues, createQueues, type JobQueues } from './jobs/queues.js';
 import { reconcileAllSchedules } from './jobs/schedules.js';
 import { startWorkers } from './jobs/workers.js';
 import { JOB_KINDS } from './jobs/kinds.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { checkEvictionPolicy, createFailFastRedis, createRedis } from './shared/redis.js';
+import { JOB_HANDLERS } from './wiring.js';
 
 export interface Daemon {
   app: AppContext;

@@ -4,7 +4,8 @@ import { createAmazonCompany, gatewayFactory } from '../../test/amazon/helpers.j
 import { FakeAmazon } from '../../test/amazon/fake-amazon.js';
 import { getCompany } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
-import { JOB_HANDLERS, type JobContext, type JobHandlers } from '../jobs/handlers.js';
+import type { JobContext, JobHandlers } from '../jobs/handlers.js';
+import { JOB_HANDLERS } from '../wiring.js';
 import { listRuns } from '../jobs/job-runs.repository.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob } from '../jobs/run-job.js';

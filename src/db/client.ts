@@ -1,8 +1,11 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 
 export type Db = Kysely<Database>;
+
+/** A transaction on the database; every repository function that writes inside one takes it. */
+export type Tx = Transaction<Database>;
 
 // int8 (bigint ids, counts) arrives as a string by default; ids stay well below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

@@ -1,4 +1,5 @@
-import type { Feed, Tx } from './feeds.repository.js';
+import type { Tx } from '../db/client.js';
+import type { Feed } from './feeds.repository.js';
 
 /** What one message of a feed stands for. */
 export interface FeedEntity {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { FeedEntity } from './feed-applier.js';
 import { applierFor, type FeedPipeline } from './feed-pipeline.js';
 import { statesLeadingTo, type FeedState } from './feed-states.js';
@@ -9,7 +9,6 @@ import {
   moveFeed,
   recordMessageOutcomes,
   type Feed,
-  type Tx,
 } from './feeds.repository.js';
 import type { FeedSummary } from './feeds.table.js';
 

@@ -2,23 +2,19 @@ import type { AmazonPort } from '../amazon/port.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../shared/logger.js';
 import type { FeedApplier } from './feed-applier.js';
-import type { FeedKind } from './feed-states.js';
-
-/** The appliers of the feed kinds sellersync sends; a kind without one is never submitted. */
-export type FeedAppliers = Partial<Record<FeedKind, FeedApplier>>;
+import type { FeedKind, FeedKinds } from './feed-kinds.js';
 
 /** What every step of the pipeline works with, for one company. */
 export interface FeedPipeline {
   db: Db;
   amazon: AmazonPort;
   logger: Logger;
-  appliers: FeedAppliers;
+  /** The feed kinds registered by their domains. */
+  kinds: FeedKinds;
 }
 
 export function applierFor(pipeline: FeedPipeline, kind: FeedKind): FeedApplier {
-  const applier = pipeline.appliers[kind];
-  if (!applier) throw new Error(`no applier is registered for ${kind} feeds`);
-  return applier;
+  return pipeline.kinds.get(kind).applier;
 }
 
 /** Waits between looks at a feed Amazon is still processing: 1, 2, 4, 8 minutes, then every 15. */

@@ -46,17 +46,4 @@ export function canTransition(from: FeedState, to: FeedState): boolean {
   return FEED_TRANSITIONS[from].includes(to);
 }
 
-/** The feed kinds sellersync sends; each has one Amazon feed type and one XML MessageType. */
-export const FEED_KINDS = ['order-fulfillment', 'order-acknowledgement', 'payment-adjustment'] as const;
-export type FeedKind = (typeof FEED_KINDS)[number];
-
-export const FEED_KIND_DEFINITIONS: Record<FeedKind, { feedType: string; messageType: string }> = {
-  'order-fulfillment': { feedType: 'POST_ORDER_FULFILLMENT_DATA', messageType: 'OrderFulfillment' },
-  'order-acknowledgement': {
-    feedType: 'POST_ORDER_ACKNOWLEDGEMENT_DATA',
-    messageType: 'OrderAcknowledgement',
-  },
-  'payment-adjustment': { feedType: 'POST_PAYMENT_ADJUSTMENT_DATA', messageType: 'OrderAdjustment' },
-};
-
 export const XML_CONTENT_TYPE = 'text/xml; charset=UTF-8';

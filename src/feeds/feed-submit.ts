@@ -2,7 +2,7 @@ import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonFeed } from '../amazon/port.js';
 import { closeWithoutVerdict } from './feed-close.js';
 import { followDelayMs, type FeedPipeline } from './feed-pipeline.js';
-import type { FeedKind } from './feed-states.js';
+import type { FeedKind } from './feed-kinds.js';
 import { knownAmazonFeedIds, listFeeds, moveFeed, readFeedContent, type Feed } from './feeds.repository.js';
 
 /**

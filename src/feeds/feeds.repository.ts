@@ -1,17 +1,9 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../db/client.js';
-import type { Database } from '../db/database.js';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/client.js';
 import type { FeedDocument } from './feed-envelope.js';
-import {
-  FEED_KIND_DEFINITIONS,
-  statesLeadingTo,
-  XML_CONTENT_TYPE,
-  type FeedKind,
-  type FeedState,
-} from './feed-states.js';
+import type { FeedKind } from './feed-kinds.js';
+import { statesLeadingTo, XML_CONTENT_TYPE, type FeedState } from './feed-states.js';
 import type { FeedMessageRow, FeedRow, FeedRowUpdate, FeedSummary } from './feeds.table.js';
-
-export type Tx = Transaction<Database>;
 
 /** A feed as the pipeline sees it (without its document, which is read only to upload it). */
 export interface Feed {
@@ -84,6 +76,7 @@ function toFeed(row: FeedColumns): Feed {
 export interface NewFeed {
   companyId: number;
   kind: FeedKind;
+  feedType: string;
   marketplaceIds: string[];
   document: FeedDocument;
 }
@@ -97,7 +90,7 @@ export async function insertFeed(tx: Tx, feed: NewFeed): Promise<Feed> {
     .values({
       company_id: feed.companyId,
       kind: feed.kind,
-      feed_type: FEED_KIND_DEFINITIONS[feed.kind].feedType,
+      feed_type: feed.feedType,
       marketplace_ids: feed.marketplaceIds,
       content: feed.document.content,
       content_type: XML_CONTENT_TYPE,

@@ -1,6 +1,6 @@
 import type { FeedApplier } from '../feeds/feed-applier.js';
 import { applyConfirmedShipments } from '../orders/orders.shipping.js';
-import { SHIPMENT_ENTITY } from './fulfillment-feed.js';
+import { SHIPMENT_ENTITY } from './fulfillment-message.js';
 import {
   moveShipments,
   rejectShipments,

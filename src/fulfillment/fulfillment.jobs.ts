@@ -1,3 +1,4 @@
+import type { FeedKinds } from '../feeds/feed-kinds.js';
 import { followDelayMs } from '../feeds/feed-pipeline.js';
 import { feedPipelineFor } from '../feeds/feeds.jobs.js';
 import { listFeeds } from '../feeds/feeds.repository.js';
@@ -6,8 +7,8 @@ import type { RunCounts } from '../jobs/job-runs.table.js';
 import { uploadFulfillments } from './fulfillment.upload.js';
 
 /** Uploads the company's recorded shipments as fulfillment feeds; a follow-up job takes each feed to its end. */
-export async function uploadFulfillmentsJob(context: JobContext): Promise<RunCounts> {
-  const pipeline = await feedPipelineFor(context);
+export async function uploadFulfillmentsJob(context: JobContext, kinds: FeedKinds): Promise<RunCounts> {
+  const pipeline = await feedPipelineFor(context, kinds);
   const outcome = await uploadFulfillments(pipeline, context.company);
   // Also re-arms the follow-up of feeds whose delayed job was lost (a Redis restart).
   const open = await listFeeds(pipeline.db, context.company.id, { states: ['submitted'], limit: 1 });

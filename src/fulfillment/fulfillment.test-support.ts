@@ -1,8 +1,7 @@
 import { createCompany, type Company } from '../companies/companies.service.js';
-import { FEED_APPLIERS } from '../feeds/feed-appliers.js';
 import { followFeeds } from '../feeds/feed-follow.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
-import { JOB_HANDLERS } from '../jobs/handlers.js';
+import { FEED_KINDS, JOB_HANDLERS } from '../wiring.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob, type RunOutcome } from '../jobs/run-job.js';
 import type { JobKind } from '../jobs/kinds.js';
@@ -94,7 +93,7 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
     db: context.db,
     amazon: await context.amazon.forCompany(company.id),
     logger: context.logger,
-    appliers: FEED_APPLIERS,
+    kinds: FEED_KINDS,
   });
   const world: FulfillmentWorld = {
     context,

@@ -1,7 +1,7 @@
 import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonOrder } from '../amazon/port.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
-import type { Tx } from '../feeds/feeds.repository.js';
+import type { Tx } from '../db/client.js';
 import { lastSuccessfulRunStart } from '../jobs/job-runs.repository.js';
 import { localOrderStates, type LocalOrderState } from '../orders/orders.shipping.js';
 import { listShipments, moveShipments, type Shipment } from './shipments.repository.js';

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/client.js';
-import type { Tx } from '../feeds/feeds.repository.js';
+import type { Db, Tx } from '../db/client.js';
 import type { ShippedQuantity } from '../orders/orders.shipping.js';
 import {
   shipmentStatesLeadingTo,

@@ -1,6 +1,5 @@
 import { describeIssues } from '../companies/companies.schema.js';
-import type { Db } from '../db/client.js';
-import type { Tx } from '../feeds/feeds.repository.js';
+import type { Db, Tx } from '../db/client.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
 import { UsageError } from '../shared/errors.js';
 import { normalizeTracking, resolveCarrier, trackingProblem } from './carriers.js';

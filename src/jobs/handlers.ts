@@ -1,9 +1,5 @@
 import type { Company } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
-import { followFeedsJob } from '../feeds/feeds.jobs.js';
-import { downloadOrdersJob, eraseExpiredBuyerDataJob } from '../orders/orders.jobs.js';
-import { uploadFulfillmentsJob } from '../fulfillment/fulfillment.jobs.js';
-import { reconcileSettlementsJob } from '../settlements/settlements.jobs.js';
 import type { Logger } from '../shared/logger.js';
 import type { RunCounts } from './job-runs.table.js';
 import type { JobKind, Trigger } from './kinds.js';
@@ -25,11 +21,3 @@ export interface JobContext {
 export type JobHandler = (context: JobContext) => Promise<RunCounts>;
 
 export type JobHandlers = Record<JobKind, JobHandler>;
-
-export const JOB_HANDLERS: JobHandlers = {
-  'order-download': downloadOrdersJob,
-  'fulfillment-upload': uploadFulfillmentsJob,
-  'settlement-reconciliation': reconcileSettlementsJob,
-  'buyer-data-retention': eraseExpiredBuyerDataJob,
-  'feed-follow-up': followFeedsJob,
-};

@@ -7,7 +7,7 @@ import { createAmazonCompany, TEST_CREDENTIALS } from '../../test/amazon/helpers
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { AmazonPortFactory } from '../amazon/port.js';
 import { updateCompany, type Company } from '../companies/companies.service.js';
-import { JOB_HANDLERS } from '../jobs/handlers.js';
+import { JOB_HANDLERS } from '../wiring.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob, type RunOutcome } from '../jobs/run-job.js';
 import { deflatedZip, testGateway } from './download.test-support.js';

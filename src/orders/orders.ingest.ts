@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Tx } from '../db/client.js';
 import { voidUnconfirmedShipments } from '../fulfillment/shipments.service.js';
 import type { Keyring } from '../shared/crypto.js';
 import { sealPersonalData, sealText } from './buyer-data.js';
@@ -14,8 +13,6 @@ import {
   type NewOrderEvent,
 } from './orders.repository.js';
 import type { NewOrderItemRow, NewOrderRow } from './orders.table.js';
-
-type Tx = Transaction<Database>;
 
 /** How long the seller has to answer a buyer's cancellation request (docs/orders.md). */
 export const CANCEL_RESPONSE_HOURS = 48;

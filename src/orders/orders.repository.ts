@@ -1,11 +1,9 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../db/client.js';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/client.js';
 import type { Database } from '../db/database.js';
 import { unnestRows, type ColumnType } from './bulk-rows.js';
 import { STATUS_PROGRESSION } from './order-draft.js';
 import type { NewOrderItemRow, NewOrderRow, OrderEventKind, OrderStatus } from './orders.table.js';
-
-type Tx = Transaction<Database>;
 
 /** Item ids given to flat-file report lines, which carry no order item id; replaced once the real items arrive. */
 export const REPORT_ITEM_PREFIX = 'report:';

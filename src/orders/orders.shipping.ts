@@ -1,6 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../db/client.js';
-import type { Database } from '../db/database.js';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/client.js';
 import { unnestRows } from './bulk-rows.js';
 import { insertOrderEvents } from './orders.repository.js';
 import type { FulfillmentChannel, OrderStatus } from './orders.table.js';
@@ -9,8 +8,6 @@ import type { FulfillmentChannel, OrderStatus } from './orders.table.js';
  * What shipping needs of an order, and the one change it makes to orders: the shipped quantities and
  * status once Amazon accepts a shipment. The order download keeps everything else.
  */
-
-type Tx = Transaction<Database>;
 
 export interface ShippableItem {
   rowId: number;

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { JOB_HANDLERS } from '../../jobs/handlers.js';
+import { JOB_HANDLERS } from '../../wiring.js';
 import { listRuns } from '../../jobs/job-runs.repository.js';
 import { isJobKind, JOB_KINDS, type JobKind } from '../../jobs/kinds.js';
 import { runJob } from '../../jobs/run-job.js';
