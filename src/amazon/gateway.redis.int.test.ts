@@ -3,10 +3,11 @@ import { createTestContext, type TestContext } from '../../test/helpers/context.
 import { OwnRedis } from '../../test/helpers/own-redis.js';
 import { createAmazonCompany, FAST_GATEWAY } from '../../test/amazon/helpers.js';
 import { FakeAmazon } from '../../test/amazon/fake-amazon.js';
-import { JOB_HANDLERS, type JobHandlers } from '../jobs/handlers.js';
+import type { JobHandlers } from '../jobs/handlers.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob } from '../jobs/run-job.js';
 import { createFailFastRedis, type Redis } from '../shared/redis.js';
+import { JOB_HANDLERS } from '../wiring.js';
 import { createAmazonPortFactory } from './factory.js';
 
 /**
