@@ -1,30 +1,17 @@
 #!/usr/bin/env node
-// In a checkout (TypeScript source and dev dependencies present) runs the source, so what runs is what
-// you read; in an installed image (only the compiled dist/) runs the build.
+// Runs the compiled build (dist/). In a checkout, builds it first when it is missing or older than the
+// source, so what runs is what you read.
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { BUILT_ENTRY, build, buildIsStale, canBuild } from './build.js';
 
-const source = new URL('../src/cli/bin.ts', import.meta.url);
-const built = new URL('../dist/src/cli/bin.js', import.meta.url);
-
-async function sourceRunner() {
-  if (!existsSync(fileURLToPath(source))) return undefined;
-  try {
-    return await import('tsx/esm/api');
-  } catch {
-    return undefined; // no dev dependencies: fall back to the build
-  }
+if (canBuild() && buildIsStale()) {
+  process.stderr.write('sellersync: compiling the source (npm run build)…\n');
+  const code = build();
+  if (code !== 0) process.exit(code);
 }
-
-const tsx = await sourceRunner();
-if (tsx) {
-  tsx.register();
-  await import(source.href);
-} else if (existsSync(fileURLToPath(built))) {
-  await import(pathToFileURL(fileURLToPath(built)).href);
-} else {
-  process.stderr.write(
-    'sellersync: neither the source with its dev dependencies nor a build (npm run build) is here\n',
-  );
+if (!existsSync(BUILT_ENTRY)) {
+  process.stderr.write('sellersync: no build here (dist/); run npm ci or npm run build\n');
   process.exit(1);
 }
+await import(pathToFileURL(BUILT_ENTRY).href);

@@ -7,6 +7,11 @@ export function parseId(value: string): number {
   return Number(value);
 }
 
+/** A variadic id argument: each value checked as it is read. */
+export function parseIds(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), parseId(value)];
+}
+
 export function parseOnOff(value: string): boolean {
   const normalized = value.toLowerCase();
   if (['on', 'true', 'yes', '1'].includes(normalized)) return true;

@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.js';
-import { DecryptionError } from '../shared/crypto.js';
-import { NotFoundError, UsageError } from '../shared/errors.js';
+import { describeCliError, writeCliError } from './errors.js';
+import { packageVersion } from './version.js';
 import { companyCommand } from './commands/company.js';
 import { migrateCommand, startCommand } from './commands/daemon.js';
 import { ordersCommand } from './commands/orders.js';
@@ -9,12 +8,12 @@ import { runCommand, runsCommand, schedulesCommand } from './commands/jobs.js';
 import { metricsCommand, shipCommand, shipmentsCommand } from './commands/shipments.js';
 import { demoCommand, simulatorCommand } from './commands/simulator.js';
 
-export const EXIT_USAGE = 2;
-export const EXIT_CONFIG = 78;
+export { EXIT_CONFIG, EXIT_UNAVAILABLE, EXIT_USAGE } from './errors.js';
 
-export function buildProgram(): Command {
+export function buildProgram(output: { json: boolean; printed: () => void }): Command {
   const program = new Command('sellersync')
     .description("connects a seller's back office to Amazon")
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   for (const command of [
@@ -35,37 +34,36 @@ export function buildProgram(): Command {
   }
   const applyToAll = (command: Command) => {
     command.exitOverride();
-    command.showHelpAfterError('(add --help for usage)');
+    // With --json the error is printed once, as JSON, by runCli.
+    command.showHelpAfterError(output.json ? false : '(add --help for usage)');
+    command.configureOutput({
+      outputError: (text, write) => {
+        output.printed();
+        if (!output.json) write(text);
+      },
+    });
     command.commands.forEach(applyToAll);
   };
   applyToAll(program);
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 wrong usage, 78 bad configuration. */
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 wrong usage or not found, 69 Postgres or Redis
+ * unreachable, 78 bad configuration. With --json an error is one JSON object on stderr.
+ */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const json = argv.includes('--json');
+  let printedByCommander = false;
+  const program = buildProgram({ json, printed: () => (printedByCommander = true) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // Commander already printed the message (or the help).
-      return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sellersync: ${err.message}\n`);
-      return EXIT_CONFIG;
-    }
-    if (err instanceof UsageError || err instanceof NotFoundError) {
-      process.stderr.write(`sellersync: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (err instanceof DecryptionError) {
-      process.stderr.write(`sellersync: cannot read stored secrets: ${err.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`sellersync: ${(err as Error).message ?? String(err)}\n`);
-    return 1;
+    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+    const described = describeCliError(err);
+    // Commander prints its own errors as text, except one thrown by a flag parser inside an action.
+    if (json || !(err instanceof CommanderError && printedByCommander)) writeCliError(described, json);
+    return described.exitCode;
   }
 }

@@ -1,27 +1,92 @@
+import { sql } from 'kysely';
 import { pino } from 'pino';
+import { createAmazonPortFactory } from '../amazon/factory.js';
+import { getCompany } from '../companies/companies.service.js';
 import { loadConfig, type Config } from '../config.js';
 import type { AppContext } from '../context.js';
-import { createQueues, closeQueues, type JobQueues } from '../jobs/queues.js';
-import { closeApp, openApp } from '../main.js';
+import { createDb, type Db } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { JobQueues } from '../jobs/queues.js';
 import { createLogger } from '../shared/logger.js';
+import { closeRedis, createFailFastRedis, createRedis } from '../shared/redis.js';
+import { describePostgresFailure, probeRedis, STORE_TIMEOUT_MS } from '../shared/stores.js';
 
-/** Loads the config (exits on a bad one via the caller's error handling) and opens the stores for one command. */
-export async function withApp<T>(work: (app: AppContext) => Promise<T>): Promise<T> {
+export interface SessionNeeds {
+  /** The command reads or writes Redis (schedules, queues, Amazon calls): checked before anything changes. */
+  redis?: boolean;
+  /** The command is about this company: a company that does not exist ends it with exit code 2. */
+  company?: number | undefined;
+}
+
+/** Opens the pool and checks Postgres answers; never creates the database (only migrate and start do). */
+async function openDatabase(config: Config): Promise<Db> {
+  const db = createDb(config.databaseUrl, 5, () => undefined, {
+    connectionTimeoutMillis: STORE_TIMEOUT_MS,
+  });
+  try {
+    await sql`SELECT 1`.execute(db);
+    if (config.migrateOnStart) await migrateToLatest(db);
+    return db;
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw describePostgresFailure(err, config.databaseUrl);
+  }
+}
+
+/**
+ * Loads the config and opens the stores one command needs, checking each answers before the command does
+ * anything, so that an unreachable store ends it at once having changed nothing.
+ */
+export async function withApp<T>(
+  work: (app: AppContext) => Promise<T>,
+  needs: SessionNeeds = {},
+): Promise<T> {
   const config: Config = loadConfig();
   // Logs go to stderr so stdout carries only the command's result.
   const logger = createLogger(
     { level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false },
     pino.destination(2),
   );
-  const app = await openApp(config, logger, config.migrateOnStart);
+  const [opened, probed] = await Promise.allSettled([
+    openDatabase(config),
+    needs.redis ? probeRedis(config.redisUrl) : Promise.resolve(),
+  ]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const db = opened.value;
+  if (probed.status === 'rejected') {
+    await db.destroy();
+    throw probed.reason;
+  }
+  // Connects only when used: most commands never touch Redis.
+  const redis = createRedis(config.redisUrl, { lazyConnect: !needs.redis });
+  // Only commands that need Redis call Amazon, through the gateway's fail-fast connection.
+  const gatewayRedis = needs.redis ? createFailFastRedis(config.redisUrl) : redis;
+  for (const connection of new Set([redis, gatewayRedis])) {
+    connection.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  }
+  const app: AppContext = {
+    config,
+    db,
+    redis,
+    gatewayRedis,
+    logger,
+    amazon: createAmazonPortFactory({ config, db, redis: gatewayRedis, logger }),
+  };
   try {
+    if (needs.company !== undefined) await getCompany(db, needs.company);
     return await work(app);
+  } catch (err) {
+    throw describePostgresFailure(err, config.databaseUrl);
   } finally {
-    await closeApp(app);
+    for (const connection of new Set([gatewayRedis, redis])) {
+      await closeRedis(connection).catch(() => connection.disconnect());
+    }
+    await db.destroy();
   }
 }
 
 export async function withQueues<T>(app: AppContext, work: (queues: JobQueues) => Promise<T>): Promise<T> {
+  const { closeQueues, createQueues } = await import('../jobs/queues.js');
   const queues = createQueues(app.redis, app.config.redisPrefix);
   try {
     return await work(queues);

@@ -18,19 +18,23 @@ export function createDb(
   databaseUrl: string,
   maxConnections = 10,
   onIdleError: (err: Error) => void = () => undefined,
+  options: { connectionTimeoutMillis?: number } = {},
 ): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, ...options });
   pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Creates the database named in the URL when it does not exist yet (a first start, a fresh machine). */
-export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean> {
+export async function ensureDatabaseExists(
+  databaseUrl: string,
+  connectionTimeoutMillis?: number,
+): Promise<boolean> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!name) return false;
   url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

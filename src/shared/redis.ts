@@ -4,8 +4,21 @@ import type { Logger } from './logger.js';
 export type { Redis } from 'ioredis';
 
 /** A connection for BullMQ (queues, workers, schedules); BullMQ requires maxRetriesPerRequest null. */
-export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+export function createRedis(url: string, options: { lazyConnect?: boolean } = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: options.lazyConnect ?? false,
+  });
+}
+
+/** Quits a connection, or just drops it when it never connected (a lazy one nobody used). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'wait' || redis.status === 'end') {
+    redis.disconnect();
+    return;
+  }
+  await redis.quit();
 }
 
 /** How soon a fail-fast connection gives up on an unreachable or unresponsive Redis. */

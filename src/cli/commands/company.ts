@@ -102,12 +102,16 @@ export function companyCommand(): Command {
   addCompanyOptions(company.command('add').description('add a company')).action(
     async (flags: CompanyFlags) => {
       const missing = REQUIRED_FOR_ADD.filter(([key]) => flags[key] === undefined).map(([, flag]) => flag);
-      if (missing.length > 0) throw new UsageError(`company add: missing ${missing.join(', ')}`);
-      const created = await withApp(async (app) => {
-        const added = await createCompany(app.db, app.config.keyring, toInput(flags));
-        await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
-        return added;
-      });
+      if (missing.length > 0)
+        throw new UsageError(`company add: missing ${missing.join(', ')}`, { field: missing[0] });
+      const created = await withApp(
+        async (app) => {
+          const added = await createCompany(app.db, app.config.keyring, toInput(flags));
+          await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
+          return added;
+        },
+        { redis: true },
+      );
       printResult(flags.json ?? false, created, () => `company ${created.id} added\n${describe(created)}`);
     },
   );
@@ -158,11 +162,14 @@ export function companyCommand(): Command {
       .description('change settings, toggles or credentials')
       .argument('<id>', 'company id', parseId),
   ).action(async (companyId: number, flags: CompanyFlags) => {
-    const updated = await withApp(async (app) => {
-      const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
-      await withQueues(app, (queues) => reconcileCompanySchedules(queues, changed));
-      return changed;
-    });
+    const updated = await withApp(
+      async (app) => {
+        const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
+        await withQueues(app, (queues) => reconcileCompanySchedules(queues, changed));
+        return changed;
+      },
+      { redis: true, company: companyId },
+    );
     printResult(flags.json ?? false, updated, () => `company ${updated.id} updated\n${describe(updated)}`);
   });
 
@@ -174,10 +181,13 @@ export function companyCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (companyId: number, flags: { yes?: boolean; json?: boolean }) => {
       if (!flags.yes) throw new UsageError(`company remove ${companyId}: add --yes to confirm`);
-      await withApp(async (app) => {
-        await removeCompany(app.db, companyId);
-        await withQueues(app, (queues) => removeCompanySchedules(queues, companyId));
-      });
+      await withApp(
+        async (app) => {
+          await removeCompany(app.db, companyId);
+          await withQueues(app, (queues) => removeCompanySchedules(queues, companyId));
+        },
+        { redis: true, company: companyId },
+      );
       printResult(flags.json ?? false, { removed: companyId }, () => `company ${companyId} removed`);
     });
 

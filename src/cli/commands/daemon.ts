@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { createDb } from '../../db/client.js';
+import { createDb, ensureDatabaseExists } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { ensureDatabaseExists } from '../../db/client.js';
+import { describePostgresFailure, STORE_TIMEOUT_MS } from '../../shared/stores.js';
 import { installSignalHandlers, startDaemon } from '../../main.js';
 import { createLogger } from '../../shared/logger.js';
 import { printResult } from '../output.js';
@@ -24,10 +24,14 @@ export function migrateCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
       const config = loadConfig();
-      await ensureDatabaseExists(config.databaseUrl);
+      await ensureDatabaseExists(config.databaseUrl, STORE_TIMEOUT_MS).catch((err: unknown) => {
+        throw describePostgresFailure(err, config.databaseUrl);
+      });
       const db = createDb(config.databaseUrl, 2);
       try {
-        const outcome = await migrateToLatest(db);
+        const outcome = await migrateToLatest(db).catch((err: unknown) => {
+          throw describePostgresFailure(err, config.databaseUrl);
+        });
         printResult(flags.json ?? false, outcome, () =>
           outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'schema is up to date',
         );

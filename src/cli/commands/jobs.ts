@@ -20,10 +20,12 @@ export function runCommand(): Command {
     .requiredOption('--company <id>', 'company id', parseId)
     .option('--json', 'print JSON')
     .action(async (kind: JobKind, flags: { company: number; json?: boolean }) => {
-      const outcome = await withApp((app) =>
-        withQueues(app, (queues) =>
-          runJob(app, queues, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' }),
-        ),
+      const outcome = await withApp(
+        (app) =>
+          withQueues(app, (queues) =>
+            runJob(app, queues, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' }),
+          ),
+        { redis: true, company: flags.company },
       );
       const summary = {
         status: outcome.status,
@@ -57,8 +59,9 @@ export function runsCommand(): Command {
     .option('--limit <n>', 'how many runs', parseId, 20)
     .option('--json', 'print JSON')
     .action(async (flags: { company?: number; kind?: JobKind; limit: number; json?: boolean }) => {
-      const runs = await withApp((app) =>
-        listRuns(app.db, { companyId: flags.company, kind: flags.kind, limit: flags.limit }),
+      const runs = await withApp(
+        (app) => listRuns(app.db, { companyId: flags.company, kind: flags.kind, limit: flags.limit }),
+        { company: flags.company },
       );
       printResult(flags.json ?? false, runs, () =>
         table(
@@ -74,7 +77,7 @@ export function schedulesCommand(): Command {
     .description('list the job schedules held in Redis')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
-      const schedules = await withApp((app) => withQueues(app, listSchedules));
+      const schedules = await withApp((app) => withQueues(app, listSchedules), { redis: true });
       printResult(flags.json ?? false, schedules, () =>
         table(schedules as unknown as Record<string, unknown>[], [
           'kind',

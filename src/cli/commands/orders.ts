@@ -82,18 +82,20 @@ function listCommand(): Command {
     .option('--limit <n>', 'how many orders', parseId, 50)
     .option('--json', 'print JSON')
     .action(async (flags: ListFlags) => {
-      const orders = await withApp((app) =>
-        listOrders(app.db, {
-          companyId: flags.company,
-          statuses: flags.status,
-          subtype: flags.subtype,
-          fulfillmentChannel: flags.channel,
-          from: flags.from,
-          to: flags.to,
-          onHold: flags.onHold,
-          atRiskHours: flags.atRisk === true ? app.config.orders.atRiskHours : flags.atRisk,
-          limit: flags.limit,
-        }),
+      const orders = await withApp(
+        (app) =>
+          listOrders(app.db, {
+            companyId: flags.company,
+            statuses: flags.status,
+            subtype: flags.subtype,
+            fulfillmentChannel: flags.channel,
+            from: flags.from,
+            to: flags.to,
+            onHold: flags.onHold,
+            atRiskHours: flags.atRisk === true ? app.config.orders.atRiskHours : flags.atRisk,
+            limit: flags.limit,
+          }),
+        { company: flags.company },
       );
       printResult(flags.json ?? false, orders, () =>
         table(orders as unknown as Record<string, unknown>[], LIST_COLUMNS),
@@ -109,8 +111,10 @@ function atRiskCommand(): Command {
     .option('--limit <n>', 'how many orders', parseId, 100)
     .option('--json', 'print JSON')
     .action(async (flags: { company?: number; hours?: number; limit: number; json?: boolean }) => {
-      const orders = await withApp((app) =>
-        listAtRiskOrders(app.db, flags.company, flags.hours ?? app.config.orders.atRiskHours, flags.limit),
+      const orders = await withApp(
+        (app) =>
+          listAtRiskOrders(app.db, flags.company, flags.hours ?? app.config.orders.atRiskHours, flags.limit),
+        { company: flags.company },
       );
       printResult(flags.json ?? false, orders, () =>
         table(orders as unknown as Record<string, unknown>[], [
@@ -173,8 +177,9 @@ function showCommand(): Command {
     .option('--json', 'print JSON')
     .action(
       async (amazonOrderId: string, flags: { company?: number; buyerData?: boolean; json?: boolean }) => {
-        const found = await withApp((app) =>
-          showOrders(app.db, app.config.keyring, amazonOrderId, flags.buyerData ?? false),
+        const found = await withApp(
+          (app) => showOrders(app.db, app.config.keyring, amazonOrderId, flags.buyerData ?? false),
+          { company: flags.company },
         );
         const details = found.filter(
           (d) => flags.company === undefined || d.order.companyId === flags.company,
@@ -194,8 +199,10 @@ function problemsCommand(): Command {
     .option('--all', 'also the resolved ones')
     .option('--json', 'print JSON')
     .action(async (flags: { company?: number; all?: boolean; json?: boolean }) => {
-      const problems = await withApp((app) =>
-        listDownloadProblems(app.db, { companyId: flags.company, includeResolved: flags.all ?? false }),
+      const problems = await withApp(
+        (app) =>
+          listDownloadProblems(app.db, { companyId: flags.company, includeResolved: flags.all ?? false }),
+        { company: flags.company },
       );
       printResult(flags.json ?? false, problems, () =>
         table(problems as unknown as Record<string, unknown>[], [

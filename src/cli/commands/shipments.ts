@@ -6,7 +6,7 @@ import { listShipments, type Shipment } from '../../fulfillment/shipments.reposi
 import { recordShipment, requeueShipments } from '../../fulfillment/shipments.service.js';
 import { SHIPMENT_STATES, type ShipmentState } from '../../fulfillment/shipments.table.js';
 import { keyValues, printResult, table } from '../output.js';
-import { parseId } from '../parse.js';
+import { parseId, parseIds } from '../parse.js';
 import { withApp } from '../session.js';
 
 interface ShipFromFlags {
@@ -108,7 +108,9 @@ export function shipCommand(): Command {
         items: flags.item,
       };
       const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-      const shipment = await withApp((app) => recordShipment(app.db, flags.company, clean));
+      const shipment = await withApp((app) => recordShipment(app.db, flags.company, clean), {
+        company: flags.company,
+      });
       printResult(
         flags.json ?? false,
         shipment,
@@ -144,12 +146,14 @@ function listCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: ListFlags) => {
       const states = flags.problems ? (['rejected', 'voided'] as const) : flags.state;
-      const found = await withApp((app) =>
-        listShipments(app.db, flags.company, {
-          ...(states ? { states } : {}),
-          ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
-          limit: 1000,
-        }),
+      const found = await withApp(
+        (app) =>
+          listShipments(app.db, flags.company, {
+            ...(states ? { states } : {}),
+            ...(flags.order ? { amazonOrderIds: [flags.order] } : {}),
+            limit: 1000,
+          }),
+        { company: flags.company },
       );
       printResult(flags.json ?? false, found, () => table(found.map(describeShipment), LIST_COLUMNS));
     });
@@ -159,11 +163,12 @@ function requeueCommand(): Command {
   return new Command('requeue')
     .description('send rejected shipments again with the next upload (after fixing what Amazon reported)')
     .requiredOption('--company <id>', 'company id', parseId)
-    .argument('<shipment-ids...>', 'shipment ids')
+    .argument('<shipment-ids...>', 'shipment ids', parseIds)
     .option('--json', 'print JSON')
-    .action(async (ids: string[], flags: { company: number; json?: boolean }) => {
-      const parsed = ids.map((id) => parseId(id));
-      const requeued = await withApp((app) => requeueShipments(app.db, flags.company, parsed));
+    .action(async (ids: number[], flags: { company: number; json?: boolean }) => {
+      const requeued = await withApp((app) => requeueShipments(app.db, flags.company, ids), {
+        company: flags.company,
+      });
       printResult(flags.json ?? false, { requeued }, () => `re-queued shipments ${requeued.join(', ')}`);
     });
 }
@@ -177,8 +182,12 @@ function shipFromCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: ShipFromFlags & { company: number; json?: boolean }) => {
       const given = shipFromInput(flags);
-      const address = await withApp((app) =>
-        given ? setDefaultShipFrom(app.db, flags.company, given) : getDefaultShipFrom(app.db, flags.company),
+      const address = await withApp(
+        (app) =>
+          given
+            ? setDefaultShipFrom(app.db, flags.company, given)
+            : getDefaultShipFrom(app.db, flags.company),
+        { company: flags.company },
       );
       printResult(flags.json ?? false, address, () => keyValues({ ...address }));
     });
@@ -224,10 +233,18 @@ export function metricsCommand(): Command {
     .requiredOption('--company <id>', 'company id', parseId)
     .option('--json', 'print JSON')
     .action(async (flags: { company: number; json?: boolean }) => {
-      const metrics = await withApp(async (app) => {
-        const company = await getCompany(app.db, flags.company);
-        return fulfillmentMetrics(app.db, company.id, company.marketplaceIds, app.config.orders.atRiskHours);
-      });
+      const metrics = await withApp(
+        async (app) => {
+          const company = await getCompany(app.db, flags.company);
+          return fulfillmentMetrics(
+            app.db,
+            company.id,
+            company.marketplaceIds,
+            app.config.orders.atRiskHours,
+          );
+        },
+        { company: flags.company },
+      );
       printResult(flags.json ?? false, metrics, () => describeMetrics(metrics));
     });
 }
