@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
+import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseKeyring, type Keyring } from './shared/crypto.js';
+import { keyStrengthProblem, parseKeyring, type Keyring } from './shared/crypto.js';
+import { isLoopbackHost } from './shared/outbound-url.js';
 
 /**
  * The only place that reads the environment. Every setting is validated once at start; a bad value
@@ -9,7 +12,6 @@ import { parseKeyring, type Keyring } from './shared/crypto.js';
  */
 
 const DEVELOPMENT_ENCRYPTION_KEY = 'ZGV2ZWxvcG1lbnQta2V5LW5ldmVyLWluLXByb2R1Y3Q='; // "development-key-never-in-product"
-const DEVELOPMENT_ADMIN_TOKEN = 'development-admin-token';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
@@ -17,12 +19,28 @@ const booleanFlag = z
   })
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
 
+/** Digits only: `0x1F90`, `1e2`, `8080.0` or ` 80` are not what an operator meant to type. */
+const wholeNumber = (error: string) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,15}$/, { error })
+    .transform((digits) => Number(digits));
+
 const positiveInt = (max: number) =>
-  z.coerce
-    .number({ error: 'expected a whole number' })
-    .int({ error: 'expected a whole number' })
-    .min(1, { error: 'expected at least 1' })
-    .max(max, { error: `expected at most ${max}` });
+  wholeNumber('expected a whole decimal number').pipe(
+    z
+      .number()
+      .min(1, { error: 'expected at least 1' })
+      .max(max, { error: `expected at most ${max}` }),
+  );
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An IP address or a host name to listen on; not a URL, not a host:port pair. */
+const listenHost = z.string().refine((host) => isIP(host) !== 0 || HOST_NAME.test(host), {
+  error: 'expected an IP address (127.0.0.1, 0.0.0.0, ::) or a host name',
+});
 
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/.+/, {
   error: 'expected a postgres:// URL, e.g. postgres://user:password@host:5432/sellersync',
@@ -48,12 +66,9 @@ const schema = z.object({
     .default('k1'),
   ENCRYPTION_PREVIOUS_KEYS: z.string().default(''),
   ADMIN_TOKEN: z.string().optional(),
-  ADMIN_HOST: z.string().min(1).default('0.0.0.0'),
-  ADMIN_PORT: z.coerce
-    .number({ error: 'expected a port number' })
-    .int({ error: 'expected a port number' })
-    .min(0, { error: 'expected a port number 0-65535' })
-    .max(65535, { error: 'expected a port number 0-65535' })
+  ADMIN_HOST: listenHost.optional(),
+  ADMIN_PORT: wholeNumber('expected a port number 0-65535 in decimal')
+    .pipe(z.number().max(65535, { error: 'expected a port number 0-65535' }))
     .default(8080),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -80,6 +95,8 @@ export interface Config {
   redisPrefix: string;
   keyring: Keyring;
   adminToken: string;
+  /** True when ADMIN_TOKEN was not set (outside production): a random token for this process only. */
+  adminTokenGenerated: boolean;
   adminHost: string;
   adminPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -137,24 +154,32 @@ export function loadConfig(env: Env = readEnvironment()): Config {
   }
   const production = (present.NODE_ENV ?? 'development') === 'production';
   const developmentDefaults: string[] = [];
-  const required = (name: 'ENCRYPTION_KEY' | 'ADMIN_TOKEN', developmentValue: string, expected: string) => {
-    const value = present[name];
-    if (value !== undefined) return value;
-    if (production) problems.push(`${name}: required in production (${expected})`);
-    else developmentDefaults.push(name);
-    return developmentValue;
-  };
-  const encryptionKey = required(
-    'ENCRYPTION_KEY',
-    DEVELOPMENT_ENCRYPTION_KEY,
-    '32 bytes as 64 hex or base64',
-  );
-  const adminToken = required('ADMIN_TOKEN', DEVELOPMENT_ADMIN_TOKEN, 'at least 24 characters');
-  if (present.ADMIN_TOKEN !== undefined && adminToken.length < 24) {
+  let encryptionKey = present.ENCRYPTION_KEY;
+  if (encryptionKey === undefined) {
+    if (production) problems.push('ENCRYPTION_KEY: required in production (32 bytes as 64 hex or base64)');
+    else developmentDefaults.push('ENCRYPTION_KEY');
+  }
+  const adminToken = present.ADMIN_TOKEN;
+  if (adminToken === undefined && production) {
+    problems.push('ADMIN_TOKEN: required in production (at least 24 characters)');
+  }
+  if (adminToken !== undefined && adminToken.length < 24) {
     problems.push('ADMIN_TOKEN: expected at least 24 characters');
+  }
+  // Without a token of the operator's choosing the admin API is reachable from this machine only.
+  const adminHost = present.ADMIN_HOST ?? (adminToken === undefined ? '127.0.0.1' : '0.0.0.0');
+  if (adminToken === undefined && !isLoopbackHost(adminHost) && parsed.success) {
+    problems.push(
+      `ADMIN_HOST: ${adminHost} is reachable from other machines; set ADMIN_TOKEN to listen beyond 127.0.0.1`,
+    );
   }
   let keyring: Keyring | undefined;
   try {
+    if (encryptionKey !== undefined) {
+      const weakness = keyStrengthProblem(encryptionKey);
+      if (weakness) problems.push(`ENCRYPTION_KEY: ${weakness}`);
+    }
+    encryptionKey ??= DEVELOPMENT_ENCRYPTION_KEY;
     keyring = parseKeyring(
       present.ENCRYPTION_KEY_ID ?? 'k1',
       encryptionKey,
@@ -172,8 +197,9 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,
     keyring,
-    adminToken,
-    adminHost: values.ADMIN_HOST,
+    adminToken: adminToken ?? randomBytes(24).toString('base64url'),
+    adminTokenGenerated: adminToken === undefined,
+    adminHost,
     adminPort: values.ADMIN_PORT,
     logLevel: values.LOG_LEVEL,
     logPretty: values.LOG_PRETTY,

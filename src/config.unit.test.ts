@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
-const KEY = '0'.repeat(64);
+const KEY = randomBytes(32).toString('hex');
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -46,7 +47,7 @@ describe('loadConfig', () => {
 
   it('falls back to marked development defaults outside production', () => {
     const config = loadConfig({});
-    expect(config.developmentDefaults).toEqual(['ENCRYPTION_KEY', 'ADMIN_TOKEN']);
+    expect(config.developmentDefaults).toEqual(['ENCRYPTION_KEY']);
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/sellersync');
     expect(config.workerConcurrency).toBe(4);
     expect(config.shutdownTimeoutMs).toBe(30_000);
@@ -57,7 +58,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       ENCRYPTION_KEY: KEY,
       ENCRYPTION_KEY_ID: 'k2',
-      ENCRYPTION_PREVIOUS_KEYS: `k1:${'1'.repeat(64)}`,
+      ENCRYPTION_PREVIOUS_KEYS: `k1:${randomBytes(32).toString('hex')}`,
       ADMIN_TOKEN: 'x'.repeat(32),
       ADMIN_PORT: '9000',
       LOG_PRETTY: 'true',
@@ -69,5 +70,96 @@ describe('loadConfig', () => {
     expect(config.keyring.activeKeyId).toBe('k2');
     expect([...config.keyring.keys.keys()].sort()).toEqual(['k1', 'k2']);
     expect(config.developmentDefaults).toEqual([]);
+  });
+});
+
+describe('configuration that refuses the dangerous', () => {
+  it('refuses an all-zero, patterned or passphrase encryption key, naming ENCRYPTION_KEY', () => {
+    const weak = [
+      '0'.repeat(64),
+      'ab'.repeat(32),
+      '0123456789abcdef'.repeat(4),
+      Buffer.alloc(32, 7).toString('base64'),
+      Buffer.from('correct horse battery staple 123').toString('base64'),
+    ];
+    for (const key of weak) {
+      expect({ key, problems: problemsOf({ ENCRYPTION_KEY: key }) }).toEqual({
+        key,
+        problems: [expect.stringMatching(/^ENCRYPTION_KEY: not a random key .*openssl rand -hex 32/)],
+      });
+    }
+    expect(loadConfig({ ENCRYPTION_KEY: randomBytes(32).toString('base64') }).keyring.activeKeyId).toBe('k1');
+  });
+
+  it('accepts only whole decimal numbers for every integer setting', () => {
+    const integerSettings = [
+      'ADMIN_PORT',
+      'WORKER_CONCURRENCY',
+      'SHUTDOWN_TIMEOUT_MS',
+      'SCHEDULE_RECONCILE_INTERVAL_MS',
+      'ORDER_BACKFILL_DAYS',
+      'ORDER_WINDOW_OVERLAP_MINUTES',
+      'ORDER_AT_RISK_HOURS',
+      'BUYER_DATA_RETENTION_DAYS',
+      'ORDER_REPORT_QUEUE_TIMEOUT_MINUTES',
+      'ORDER_REPORT_EXPECTED_SECONDS',
+    ];
+    for (const name of integerSettings) {
+      for (const value of ['0x1F', '1e1', '10.0', ' 10', '+10', '-1', '0b11', '0o7', 'Infinity']) {
+        const problems = problemsOf({ [name]: value });
+        expect({ name, value, problems }).toEqual({
+          name,
+          value,
+          problems: [expect.stringMatching(new RegExp(`^${name}: expected .*decimal`))],
+        });
+      }
+      expect(() => loadConfig({ [name]: '10' })).not.toThrow();
+    }
+    expect(problemsOf({ ADMIN_PORT: '0x1F90' })).toEqual([
+      'ADMIN_PORT: expected a port number 0-65535 in decimal (got "0x1F90")',
+    ]);
+    expect(problemsOf({ ORDER_BACKFILL_DAYS: '1e2' })).toEqual([
+      'ORDER_BACKFILL_DAYS: expected a whole decimal number (got "1e2")',
+    ]);
+    expect(loadConfig({ ADMIN_PORT: '0' }).adminPort).toBe(0);
+    expect(problemsOf({ ADMIN_PORT: '65536' })).toEqual([
+      expect.stringMatching(/^ADMIN_PORT: expected a port number 0-65535/),
+    ]);
+  });
+
+  it('checks ADMIN_HOST with the rest of the configuration', () => {
+    const token = 'x'.repeat(32);
+    for (const host of ['http://0.0.0.0', '0.0.0.0:8080', 'exa mple', '-bad.example']) {
+      expect({ host, problems: problemsOf({ ADMIN_HOST: host, ADMIN_TOKEN: token }) }).toEqual({
+        host,
+        problems: [expect.stringMatching(/^ADMIN_HOST: expected an IP address .* or a host name/)],
+      });
+    }
+    for (const host of ['0.0.0.0', '::', '10.0.0.7', 'admin.internal', 'localhost']) {
+      expect(loadConfig({ ADMIN_HOST: host, ADMIN_TOKEN: token }).adminHost).toBe(host);
+    }
+    const both = problemsOf({ ADMIN_HOST: 'http://x', ADMIN_PORT: 'x' }).join('\n');
+    expect(both).toMatch(/ADMIN_HOST/);
+    expect(both).toMatch(/ADMIN_PORT/);
+  });
+
+  it('without ADMIN_TOKEN outside production, listens on 127.0.0.1 with a random token of its own', () => {
+    const first = loadConfig({});
+    const second = loadConfig({});
+    expect(first.adminHost).toBe('127.0.0.1');
+    expect(first.adminTokenGenerated).toBe(true);
+    expect(first.adminToken).not.toBe('development-admin-token');
+    expect(first.adminToken.length).toBeGreaterThanOrEqual(32);
+    expect(first.adminToken).not.toBe(second.adminToken);
+    expect(problemsOf({ ADMIN_HOST: '0.0.0.0' })).toEqual([
+      expect.stringMatching(/^ADMIN_HOST: 0.0.0.0 is reachable from other machines; set ADMIN_TOKEN/),
+    ]);
+    expect(loadConfig({ ADMIN_HOST: '::1' }).adminHost).toBe('::1');
+    const chosen = loadConfig({ ADMIN_TOKEN: 'y'.repeat(30) });
+    expect(chosen).toMatchObject({
+      adminHost: '0.0.0.0',
+      adminToken: 'y'.repeat(30),
+      adminTokenGenerated: false,
+    });
   });
 });

@@ -88,6 +88,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const server = createAdminServer(app);
   const adminAddress = await listen(server, config.adminHost, config.adminPort);
   logger.info({ host: config.adminHost, port: adminAddress.port }, 'sellersync started');
+  if (config.adminTokenGenerated) {
+    // Printed once and never logged: the token is a secret, and exists only in this process.
+    process.stderr.write(
+      `ADMIN_TOKEN is not set: the admin API on ${config.adminHost}:${adminAddress.port} accepts this run's token ${config.adminToken}\n`,
+    );
+  }
 
   const closeEverything = async (forced: boolean) => {
     const graceMs = forced ? 1000 : undefined;

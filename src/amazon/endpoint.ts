@@ -1,6 +1,7 @@
 import { Agent, type ClientRequest } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { outboundUrlProblem } from '../shared/outbound-url.js';
 
 /**
  * A company's `endpoint`: Amazon's production host (`live`), Amazon's sandbox (`sandbox`), or a base URL
@@ -11,11 +12,10 @@ export type EndpointTarget = { kind: 'live' } | { kind: 'sandbox' } | { kind: 'b
 export function parseEndpoint(endpoint: string): EndpointTarget {
   if (endpoint === 'live') return { kind: 'live' };
   if (endpoint === 'sandbox') return { kind: 'sandbox' };
-  const base = new URL(endpoint);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-    throw new Error(`endpoint ${endpoint}: expected live, sandbox or an http(s) base URL`);
-  }
-  return { kind: 'base', base };
+  // Checked again here: a row written before the policy, or by hand, must not reach a metadata address.
+  const problem = outboundUrlProblem(endpoint);
+  if (problem) throw new Error(`endpoint ${endpoint}: ${problem}`);
+  return { kind: 'base', base: new URL(endpoint) };
 }
 
 /**

@@ -1,17 +1,23 @@
 import { z } from 'zod';
+import { outboundUrlProblem } from '../shared/outbound-url.js';
 import { REGIONS } from './companies.table.js';
 
 /** Validation of company input at the edge (CLI flags, admin API bodies). */
 
-export const endpointSchema = z.union([
-  z.enum(['live', 'sandbox']),
-  z
-    .string()
-    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, {
-      error: 'expected live, sandbox or a base URL like http://127.0.0.1:4555',
-    })
-    .transform((url) => url.replace(/\/+$/, '')),
-]);
+/** `live`, `sandbox`, or a base URL allowed by the outbound URL policy (https, or http to this machine). */
+export const endpointSchema = z
+  .string()
+  .superRefine((endpoint, context) => {
+    if (endpoint === 'live' || endpoint === 'sandbox') return;
+    const problem = outboundUrlProblem(endpoint);
+    if (problem) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected live, sandbox or an https:// base URL (http:// only to 127.0.0.1): ${problem}`,
+      });
+    }
+  })
+  .transform((endpoint) => endpoint.replace(/\/+$/, ''));
 
 const marketplaceId = z
   .string()

@@ -25,6 +25,28 @@ export function parseKey(name: string, text: string): Buffer {
   return key;
 }
 
+/**
+ * Why a key that has the right length is still not a key: all zero, a repeated pattern, or text typed as
+ * a passphrase. 32 random bytes have about 30 distinct values and are all printable with a chance of 1e-14.
+ */
+export function keyStrengthProblem(text: string): string | undefined {
+  let key: Buffer;
+  try {
+    key = parseKey('ENCRYPTION_KEY', text);
+  } catch {
+    return undefined; // the length problem is reported by parseKeyring
+  }
+  const advice = 'generate one with `openssl rand -hex 32`';
+  const distinct = new Set(key).size;
+  if (distinct < 16) {
+    return `not a random key (only ${distinct} distinct byte values: all zero, repeated or a pattern); ${advice}`;
+  }
+  if (key.every((byte) => byte >= 0x20 && byte < 0x7f)) {
+    return `not a random key (every byte is printable text, a passphrase); ${advice}`;
+  }
+  return undefined;
+}
+
 /** `previous` is a comma-separated list of `keyId:key` pairs still accepted for decryption. */
 export function parseKeyring(activeKeyId: string, activeKey: string, previous: string): Keyring {
   const keys = new Map<string, Buffer>();
