@@ -1,3 +1,4 @@
+import { StoppedError, throwIfStopped, untilStopped, waitUnlessStopped } from '../shared/abort.js';
 import type { Logger } from '../shared/logger.js';
 import { RedisCommandError } from '../shared/redis.js';
 import {
@@ -48,6 +49,8 @@ export interface CallContext {
   /** Each operation's usage plan (Amazon's defaults, see operations.ts). */
   plans: Record<OperationName, OperationPlan>;
   logger: Logger;
+  /** Aborted when the run must stop (shutdown): every wait ends at once with a StoppedError. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface OperationPlan extends BucketPlan {
@@ -55,7 +58,6 @@ export interface OperationPlan extends BucketPlan {
 }
 
 export const TOKEN_EXCHANGE = 'lwaTokenExchange';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** At least `floorMs`, up to half again as much, so callers that were refused together spread out. */
 export function throttleBackoffMs(rate: number): number {
@@ -82,30 +84,38 @@ async function waitForSlot(context: CallContext, operation: OperationName, bucke
       retryAfterMs: reservation.waitMs,
     });
   }
-  if (reservation.waitMs > 0) await sleep(reservation.waitMs);
+  if (reservation.waitMs > 0) await waitUnlessStopped(reservation.waitMs, context.signal, operation);
 }
 
 async function accessToken(context: CallContext): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await context.tokens.accessToken();
+      return await untilStopped(context.tokens.accessToken(context.signal), context.signal, TOKEN_EXCHANGE);
     } catch (err) {
       // A Redis failure is not Amazon's: retrying the exchange cannot help.
-      if (err instanceof AmazonError || err instanceof RedisCommandError) throw err;
+      if (err instanceof AmazonError || err instanceof RedisCommandError || err instanceof StoppedError)
+        throw err;
       const failure = classifyTokenError(err);
       if (failure.kind !== 'transient' || attempt > context.policy.transientRetries) {
         throw toAmazonError(TOKEN_EXCHANGE, failure);
       }
       context.logger.warn({ code: failure.code, attempt }, 'amazon token exchange failed; retrying');
-      await sleep(transientBackoffMs(context.policy, attempt));
+      await waitUnlessStopped(transientBackoffMs(context.policy, attempt), context.signal, TOKEN_EXCHANGE);
     }
   }
 }
 
 async function attempt(context: CallContext, operation: OperationName, token: string, params: CallParams) {
+  const sending = context.client.call(operation, token, params);
+  // Walking away from a request in flight is harmless only for an operation that may be sent again;
+  // the others (createFeed) wait for their answer, bounded by the response timeout.
+  const answer = context.plans[operation].resendable
+    ? untilStopped(sending, context.signal, operation)
+    : sending;
   try {
-    return classifyResponse(await context.client.call(operation, token, params));
+    return classifyResponse(await answer);
   } catch (err) {
+    if (err instanceof StoppedError) throw err;
     const failure = classifyThrown(err);
     if (failure) return { ok: false as const, failure };
     const code = (err as { code?: unknown }).code;
@@ -122,6 +132,7 @@ export async function callOperation(
   operation: OperationName,
   params: CallParams,
 ): Promise<RawResponse> {
+  throwIfStopped(context.signal, operation);
   const bucket = `${context.bucketPrefix}:${operation}`;
   const tries = { throttled: 0, transient: 0, tokenReplaced: false };
   for (;;) {
@@ -160,7 +171,7 @@ async function handleFailure(
         { ...log, backoffMs, attempt: tries.throttled },
         'amazon throttled the call; backing off',
       );
-      await sleep(backoffMs);
+      await waitUnlessStopped(backoffMs, context.signal, operation);
       return;
     }
     case 'transient': {
@@ -170,7 +181,7 @@ async function handleFailure(
         throw toAmazonError(operation, failure);
       const backoffMs = transientBackoffMs(context.policy, tries.transient);
       context.logger.warn({ ...log, backoffMs, attempt: tries.transient }, 'amazon call failed; retrying');
-      await sleep(backoffMs);
+      await waitUnlessStopped(backoffMs, context.signal, operation);
       return;
     }
     case 'token_expired':

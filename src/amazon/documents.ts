@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { StoppedError, waitUnlessStopped } from '../shared/abort.js';
 import type { Logger } from '../shared/logger.js';
 import { transientBackoffMs, type RetryPolicy } from './call.js';
 import { AmazonError, type AmazonErrorKind } from './errors.js';
@@ -19,6 +20,8 @@ export interface TransferSettings {
   policy: RetryPolicy;
   timeoutMs: number;
   logger: Logger;
+  /** Aborting it ends the transfer, a back-off or the stream being read at once. */
+  signal?: AbortSignal | undefined;
 }
 
 interface Transfer {
@@ -29,13 +32,16 @@ interface Transfer {
   body?: Buffer;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function send(transfer: Transfer, timeoutMs: number): Promise<IncomingMessage> {
+function send(
+  transfer: Transfer,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<IncomingMessage> {
   const url = new URL(transfer.url);
   const requestFn = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  const options = { method: transfer.method, headers: transfer.headers ?? {}, ...(signal ? { signal } : {}) };
   return new Promise((resolve, reject) => {
-    const req = requestFn(url, { method: transfer.method, headers: transfer.headers ?? {} }, resolve);
+    const req = requestFn(url, options, resolve);
     req.setTimeout(timeoutMs, () =>
       req.destroy(Object.assign(new Error('document transfer timed out'), { code: 'ETIMEDOUT' })),
     );
@@ -62,7 +68,7 @@ async function transfer(settings: TransferSettings, details: Transfer): Promise<
   for (let attempt = 1; ; attempt++) {
     let error: AmazonError;
     try {
-      const response = await send(details, settings.timeoutMs);
+      const response = await send(details, settings.timeoutMs, settings.signal);
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) return response;
       const text = (await readAll(response)).toString('utf8').slice(0, 500);
@@ -73,6 +79,7 @@ async function transfer(settings: TransferSettings, details: Transfer): Promise<
         details: text,
       });
     } catch (err) {
+      if (settings.signal?.aborted) throw new StoppedError(`${details.operation}: stopped for shutdown`);
       const code = (err as { code?: unknown }).code;
       error = new AmazonError((err as Error).message, {
         kind: 'transient',
@@ -86,7 +93,7 @@ async function transfer(settings: TransferSettings, details: Transfer): Promise<
       { operation: details.operation, status: error.status, code: error.code, backoffMs },
       'document transfer failed; retrying',
     );
-    await sleep(backoffMs);
+    await waitUnlessStopped(backoffMs, settings.signal, details.operation);
   }
 }
 

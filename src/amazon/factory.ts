@@ -88,7 +88,7 @@ export function createGateway(
   services: GatewayServices,
   company: GatewayCompany,
   credentials: CompanyCredentials,
-): AmazonPort {
+): SpApiGateway {
   const { options, redis } = services;
   const logger = services.logger.child({ companyId: company.id, sellerId: company.sellerId });
   const client = new SpClient({
@@ -126,16 +126,16 @@ export function createAmazonPortFactory(
     resolveOptions(overrides),
   );
   // A company's port lives while its row is unchanged (new credentials or endpoint change updated_at).
-  const ports = new Map<number, { version: number; port: AmazonPort }>();
+  const ports = new Map<number, { version: number; port: SpApiGateway }>();
   return {
-    async forCompany(companyId: number): Promise<AmazonPort> {
+    async forCompany(companyId: number, signal?: AbortSignal): Promise<AmazonPort> {
       const company = await getCompany(db, companyId);
       const cached = ports.get(companyId);
-      if (cached?.version === company.updatedAt.getTime()) return cached.port;
+      if (cached?.version === company.updatedAt.getTime()) return cached.port.withSignal(signal);
       const credentials = await getCompanyCredentials(db, config.keyring, companyId);
       const port = createGateway(services, company, credentials);
       ports.set(companyId, { version: company.updatedAt.getTime(), port });
-      return port;
+      return port.withSignal(signal);
     },
   };
 }

@@ -56,6 +56,17 @@ export class SpApiGateway implements Port.AmazonPort {
     private readonly logger: Logger,
   ) {}
 
+  /** The same gateway whose calls, waits and transfers end as soon as `signal` aborts. */
+  withSignal(signal: AbortSignal | undefined): SpApiGateway {
+    if (signal === undefined) return this;
+    return new SpApiGateway(
+      this.companyId,
+      { ...this.context, signal },
+      { ...this.transfers, signal },
+      this.logger,
+    );
+  }
+
   private async request<T extends z.ZodType>(
     operation: OperationName,
     params: CallParams,

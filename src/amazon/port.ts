@@ -362,5 +362,6 @@ export interface AmazonPort {
 
 /** Gives the port of one company; the daemon builds one factory and hands it to every job. */
 export interface AmazonPortFactory {
-  forCompany(companyId: number): Promise<AmazonPort>;
+  /** With `signal`, the port's calls, waits and document transfers end as soon as it aborts. */
+  forCompany(companyId: number, signal?: AbortSignal): Promise<AmazonPort>;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { waitUnlessStopped } from '../shared/abort.js';
 import { decrypt, DecryptionError, encrypt, type Keyring } from '../shared/crypto.js';
 import { defineScript, usingRedis, type Redis, type RedisScript } from '../shared/redis.js';
 
@@ -36,8 +37,6 @@ export interface TokenCacheSettings {
   exchange: () => Promise<string>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class TokenCache {
   private readonly key: string;
   private memo: { token: CachedToken; ciphertext: string } | undefined;
@@ -50,7 +49,7 @@ export class TokenCache {
     this.key = `${settings.prefix}:amazon:lwa:${settings.companyId}:${grant}`;
   }
 
-  async accessToken(): Promise<string> {
+  async accessToken(signal?: AbortSignal): Promise<string> {
     if (this.memo && isFresh(this.memo.token)) return this.memo.token.accessToken;
     const deadline = Date.now() + EXCHANGE_LOCK_MS;
     const lockKey = `${this.key}:lock`;
@@ -68,7 +67,7 @@ export class TokenCache {
           await usingRedis(PURPOSE, () => this.deleteIfSame([lockKey], [owner]));
         }
       }
-      await sleep(WAIT_STEP_MS);
+      await waitUnlessStopped(WAIT_STEP_MS, signal, 'amazon access token');
     }
     // The process holding the lock did not finish in time; exchange rather than stall.
     return this.exchangeAndStore();

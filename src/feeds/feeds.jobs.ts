@@ -7,7 +7,7 @@ import type { FeedPipeline } from './feed-pipeline.js';
 export async function feedPipelineFor(context: JobContext, kinds: FeedKinds): Promise<FeedPipeline> {
   return {
     db: context.app.db,
-    amazon: await context.app.amazon.forCompany(context.company.id),
+    amazon: await context.app.amazon.forCompany(context.company.id, context.signal),
     logger: context.logger,
     kinds,
   };

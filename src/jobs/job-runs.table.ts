@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { JobKind, Trigger } from './kinds.js';
 
-export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'deferred'] as const;
+export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'deferred', 'stopped'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type RunCounts = Record<string, number>;

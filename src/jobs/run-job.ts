@@ -8,6 +8,7 @@ import {
   type Company,
 } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
+import { StoppedError } from '../shared/abort.js';
 import { coerceError } from '../shared/errors.js';
 import type { JobHandlers } from './handlers.js';
 import { reconcileCompanySchedules } from './schedules.js';
@@ -27,6 +28,7 @@ export type RunOutcome =
   | { status: 'succeeded'; run: JobRun }
   | { status: 'failed'; run: JobRun; error: Error }
   | { status: 'deferred'; run: JobRun; retryAfterMs: number }
+  | { status: 'stopped'; run: JobRun }
   | { status: 'skipped'; run: JobRun | null; reason: string };
 
 /** Advisory-lock key of (kind, company): at most one run of it at a time across every process. */
@@ -102,6 +104,10 @@ export async function runJob(
   });
 }
 
+function stopReason(error: Error): string {
+  return error instanceof StoppedError ? error.message : `stopped for shutdown (${error.message})`;
+}
+
 /** Amazon throttled the job longer than a call may wait: try again later, without counting a failure. */
 const MIN_DEFER_MS = 1_000;
 
@@ -112,7 +118,7 @@ interface FailedRun {
 }
 
 /**
- * How a run that threw ends. Throttled by Amazon: deferred and queued again after Amazon's wait.
+ * How a run that threw ends. Stopped by shutdown: stopped, nothing else. Throttled by Amazon: deferred and queued again after Amazon's wait.
  * Authorization revoked: the company is marked needs_reauthorization (logged once, by the run that
  * marked it) and its schedules are removed; other companies carry on. Anything else: failed.
  */
@@ -124,6 +130,12 @@ async function settleFailure(
 ): Promise<RunOutcome> {
   const { request, runId, logger } = failed;
   const error = coerceError(thrown);
+  // Whatever was thrown once shutdown began (a wait ended early, a request abandoned) is the stop itself.
+  if (request.signal?.aborted === true || thrown instanceof StoppedError) {
+    const run = await finishRun(app.db, runId, 'stopped', {}, stopReason(error));
+    logger.info({ reason: run.error }, 'run stopped for shutdown; the next run resumes it');
+    return { status: 'stopped', run };
+  }
   if (isAmazonError(thrown, 'throttled')) {
     const retryAfterMs = Math.max(MIN_DEFER_MS, thrown.retryAfterMs ?? 0);
     await enqueueDelayedRun(queues, request.kind, request.companyId, retryAfterMs);

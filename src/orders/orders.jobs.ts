@@ -30,7 +30,7 @@ export function downloadContextOf(context: JobContext, port: DownloadContext['po
  * a throttled or stopped run keeps what it did; a throttled one queues its own continuation.
  */
 export async function downloadOrdersJob(context: JobContext): Promise<RunCounts> {
-  const port = await context.app.amazon.forCompany(context.company.id);
+  const port = await context.app.amazon.forCompany(context.company.id, context.signal);
   const download = downloadContextOf(context, port);
   try {
     await downloadOrders(download);
