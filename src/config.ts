@@ -85,6 +85,7 @@ const schema = z.object({
   ORDER_AT_RISK_HOURS: positiveInt(720).default(24),
   BUYER_DATA_RETENTION_DAYS: positiveInt(30).default(30),
   ORDER_REPORT_QUEUE_TIMEOUT_MINUTES: positiveInt(1440).default(20),
+  ORDER_REPORT_PROCESSING_TIMEOUT_MINUTES: positiveInt(1440).default(120),
   ORDER_REPORT_EXPECTED_SECONDS: positiveInt(86_400).default(600),
 });
 
@@ -122,6 +123,8 @@ export interface OrderSettings {
   buyerDataRetentionDays: number;
   /** A report still IN_QUEUE after this long is cancelled and the run falls back to searchOrders. */
   reportQueueTimeoutMinutes: number;
+  /** A report still IN_PROGRESS this long after it was asked for is abandoned: the run falls back to searchOrders. */
+  reportProcessingTimeoutMinutes: number;
   /** How long Amazon usually takes to produce an order report; used to choose the download plan. */
   reportExpectedSeconds: number;
 }
@@ -213,6 +216,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
       atRiskHours: values.ORDER_AT_RISK_HOURS,
       buyerDataRetentionDays: values.BUYER_DATA_RETENTION_DAYS,
       reportQueueTimeoutMinutes: values.ORDER_REPORT_QUEUE_TIMEOUT_MINUTES,
+      reportProcessingTimeoutMinutes: values.ORDER_REPORT_PROCESSING_TIMEOUT_MINUTES,
       reportExpectedSeconds: values.ORDER_REPORT_EXPECTED_SECONDS,
     },
     developmentDefaults,

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AmazonPort, RejectedOrder } from '../amazon/port.js';
 import type { Company } from '../companies/companies.service.js';
 import type { OrderSettings } from '../config.js';
@@ -9,7 +9,15 @@ import type { Keyring } from '../shared/crypto.js';
 import type { Logger } from '../shared/logger.js';
 import { recordProblems } from './download-problems.repository.js';
 import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
-import { commitOrderBatch, type BatchCounts, type Customization } from './orders.ingest.js';
+import {
+  commitOrderBatch,
+  emptyCounts,
+  newestCopies,
+  sumCounts,
+  type BatchCounts,
+  type Customization,
+  type OrderBatch,
+} from './orders.ingest.js';
 import type { OrderDraft } from './order-draft.js';
 
 /** What one order download run works with. */
@@ -37,20 +45,73 @@ export function addCounts(
   }
 }
 
+/** Postgres refused a value (data exception, check or not-null violation, a row hit twice): the record is bad. */
+function isRecordError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || ['23514', '23502', '21000'].includes(code));
+}
+
+async function inSavepoint<T>(tx: Transaction<Database>, work: () => Promise<T>): Promise<T> {
+  await sql`SAVEPOINT order_batch`.execute(tx);
+  try {
+    const result = await work();
+    await sql`RELEASE SAVEPOINT order_batch`.execute(tx);
+    return result;
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT order_batch`.execute(tx);
+    throw err;
+  }
+}
+
+/**
+ * Writes the batch in bulk; should Postgres refuse one of its records, the orders are written one by one
+ * and those it refuses are returned as rejected, naming the order, the source and what Postgres said.
+ */
+async function writeBatch(
+  tx: Transaction<Database>,
+  context: DownloadContext,
+  batch: OrderBatch,
+): Promise<{ counts: BatchCounts; unstorable: RejectedOrder[] }> {
+  try {
+    return {
+      counts: await inSavepoint(tx, () => commitOrderBatch(tx, context.keyring, batch)),
+      unstorable: [],
+    };
+  } catch (err) {
+    if (!isRecordError(err)) throw err;
+  }
+  let counts: BatchCounts | undefined;
+  const unstorable: RejectedOrder[] = [];
+  for (const draft of newestCopies(batch.drafts)) {
+    try {
+      const one = await inSavepoint(tx, () =>
+        commitOrderBatch(tx, context.keyring, { ...batch, drafts: [draft] }),
+      );
+      counts = counts ? sumCounts(counts, one) : one;
+    } catch (err) {
+      if (!isRecordError(err)) throw err;
+      const problem = `${batch.source}: order ${draft.amazonOrderId} cannot be stored: ${(err as Error).message}`;
+      unstorable.push({ orderId: draft.amazonOrderId, problem });
+    }
+  }
+  return { counts: { ...(counts ?? emptyCounts(0)), received: batch.drafts.length }, unstorable };
+}
+
 /**
  * Commits a batch of orders in one transaction with what must land with them (`alongside`: the cursor
- * that covers them, the problems of their page, a resolved problem).
+ * that covers them, the problems of their page, a resolved problem). `alongside` is told which orders
+ * Postgres refused; those are left out, and the rest is stored.
  */
 export async function commitDrafts(
   context: DownloadContext,
   drafts: OrderDraft[],
   source: string,
-  alongside: (tx: Transaction<Database>) => Promise<void>,
+  alongside: (tx: Transaction<Database>, unstorable: RejectedOrder[]) => Promise<void>,
   customizations?: ReadonlyMap<string, Customization>,
-): Promise<void> {
+): Promise<RejectedOrder[]> {
   const started = performance.now();
-  const counts = await context.db.transaction().execute(async (tx) => {
-    const batchCounts = await commitOrderBatch(tx, context.keyring, {
+  const { counts, unstorable } = await context.db.transaction().execute(async (tx) => {
+    const written = await writeBatch(tx, context, {
       companyId: context.company.id,
       allowCheckoutByAmazon: context.company.allowCheckoutByAmazonOrders,
       runId: context.runId,
@@ -58,13 +119,28 @@ export async function commitDrafts(
       drafts,
       ...(customizations && { customizations }),
     });
-    await alongside(tx);
-    return batchCounts;
+    await alongside(tx, written.unstorable);
+    return written;
   });
   addCounts(context, { ...counts, ingestMs: Math.round(performance.now() - started) });
+  return unstorable;
 }
 
-/** Commits a batch of orders, the orders Amazon sent malformed beside them, and the cursor that covers them. */
+/** Each order set aside is logged (its id and what is wrong, never its data) and counted. */
+function reportRejected(context: DownloadContext, rejected: readonly RejectedOrder[]): void {
+  for (const order of rejected) {
+    context.logger.warn(
+      { companyId: context.company.id, amazonOrderId: order.orderId, problem: order.problem },
+      'amazon order set aside as a download problem; the rest of its page or report is stored',
+    );
+  }
+  if (rejected.length > 0) addCounts(context, { rejected: rejected.length });
+}
+
+/**
+ * Commits a batch of orders, the orders that could not be read beside them (and any Postgres refused),
+ * recorded as download problems, and the cursor that covers them.
+ */
 export async function commitWithCursor(
   context: DownloadContext,
   drafts: OrderDraft[],
@@ -73,16 +149,19 @@ export async function commitWithCursor(
   customizations?: ReadonlyMap<string, Customization>,
   rejected: readonly RejectedOrder[] = [],
 ): Promise<void> {
+  let setAside: RejectedOrder[] = [];
   await commitDrafts(
     context,
     drafts,
     source,
-    async (tx) => {
-      await recordProblems(tx, context.company.id, context.runId, rejected, context.now());
+    async (tx, unstorable) => {
+      setAside = [...rejected, ...unstorable];
+      await recordProblems(tx, context.company.id, context.runId, source, setAside, context.now());
       await saveCursor(tx, context.company.id, ORDERS_STREAM, cursor);
     },
     customizations,
   );
+  reportRejected(context, setAside);
 }
 
 /** Stops the run at a safe point (between committed batches) when the process is shutting down. */

@@ -9,6 +9,7 @@ const SETTINGS: OrderSettings = {
   atRiskHours: 24,
   buyerDataRetentionDays: 30,
   reportQueueTimeoutMinutes: 20,
+  reportProcessingTimeoutMinutes: 120,
   reportExpectedSeconds: 600,
 };
 

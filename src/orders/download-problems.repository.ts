@@ -10,6 +10,8 @@ export interface DownloadProblem {
   companyId: number;
   amazonOrderId: string | null;
   problem: string;
+  /** Where it was last seen: `searchOrders:<window start>#<page>`, `report:<reportId>`, `getOrder(problem):<id>`. */
+  source: string | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
   seenByRunId: number | null;
@@ -22,11 +24,23 @@ function toProblem(row: OrderDownloadProblemRow): DownloadProblem {
     companyId: row.company_id,
     amazonOrderId: row.amazon_order_id,
     problem: row.problem,
+    source: row.source,
     firstSeenAt: row.first_seen_at,
     lastSeenAt: row.last_seen_at,
     seenByRunId: row.seen_by_run_id,
     resolvedAt: row.resolved_at,
   };
+}
+
+/** One row per order: of an order set aside twice in one batch (twice on a page), the last sighting. */
+function onePerOrder(rejected: readonly RejectedOrder[]): RejectedOrder[] {
+  const byOrder = new Map<string, RejectedOrder>();
+  const withoutId: RejectedOrder[] = [];
+  for (const r of rejected) {
+    if (r.orderId === null) withoutId.push(r);
+    else byOrder.set(r.orderId, r);
+  }
+  return [...byOrder.values(), ...withoutId];
 }
 
 /**
@@ -37,6 +51,7 @@ export async function recordProblems(
   tx: Transaction<Database>,
   companyId: number,
   runId: number | null,
+  source: string,
   rejected: readonly RejectedOrder[],
   seenAt: Date,
 ): Promise<void> {
@@ -44,10 +59,11 @@ export async function recordProblems(
   await tx
     .insertInto('order_download_problems')
     .values(
-      rejected.map((r) => ({
+      onePerOrder(rejected).map((r) => ({
         company_id: companyId,
         amazon_order_id: r.orderId,
         problem: r.problem,
+        source,
         first_seen_at: seenAt,
         last_seen_at: seenAt,
         seen_by_run_id: runId,
@@ -56,6 +72,7 @@ export async function recordProblems(
     .onConflict((oc) =>
       oc.columns(['company_id', 'amazon_order_id']).doUpdateSet((eb) => ({
         problem: eb.ref('excluded.problem'),
+        source: eb.ref('excluded.source'),
         last_seen_at: eb.ref('excluded.last_seen_at'),
         seen_by_run_id: eb.ref('excluded.seen_by_run_id'),
         resolved_at: null,
@@ -85,7 +102,7 @@ export async function findRetryableProblems(
 
 /** The order is still malformed: its newest problem and sighting. */
 export async function touchProblem(
-  db: Db,
+  db: Db | Transaction<Database>,
   id: number,
   runId: number | null,
   problem: string,
@@ -93,7 +110,7 @@ export async function touchProblem(
 ): Promise<void> {
   await db
     .updateTable('order_download_problems')
-    .set({ problem, last_seen_at: seenAt, seen_by_run_id: runId })
+    .set({ problem, source: `getOrder(problem):${id}`, last_seen_at: seenAt, seen_by_run_id: runId })
     .where('id', '=', id)
     .execute();
 }

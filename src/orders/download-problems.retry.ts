@@ -22,13 +22,21 @@ async function storeFixedOrder(context: DownloadContext, problem: DownloadProble
     return;
   }
   const customizations = await downloadCustomizations(context, drafts);
-  await commitDrafts(
+  const [unstorable] = await commitDrafts(
     context,
     drafts,
     `getOrder(problem):${problem.id}`,
-    (tx) => resolveProblem(tx, problem.id, context.now()),
+    async (tx, refused) => {
+      const [stillBad] = refused;
+      if (stillBad) await touchProblem(tx, problem.id, context.runId, stillBad.problem, context.now());
+      else await resolveProblem(tx, problem.id, context.now());
+    },
     customizations,
   );
+  if (unstorable) {
+    addCounts(context, { problemsStillOpen: 1 });
+    return;
+  }
   addCounts(context, { problemsResolved: 1 });
   context.logger.info(
     { companyId: context.company.id, amazonOrderId: problem.amazonOrderId },

@@ -10,6 +10,8 @@ export interface OrderDownloadProblemsTable {
   amazon_order_id: string | null;
   /** Operation, order, field and what is wrong; never the field's value. */
   problem: string;
+  /** Where it was last seen (page, report or retry); null for rows recorded before sources were kept. */
+  source: string | null;
   first_seen_at: Defaulted<Date>;
   last_seen_at: Defaulted<Date>;
   seen_by_run_id: number | null;

@@ -90,13 +90,14 @@ export const TEST_ORDER_SETTINGS: OrderSettings = {
   atRiskHours: 24,
   buyerDataRetentionDays: 30,
   reportQueueTimeoutMinutes: 20,
+  reportProcessingTimeoutMinutes: 120,
   reportExpectedSeconds: 600,
 };
 
 /** Runs one order download for the seller in this process, as the job does; returns its counts. */
 export async function runDownload(
   context: TestContext,
-  seller: SimulatedSeller,
+  seller: Pick<SimulatedSeller, 'amazon' | 'company'>,
   overrides: Partial<DownloadContext> = {},
 ): Promise<Record<string, number>> {
   const download: DownloadContext = {

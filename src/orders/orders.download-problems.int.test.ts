@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAmazonCompany, TEST_CREDENTIALS } from '../../test/amazon/helpers.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { AmazonPortFactory } from '../amazon/port.js';
-import { updateCompany, type Company } from '../companies/companies.service.js';
+import type { Company } from '../companies/companies.service.js';
 import { JOB_HANDLERS } from '../wiring.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob, type RunOutcome } from '../jobs/run-job.js';
+import { exampleOrder, nockedCompany } from './amazon-nock.test-support.js';
 import { deflatedZip, testGateway } from './download.test-support.js';
 import { findOrderWithItems } from './orders.service.js';
 
@@ -28,18 +26,6 @@ let context: TestContext;
 let queues: JobQueues;
 let amazon: AmazonPortFactory;
 let company: Company;
-
-function exampleOrder(): Record<string, unknown> {
-  const model = JSON.parse(
-    readFileSync(resolve(process.cwd(), '../shared/amazon/models/orders_2026-01-01.json'), 'utf8'),
-  ) as {
-    paths: Record<string, { get: { responses: Record<string, { examples: Record<string, unknown> }> } }>;
-  };
-  const example = model.paths['/orders/2026-01-01/orders']?.get.responses['200']?.examples[
-    'application/json'
-  ] as { orders: Record<string, unknown>[] };
-  return structuredClone(example.orders[0]) as Record<string, unknown>;
-}
 
 /** The example order as a second, seller-fulfilled order still to ship (so its buyer data is kept). */
 function secondOrder(lastUpdatedTime: string): Record<string, unknown> {
@@ -112,19 +98,7 @@ beforeAll(async () => {
   context = await createTestContext();
   queues = createQueues(context.redis, context.redisPrefix);
   amazon = testGateway(context);
-  const created = await createAmazonCompany(context, { region: 'na' });
-  company = await updateCompany(context.db, context.config.keyring, created.id, {
-    marketplaceIds: ['ATVPDKIKX0DER'],
-    allowOrderDownload: true,
-  });
-  nock('https://api.amazon.com')
-    .post('/auth/o2/token')
-    .reply(200, {
-      access_token: `Atza|${TEST_CREDENTIALS.refreshToken}`,
-      token_type: 'bearer',
-      expires_in: 3600,
-    })
-    .persist();
+  company = await nockedCompany(context);
 });
 
 afterAll(async () => {

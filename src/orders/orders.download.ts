@@ -13,7 +13,7 @@ import {
 } from './download-window.js';
 import { retryDownloadProblems } from './download-problems.retry.js';
 import { finishReport, requestReport } from './report-phase.js';
-import { downloadCustomizations, draftsOf, reportRejected, searchParams } from './search-pages.js';
+import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
 import { OPERATIONS } from '../amazon/operations.js';
 
@@ -65,7 +65,6 @@ async function commitPage(
     : { clockOffsetMs: clocked.clockOffsetMs, committedUntil: window.end };
   const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
   await commitWithCursor(context, drafts, source, nextCursor, customizations, rejected);
-  reportRejected(context, rejected);
   addCounts(context, { pages: 1 });
   return { cursor: nextCursor, window: next, drafts };
 }

@@ -47,6 +47,25 @@ export interface BatchCounts {
   shipmentsVoided: number;
 }
 
+export function emptyCounts(received: number): BatchCounts {
+  return {
+    received,
+    inserted: 0,
+    updated: 0,
+    stale: 0,
+    checkoutByAmazonSkipped: 0,
+    cancelled: 0,
+    cancelRequests: 0,
+    shipmentsVoided: 0,
+  };
+}
+
+export function sumCounts(a: BatchCounts, b: BatchCounts): BatchCounts {
+  const sum = { ...a };
+  for (const key of Object.keys(b) as (keyof BatchCounts)[]) sum[key] += b[key];
+  return sum;
+}
+
 /** The newest copy of each order in the batch: duplicates across or within pages collapse to one. */
 export function newestCopies(drafts: OrderDraft[]): OrderDraft[] {
   const newest = new Map<string, OrderDraft>();
@@ -196,16 +215,7 @@ function eventsFor(
  * orders unless the company imports them. Newly cancelled orders get their unconfirmed shipments voided.
  */
 export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBatch): Promise<BatchCounts> {
-  const counts: BatchCounts = {
-    received: batch.drafts.length,
-    inserted: 0,
-    updated: 0,
-    stale: 0,
-    checkoutByAmazonSkipped: 0,
-    cancelled: 0,
-    cancelRequests: 0,
-    shipmentsVoided: 0,
-  };
+  const counts = emptyCounts(batch.drafts.length);
   const wanted = newestCopies(batch.drafts).filter((draft) => {
     if (!draft.isCheckoutByAmazon || batch.allowCheckoutByAmazon) return true;
     counts.checkoutByAmazonSkipped++;

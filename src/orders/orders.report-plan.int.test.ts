@@ -77,6 +77,17 @@ async function expectEverythingStored(seller: SimulatedSeller) {
   expect(stored.filter((o) => !known.has(o.amazon_order_id))).toEqual([]);
 }
 
+/** After a fallback, searchOrders stored the whole window and closed it. */
+async function expectWindowDoneByFallback(seller: SimulatedSeller) {
+  await expectEverythingStored(seller);
+  const cursor = await context.db
+    .selectFrom('sync_cursors')
+    .select('position')
+    .where('company_id', '=', seller.company.id)
+    .executeTakeFirstOrThrow();
+  expect((cursor.position as { window?: unknown }).window).toBeUndefined();
+}
+
 describe('a large backlog', () => {
   it('is read from the all-orders report, with buyer data fetched only for the orders still to ship', async () => {
     const seller = await sellerWithBacklog();
@@ -136,12 +147,24 @@ describe('a large backlog', () => {
     expect(counts).toMatchObject({ plan_report: 1, reportFallbacks: 1 });
     const sent = seller.server.sim.store.requests;
     expect(sent.filter((r) => r.operation === 'cancelReport').map((r) => r.status)).toEqual([200]);
-    await expectEverythingStored(seller);
-    const cursor = await context.db
-      .selectFrom('sync_cursors')
-      .select('position')
-      .where('company_id', '=', seller.company.id)
-      .executeTakeFirstOrThrow();
-    expect((cursor.position as { window?: unknown }).window).toBeUndefined();
+    await expectWindowDoneByFallback(seller);
+  }, 120_000);
+
+  it('falls back to searchOrders when the report stays in progress past the limit', async () => {
+    const seller = await sellerWithBacklog();
+    // Amazon takes the report up but does not finish it within the ten hours.
+    seller.server.sim.settings.reportProcessingMs = 10 * 60 * MINUTE;
+    seller.server.sim.limiter.override('searchOrders', { rate: 5, burst: 20 });
+    const counts = await runDownload(
+      context,
+      seller,
+      onSimulatorTime(seller, { reportProcessingTimeoutMinutes: 6 }),
+    );
+    expect(counts).toMatchObject({ plan_report: 1, reportFallbacks: 1 });
+    const sent = seller.server.sim.store.requests;
+    const reportId = [...seller.server.sim.store.reports.values()][0]?.reportId;
+    expect(seller.server.sim.store.reports.get(reportId ?? '')?.processingStatus).toBe('IN_PROGRESS');
+    expect(sent.filter((r) => r.operation === 'getReportDocument')).toHaveLength(0);
+    await expectWindowDoneByFallback(seller);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import type { AmazonReport } from '../amazon/port.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
 import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
 import { ORDERS_STREAM, type OrderCursor, type WindowState } from './download-window.js';
-import { ALL_ORDERS_REPORT_TYPE, readAllOrdersReport } from './report-rows.js';
+import { ALL_ORDERS_REPORT_TYPE, readAllOrdersReport, ReportFormatError } from './report-rows.js';
 
 /** Orders written per transaction while reading a report, and transactions under way at once. */
 export const REPORT_BATCH_SIZE = 2000;
@@ -59,13 +59,17 @@ export async function requestReport(
   return saveWindow(context, cursor, requested);
 }
 
-/** Waits for the report; null when it has no data (CANCELLED) or must be given up (FATAL, stuck IN_QUEUE). */
+/**
+ * Waits for the report: 'no-data' when Amazon found none (CANCELLED); 'give-up' when it failed (FATAL), stayed
+ * IN_QUEUE past the queue limit (then cancelled) or is still IN_PROGRESS past the processing limit (Amazon
+ * cancels only queued reports: it is left to finish unread).
+ */
 async function awaitReport(
   context: DownloadContext,
   window: WindowState,
   reportId: string,
 ): Promise<AmazonReport | 'no-data' | 'give-up'> {
-  const timeoutMs = context.settings.reportQueueTimeoutMinutes * 60_000;
+  const { reportQueueTimeoutMinutes, reportProcessingTimeoutMinutes } = context.settings;
   const requestedAt = Date.parse(window.reportRequestedAt ?? context.now().toISOString());
   for (;;) {
     stopIfAborted(context);
@@ -73,11 +77,20 @@ async function awaitReport(
     if (report.processingStatus === 'DONE') return report;
     if (report.processingStatus === 'CANCELLED') return 'no-data';
     if (report.processingStatus === 'FATAL') return 'give-up';
-    if (report.processingStatus === 'IN_QUEUE' && context.now().getTime() - requestedAt > timeoutMs) {
+    const waitedMs = context.now().getTime() - requestedAt;
+    if (report.processingStatus === 'IN_QUEUE' && waitedMs > reportQueueTimeoutMinutes * 60_000) {
       await context.port.cancelReport(reportId);
       context.logger.warn(
-        { reportId, timeoutMinutes: context.settings.reportQueueTimeoutMinutes },
+        { reportId, timeoutMinutes: reportQueueTimeoutMinutes },
         'order report stuck in queue; cancelled',
+      );
+      return 'give-up';
+    }
+    // IN_PROGRESS, or a state Amazon added since: neither may hold the window for ever.
+    if (report.processingStatus !== 'IN_QUEUE' && waitedMs > reportProcessingTimeoutMinutes * 60_000) {
+      context.logger.warn(
+        { reportId, status: report.processingStatus, timeoutMinutes: reportProcessingTimeoutMinutes },
+        'order report stuck in progress; abandoned',
       );
       return 'give-up';
     }
@@ -100,10 +113,15 @@ async function ingestReport(
   try {
     for await (const batch of readAllOrdersReport(stream, report.reportId, REPORT_BATCH_SIZE)) {
       stopIfAborted(context);
-      const commit = commitWithCursor(context, batch, `report:${report.reportId}`, {
-        ...cursor,
-        window,
-      }).then(() => addCounts(context, { reportOrders: batch.length }));
+      const source = `report:${report.reportId}`;
+      const commit = commitWithCursor(
+        context,
+        batch.drafts,
+        source,
+        { ...cursor, window },
+        undefined,
+        batch.rejected,
+      ).then(() => addCounts(context, { reportOrders: batch.drafts.length }));
       inFlight.add(commit);
       // Failures surface through Promise.race / Promise.all below; this only keeps the set current.
       void commit.finally(() => inFlight.delete(commit)).catch(() => undefined);
@@ -116,9 +134,15 @@ async function ingestReport(
   }
 }
 
+async function fallBack(context: DownloadContext, cursor: OrderCursor, window: WindowState) {
+  addCounts(context, { reportFallbacks: 1 });
+  const fallback = await saveWindow(context, cursor, fallBackToSearch(window));
+  return { cursor: { ...cursor, window: fallback }, window: fallback };
+}
+
 /**
  * The end of the report plan: wait for the report, read it in batches, and close the window. Falls back
- * to searchOrders when the report fails or stays queued too long.
+ * to searchOrders when the report fails, stays queued or in progress too long, or cannot be read.
  */
 export async function finishReport(
   context: DownloadContext,
@@ -129,14 +153,17 @@ export async function finishReport(
   const waitStarted = performance.now();
   const outcome = await awaitReport(context, window, reportId);
   addCounts(context, { reportWaitMs: Math.round(performance.now() - waitStarted) });
-  if (outcome === 'give-up') {
-    addCounts(context, { reportFallbacks: 1 });
-    const fallback = await saveWindow(context, cursor, fallBackToSearch(window));
-    return { cursor: { ...cursor, window: fallback }, window: fallback };
-  }
+  if (outcome === 'give-up') return fallBack(context, cursor, window);
   if (outcome !== 'no-data') {
     const ingestStarted = performance.now();
-    await ingestReport(context, cursor, window, outcome);
+    try {
+      await ingestReport(context, cursor, window, outcome);
+    } catch (err) {
+      // A document that cannot be read at all (its columns are not there) would fail every rerun the same way.
+      if (!(err instanceof ReportFormatError)) throw err;
+      context.logger.warn({ reportId, reason: err.message }, 'order report cannot be read; abandoned');
+      return fallBack(context, cursor, window);
+    }
     addCounts(context, { reportIngestMs: Math.round(performance.now() - ingestStarted) });
   }
   const closed: OrderCursor = { clockOffsetMs: cursor.clockOffsetMs, committedUntil: window.end };

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import type { RejectedOrder } from '../amazon/port.js';
 import { isDecimal, sumDecimals } from './decimal.js';
 import { paymentStatusOf, type OrderDraft, type OrderItemDraft } from './order-draft.js';
 import { REPORT_ITEM_PREFIX } from './orders.repository.js';
@@ -20,6 +21,9 @@ const REQUIRED_COLUMNS = [
   'fulfillment-channel',
   'quantity',
 ];
+
+/** Amazon's order ids are at most 50 characters (the column's limit too). */
+const MAX_ORDER_ID_LENGTH = 50;
 
 export class ReportFormatError extends Error {
   override name = 'ReportFormatError';
@@ -147,15 +151,45 @@ function draftOf(lines: [Line, ...Line[]], where: string): OrderDraft {
   };
 }
 
-/** Streams the report and yields its orders in batches; the whole report is grouped by order id first. */
+/** A slice of the report: the orders read, and those whose lines could not be read (set aside). */
+export interface ReportBatch {
+  drafts: OrderDraft[];
+  rejected: RejectedOrder[];
+}
+
+/**
+ * Streams the report and yields its orders in batches of `batchSize`, holding no more than one batch in
+ * memory. Amazon writes an order's lines together; lines of an order still in the current batch join it
+ * wherever they are. An order that cannot be read (a bad value, a status Amazon added since) is set aside
+ * with the report, order and column named; so is an order whose lines turn up again after its batch was
+ * yielded (its copy is asked for again with getOrder), and a line without an order id. The rest is read.
+ */
 export async function* readAllOrdersReport(
   stream: Readable,
   reportId: string,
   batchSize: number,
-): AsyncGenerator<OrderDraft[]> {
+): AsyncGenerator<ReportBatch> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let header: string[] | null = null;
-  const byOrder = new Map<string, Line[]>();
+  let pending = new Map<string, Line[]>();
+  let rejected: RejectedOrder[] = [];
+  const yielded = new Set<string>();
+  const flush = (): ReportBatch => {
+    const drafts: OrderDraft[] = [];
+    for (const [orderId, group] of pending) {
+      yielded.add(orderId);
+      try {
+        drafts.push(draftOf(group as [Line, ...Line[]], `report ${reportId} order ${orderId}`));
+      } catch (err) {
+        if (!(err instanceof ReportFormatError)) throw err;
+        rejected.push({ orderId, problem: err.message });
+      }
+    }
+    const batch = { drafts, rejected };
+    pending = new Map();
+    rejected = [];
+    return batch;
+  };
   let lineNumber = 0;
   for await (const text of lines) {
     lineNumber++;
@@ -171,19 +205,28 @@ export async function* readAllOrdersReport(
     const line: Line = {};
     header.forEach((column, i) => (line[column] = cells[i] ?? ''));
     const orderId = field(line, 'amazon-order-id');
-    if (!orderId)
-      throw new ReportFormatError(`report ${reportId} line ${lineNumber}: amazon-order-id is empty`);
-    const group = byOrder.get(orderId);
-    if (group) group.push(line);
-    else byOrder.set(orderId, [line]);
-  }
-  let batch: OrderDraft[] = [];
-  for (const [orderId, group] of byOrder) {
-    batch.push(draftOf(group as [Line, ...Line[]], `report ${reportId} order ${orderId}`));
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
+    const where = `report ${reportId} line ${lineNumber}`;
+    if (!orderId || orderId.length > MAX_ORDER_ID_LENGTH) {
+      const problem = orderId
+        ? `amazon-order-id is longer than ${MAX_ORDER_ID_LENGTH} characters`
+        : 'amazon-order-id is empty';
+      rejected.push({ orderId: null, problem: `${where}: ${problem}` });
+      continue;
     }
+    const group = pending.get(orderId);
+    if (group) {
+      group.push(line);
+      continue;
+    }
+    if (yielded.has(orderId)) {
+      rejected.push({
+        orderId,
+        problem: `${where}: order ${orderId} has lines apart from its others; its copy is asked for again`,
+      });
+      continue;
+    }
+    if (pending.size >= batchSize) yield flush();
+    pending.set(orderId, [line]);
   }
-  if (batch.length > 0) yield batch;
+  if (pending.size > 0 || rejected.length > 0) yield flush();
 }

@@ -43,7 +43,6 @@ export function searchParams(
   };
 }
 
-/** Maps orders (validated by the gateway); buyer data is kept only for seller-fulfilled orders still to ship. */
 /**
  * The orders as we store them. An order the gateway let through but we cannot map (a status Amazon
  * added since) is rejected like a malformed one, so the rest of the page is still stored.
@@ -96,15 +95,4 @@ export async function downloadCustomizations(
     }
   }
   return result;
-}
-
-/** Each order Amazon sent malformed is logged (its id and what is wrong, never its data) and counted. */
-export function reportRejected(context: DownloadContext, rejected: readonly RejectedOrder[]): void {
-  for (const order of rejected) {
-    context.logger.warn(
-      { companyId: context.company.id, amazonOrderId: order.orderId, problem: order.problem },
-      'amazon order is malformed; recorded as a download problem, the rest of the page is stored',
-    );
-  }
-  if (rejected.length > 0) addCounts(context, { rejected: rejected.length });
 }

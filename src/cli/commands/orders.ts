@@ -194,7 +194,7 @@ function showCommand(): Command {
 
 function problemsCommand(): Command {
   return new Command('problems')
-    .description('orders Amazon sent malformed, which the download set aside; open ones unless --all')
+    .description('orders the download could not read, map or store and set aside; open ones unless --all')
     .option('--company <id>', 'only this company', parseId)
     .option('--all', 'also the resolved ones')
     .option('--json', 'print JSON')
@@ -211,6 +211,7 @@ function problemsCommand(): Command {
           'lastSeenAt',
           'firstSeenAt',
           'resolvedAt',
+          'source',
           'problem',
         ]),
       );

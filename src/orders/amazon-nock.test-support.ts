@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import nock from 'nock';
+import { createAmazonCompany, TEST_CREDENTIALS } from '../../test/amazon/helpers.js';
+import type { TestContext } from '../../test/helpers/context.js';
+import { updateCompany, type Company } from '../companies/companies.service.js';
+
+/** Amazon answering at the HTTP layer with its own model's example payloads (nock), for one NA company. */
+
+export const SP_API = 'https://sellingpartnerapi-na.amazon.com';
+
+/** The first order of the Orders API 2026-01-01 model's searchOrders example, a fresh copy each call. */
+export function exampleOrder(): Record<string, unknown> {
+  const model = JSON.parse(
+    readFileSync(resolve(process.cwd(), '../shared/amazon/models/orders_2026-01-01.json'), 'utf8'),
+  ) as {
+    paths: Record<string, { get: { responses: Record<string, { examples: Record<string, unknown> }> } }>;
+  };
+  const example = model.paths['/orders/2026-01-01/orders']?.get.responses['200']?.examples[
+    'application/json'
+  ] as { orders: Record<string, unknown>[] };
+  return structuredClone(example.orders[0]) as Record<string, unknown>;
+}
+
+/** A company downloading orders from the US marketplace, with LWA answering every token exchange. */
+export async function nockedCompany(
+  context: TestContext,
+  settings: { allowCheckoutByAmazonOrders?: boolean } = {},
+): Promise<Company> {
+  const created = await createAmazonCompany(context, { region: 'na' });
+  nock('https://api.amazon.com')
+    .post('/auth/o2/token')
+    .reply(200, {
+      access_token: `Atza|${TEST_CREDENTIALS.refreshToken}`,
+      token_type: 'bearer',
+      expires_in: 3600,
+    })
+    .persist();
+  return updateCompany(context.db, context.config.keyring, created.id, {
+    marketplaceIds: ['ATVPDKIKX0DER'],
+    allowOrderDownload: true,
+    ...settings,
+  });
+}
+
+/** The nock interceptors still waiting for their call, token exchanges aside. */
+export function pendingAmazonCalls(): string[] {
+  return nock.pendingMocks().filter((mock) => !mock.includes('auth/o2'));
+}
