@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { waitUnlessStopped } from '../shared/abort.js';
-import { decrypt, DecryptionError, encrypt, type Keyring } from '../shared/crypto.js';
+import { bindingOf, decrypt, DecryptionError, encrypt, type Keyring } from '../shared/crypto.js';
 import { defineScript, usingRedis, type Redis, type RedisScript } from '../shared/redis.js';
 
 const PURPOSE = 'amazon access-token cache';
@@ -86,7 +86,9 @@ export class TokenCache {
     if (ciphertext === null) return undefined;
     let token: CachedToken;
     try {
-      token = JSON.parse(decrypt(this.settings.keyring, ciphertext)) as CachedToken;
+      token = JSON.parse(
+        decrypt(this.settings.keyring, ciphertext, bindingOf('redis', 'lwa-token', this.key)),
+      ) as CachedToken;
     } catch (err) {
       // Written under a key no longer configured: treat as absent, a fresh exchange replaces it.
       if (err instanceof DecryptionError) return undefined;
@@ -100,7 +102,11 @@ export class TokenCache {
   private async exchangeAndStore(): Promise<string> {
     const accessToken = await this.settings.exchange();
     const token: CachedToken = { accessToken, expiresAt: Date.now() + ACCESS_TOKEN_LIFETIME_MS };
-    const ciphertext = encrypt(this.settings.keyring, JSON.stringify(token));
+    const ciphertext = encrypt(
+      this.settings.keyring,
+      JSON.stringify(token),
+      bindingOf('redis', 'lwa-token', this.key),
+    );
     const ttl = token.expiresAt - RENEW_BEFORE_EXPIRY_MS - Date.now();
     await usingRedis(PURPOSE, () => this.settings.redis.set(this.key, ciphertext, 'PX', ttl));
     this.memo = { token, ciphertext };

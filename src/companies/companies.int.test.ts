@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decrypt } from '../shared/crypto.js';
+import { bindingOf, decrypt } from '../shared/crypto.js';
 import { UsageError } from '../shared/errors.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
@@ -27,11 +27,17 @@ describe('companies', () => {
       .where('id', '=', company.id)
       .executeTakeFirstOrThrow();
     for (const column of [raw.lwa_client_id_enc, raw.lwa_client_secret_enc, raw.refresh_token_enc]) {
-      expect(column).toMatch(/^v1\.k1\./);
+      expect(column).toMatch(/^v2\.k1\./);
     }
     expect(JSON.stringify(raw)).not.toContain('the-refresh-token');
     expect(JSON.stringify(raw)).not.toContain('secret-value');
-    expect(decrypt(context.config.keyring, raw.refresh_token_enc)).toBe('Atzr|the-refresh-token');
+    expect(
+      decrypt(
+        context.config.keyring,
+        raw.refresh_token_enc,
+        bindingOf('companies', 'refresh_token_enc', company.id),
+      ),
+    ).toBe('Atzr|the-refresh-token');
     expect(await getCompanyCredentials(context.db, context.config.keyring, company.id)).toEqual({
       lwaClientId: 'amzn1.application-oa2-client.test',
       lwaClientSecret: 'amzn1.oa2-cs.v1.secret-value',

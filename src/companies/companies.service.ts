@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { decrypt, encrypt, mask, type Keyring } from '../shared/crypto.js';
+import { bindingOf, decrypt, encrypt, mask, type Keyring } from '../shared/crypto.js';
 import { NotFoundError, UsageError } from '../shared/errors.js';
 import {
   deleteCompanyRow,
@@ -68,17 +68,38 @@ export function toCompany(row: CompanyRow): Company {
   };
 }
 
-function toRowChanges(keyring: Keyring, input: CompanyChanges): Partial<NewCompanyRow> {
+type CredentialColumn = 'lwa_client_id_enc' | 'lwa_client_secret_enc' | 'refresh_token_enc';
+const CREDENTIAL_COLUMNS: Record<keyof CompanyCredentials, CredentialColumn> = {
+  lwaClientId: 'lwa_client_id_enc',
+  lwaClientSecret: 'lwa_client_secret_enc',
+  refreshToken: 'refresh_token_enc',
+};
+
+const credentialColumns = () =>
+  Object.entries(CREDENTIAL_COLUMNS) as [keyof CompanyCredentials, CredentialColumn][];
+
+/** Credentials encrypted for one company's row: a ciphertext copied to another company does not decrypt. */
+function sealCredentials(
+  keyring: Keyring,
+  companyId: number,
+  input: { [field in keyof CompanyCredentials]?: string | undefined },
+): Partial<Record<CredentialColumn, string>> {
+  const sealed: Partial<Record<CredentialColumn, string>> = {};
+  for (const [field, column] of credentialColumns()) {
+    const value = input[field];
+    if (value !== undefined)
+      sealed[column] = encrypt(keyring, value, bindingOf('companies', column, companyId));
+  }
+  return sealed;
+}
+
+function toRowChanges(input: CompanyChanges): Partial<NewCompanyRow> {
   const row: Partial<NewCompanyRow> = {};
   if (input.name !== undefined) row.name = input.name;
   if (input.sellerId !== undefined) row.seller_id = input.sellerId;
   if (input.region !== undefined) row.region = input.region;
   if (input.marketplaceIds !== undefined) row.marketplace_ids = input.marketplaceIds;
   if (input.endpoint !== undefined) row.endpoint = input.endpoint;
-  if (input.lwaClientId !== undefined) row.lwa_client_id_enc = encrypt(keyring, input.lwaClientId);
-  if (input.lwaClientSecret !== undefined)
-    row.lwa_client_secret_enc = encrypt(keyring, input.lwaClientSecret);
-  if (input.refreshToken !== undefined) row.refresh_token_enc = encrypt(keyring, input.refreshToken);
   if (input.allowOrderDownload !== undefined) row.allow_order_download = input.allowOrderDownload;
   if (input.allowFulfillmentUpload !== undefined) row.allow_fulfillment_upload = input.allowFulfillmentUpload;
   if (input.allowCheckoutByAmazonOrders !== undefined)
@@ -101,18 +122,23 @@ export async function createCompany(db: Db, keyring: Keyring, input: unknown): P
   const parsed = newCompanySchema.safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid company: ${describeIssues(parsed.error)}`);
   const values: NewCompany = parsed.data;
-  const changes = toRowChanges(keyring, values);
   try {
-    const row = await insertCompany(db, {
-      ...changes,
-      name: values.name,
-      seller_id: values.sellerId,
-      region: values.region,
-      marketplace_ids: values.marketplaceIds,
-      endpoint: values.endpoint ?? 'live',
-      lwa_client_id_enc: encrypt(keyring, values.lwaClientId),
-      lwa_client_secret_enc: encrypt(keyring, values.lwaClientSecret),
-      refresh_token_enc: encrypt(keyring, values.refreshToken),
+    // The id is known only once the row exists, and the credentials are bound to it: both in one transaction.
+    const row = await db.transaction().execute(async (tx) => {
+      const inserted = await insertCompany(tx, {
+        ...toRowChanges(values),
+        name: values.name,
+        seller_id: values.sellerId,
+        region: values.region,
+        marketplace_ids: values.marketplaceIds,
+        endpoint: values.endpoint ?? 'live',
+        lwa_client_id_enc: '',
+        lwa_client_secret_enc: '',
+        refresh_token_enc: '',
+      });
+      const sealed = await updateCompanyRow(tx, inserted.id, sealCredentials(keyring, inserted.id, values));
+      if (!sealed) throw new Error(`company ${inserted.id} vanished while it was being created`);
+      return sealed;
     });
     return toCompany(row);
   } catch (err) {
@@ -128,7 +154,7 @@ export async function createCompany(db: Db, keyring: Keyring, input: unknown): P
 export async function updateCompany(db: Db, keyring: Keyring, id: number, input: unknown): Promise<Company> {
   const parsed = companyChangesSchema.safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid company change: ${describeIssues(parsed.error)}`);
-  const changes = toRowChanges(keyring, parsed.data);
+  const changes = { ...toRowChanges(parsed.data), ...sealCredentials(keyring, id, parsed.data) };
   // New credentials are a reauthorization: the company may call Amazon again.
   if (parsed.data.refreshToken !== undefined) {
     changes.auth_status = 'active';
@@ -166,11 +192,11 @@ export async function getCompanyCredentials(
 ): Promise<CompanyCredentials> {
   const row = await findCompanyRow(db, id);
   if (!row) throw new NotFoundError(`company ${id} not found`);
-  return {
-    lwaClientId: decrypt(keyring, row.lwa_client_id_enc),
-    lwaClientSecret: decrypt(keyring, row.lwa_client_secret_enc),
-    refreshToken: decrypt(keyring, row.refresh_token_enc),
-  };
+  const credentials: Partial<CompanyCredentials> = {};
+  for (const [field, column] of credentialColumns()) {
+    credentials[field] = decrypt(keyring, row[column], bindingOf('companies', column, id));
+  }
+  return credentials as CompanyCredentials;
 }
 
 /** Credentials shown to a person: enough to recognise them, never the secret itself. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../simulator/clock.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
-import { decrypt } from '../shared/crypto.js';
+import { bindingOf, decrypt } from '../shared/crypto.js';
 import {
   placeOrders,
   runDownload,
@@ -127,10 +127,11 @@ describe('downloading a seller’s orders from the simulator', () => {
       .selectAll()
       .where('id', '=', found?.items[0]?.id ?? 0)
       .executeTakeFirstOrThrow();
-    expect(item.customization_raw_enc).toMatch(/^v1\./);
-    expect(JSON.parse(decrypt(context.config.keyring, item.customization_raw_enc ?? '')).orderId).toBe(
-      ids.custom,
-    );
+    expect(item.customization_raw_enc).toMatch(/^v2\./);
+    const binding = bindingOf('order_items', 'customization_raw_enc', item.order_id, item.order_item_id);
+    expect(
+      JSON.parse(decrypt(context.config.keyring, item.customization_raw_enc ?? '', binding)).orderId,
+    ).toBe(ids.custom);
   });
 
   it('records an Amazon cancellation with who cancelled and why, and a buyer’s request as a hold with a deadline', async () => {
@@ -153,12 +154,15 @@ describe('downloading a seller’s orders from the simulator', () => {
       .where('company_id', '=', seller.company.id)
       .where('amazon_order_id', '=', ids.businessPrime ?? '')
       .execute();
-    expect(raw?.buyer_enc).toMatch(/^v1\./);
+    expect(raw?.buyer_enc).toMatch(/^v2\./);
     expect(raw?.buyer_enc).not.toContain(simOrder?.buyer.name);
-    expect(JSON.parse(decrypt(context.config.keyring, raw?.buyer_enc ?? '')).name).toBe(simOrder?.buyer.name);
-    expect(JSON.parse(decrypt(context.config.keyring, raw?.recipient_enc ?? '')).addressLine1).toBe(
-      simOrder?.address.addressLine1,
+    const at = (column: string) => bindingOf('orders', column, seller.company.id, ids.businessPrime ?? '');
+    expect(JSON.parse(decrypt(context.config.keyring, raw?.buyer_enc ?? '', at('buyer_enc'))).name).toBe(
+      simOrder?.buyer.name,
     );
+    expect(
+      JSON.parse(decrypt(context.config.keyring, raw?.recipient_enc ?? '', at('recipient_enc'))).addressLine1,
+    ).toBe(simOrder?.address.addressLine1);
     for (const secret of [
       simOrder?.buyer.name,
       simOrder?.buyer.email,

@@ -90,6 +90,7 @@ function noteOf(
 function orderRow(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, erased: boolean): NewOrderRow {
   const requestedAt = draft.cancelRequest ? draft.lastUpdatedAt : null;
   const respondBy = requestedAt ? new Date(requestedAt.getTime() + CANCEL_RESPONSE_HOURS * 3_600_000) : null;
+  const orderKey = { companyId: batch.companyId, amazonOrderId: draft.amazonOrderId };
   return {
     company_id: batch.companyId,
     amazon_order_id: draft.amazonOrderId,
@@ -120,8 +121,8 @@ function orderRow(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, erased
     cancel_respond_by: respondBy,
     cancelled_by: draft.cancellation?.cancelledBy ?? null,
     cancel_reason: draft.cancellation?.reason ?? null,
-    buyer_enc: erased ? null : sealPersonalData(keyring, draft.buyer),
-    recipient_enc: erased ? null : sealPersonalData(keyring, draft.recipient),
+    buyer_enc: erased ? null : sealPersonalData(keyring, draft.buyer, 'buyer_enc', orderKey),
+    recipient_enc: erased ? null : sealPersonalData(keyring, draft.recipient, 'recipient_enc', orderKey),
     shipped_at: draft.shippedAt,
     delivered_at: draft.deliveredAt,
     first_seen_run_id: batch.runId,
@@ -138,6 +139,7 @@ function itemRows(
 ): NewOrderItemRow[] {
   return draft.items.map((item) => {
     const custom = batch.customizations?.get(`${draft.amazonOrderId}/${item.orderItemId}`);
+    const itemKey = { orderId, orderItemId: item.orderItemId };
     return {
       order_id: orderId,
       order_item_id: item.orderItemId,
@@ -155,8 +157,11 @@ function itemRows(
       shipping_tax: item.shippingTax,
       promotion_discount: item.promotionDiscount,
       promotion_ids: item.promotionIds,
-      customized_url_enc: erased ? null : sealText(keyring, item.customizedUrl),
-      customization_raw_enc: erased || !custom ? null : sealText(keyring, custom.raw),
+      customized_url_enc: erased
+        ? null
+        : sealText(keyring, item.customizedUrl, 'customized_url_enc', itemKey),
+      customization_raw_enc:
+        erased || !custom ? null : sealText(keyring, custom.raw, 'customization_raw_enc', itemKey),
       customization_summary: custom?.summary ?? null,
       cancel_requested: item.cancelRequested,
     };

@@ -124,7 +124,7 @@ describe('a large backlog', () => {
     );
     expect(toShip.length).toBeGreaterThan(0);
     for (const row of toShip) {
-      expect(row.buyer_enc).toMatch(/^v1\./);
+      expect(row.buyer_enc).toMatch(/^v2\./);
       expect(row.latest_ship_date).not.toBeNull();
     }
     const fba = rows.filter((row) => row.fulfillment_channel === 'AFN');

@@ -147,6 +147,7 @@ export async function showOrders(
     .execute();
   const details: OrderDetails[] = [];
   for (const row of rows) {
+    const orderKey = { companyId: row.company_id, amazonOrderId: row.amazon_order_id };
     const items = await db
       .selectFrom('order_items')
       .selectAll()
@@ -173,8 +174,8 @@ export async function showOrders(
         occurredAt: e.occurred_at,
       })),
       ...(withBuyerData && {
-        buyer: openPersonalData<BuyerData>(keyring, row.buyer_enc),
-        recipient: openPersonalData<RecipientData>(keyring, row.recipient_enc),
+        buyer: openPersonalData<BuyerData>(keyring, row.buyer_enc, 'buyer_enc', orderKey),
+        recipient: openPersonalData<RecipientData>(keyring, row.recipient_enc, 'recipient_enc', orderKey),
       }),
     });
   }

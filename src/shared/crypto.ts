@@ -3,8 +3,13 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 /**
  * AES-256-GCM encryption for secrets and buyer data at rest.
  *
- * A ciphertext is `v1.<keyId>.<iv>.<tag>.<data>` (base64url parts). The key id lets the active key be
+ * A ciphertext is `v2.<keyId>.<iv>.<tag>.<data>` (base64url parts). The key id lets the active key be
  * rotated: new values are written with the active key, older ones still decrypt with a previous key.
+ *
+ * A v2 ciphertext is bound to where it is stored (`binding`, e.g. `companies.refresh_token_enc:7`, used as
+ * AES-GCM associated data): copied into another row or column it no longer decrypts. `v1` values, written
+ * before binding existed, carry no associated data; they are still read, and replaced by v2 the next
+ * time the value is written.
  */
 
 export interface Keyring {
@@ -12,7 +17,8 @@ export interface Keyring {
   keys: ReadonlyMap<string, Buffer>;
 }
 
-const FORMAT = 'v1';
+const FORMAT = 'v2';
+const UNBOUND_FORMAT = 'v1';
 
 export function parseKey(name: string, text: string): Buffer {
   const trimmed = text.trim();
@@ -67,11 +73,17 @@ export class DecryptionError extends Error {
   override name = 'DecryptionError';
 }
 
-export function encrypt(keyring: Keyring, plaintext: string): string {
+/** Where a ciphertext lives: its table, column and row key; the associated data that binds it there. */
+export function bindingOf(table: string, column: string, ...rowKey: (string | number)[]): string {
+  return `${table}.${column}:${rowKey.map((part) => encodeURIComponent(String(part))).join('/')}`;
+}
+
+export function encrypt(keyring: Keyring, plaintext: string, binding: string): string {
   const key = keyring.keys.get(keyring.activeKeyId);
   if (!key) throw new Error(`active key ${keyring.activeKeyId} missing from keyring`);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(binding, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
   return [FORMAT, keyring.activeKeyId, iv, tag, data]
@@ -79,21 +91,24 @@ export function encrypt(keyring: Keyring, plaintext: string): string {
     .join('.');
 }
 
-export function decrypt(keyring: Keyring, ciphertext: string): string {
+export function decrypt(keyring: Keyring, ciphertext: string, binding: string): string {
   const [format, keyId, iv, tag, data] = ciphertext.split('.');
-  if (format !== FORMAT || !keyId || !iv || !tag || data === undefined) {
+  if ((format !== FORMAT && format !== UNBOUND_FORMAT) || !keyId || !iv || !tag || data === undefined) {
     throw new DecryptionError('value is not a sellersync ciphertext');
   }
   const key = keyring.keys.get(keyId);
   if (!key) throw new DecryptionError(`no key with id ${keyId} is configured (ENCRYPTION_PREVIOUS_KEYS?)`);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    if (format === FORMAT) decipher.setAAD(Buffer.from(binding, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
       'utf8',
     );
   } catch {
-    throw new DecryptionError(`ciphertext does not decrypt with key ${keyId}: wrong key or altered data`);
+    throw new DecryptionError(
+      `ciphertext does not decrypt with key ${keyId} for ${binding}: wrong key, altered data, or a value copied from another row or column`,
+    );
   }
 }
 
