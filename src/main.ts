@@ -12,6 +12,13 @@ import { reconcileAllSchedules } from './jobs/schedules.js';
 import { startWorkers } from './jobs/workers.js';
 import { JOB_KINDS } from './jobs/kinds.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import {
+  describePostgresFailure,
+  isConnectionFailure,
+  STORE_TIMEOUT_MS,
+  waitUntilReachable,
+  watchRedis,
+} from './shared/stores.js';
 import { checkEvictionPolicy, createFailFastRedis, createRedis } from './shared/redis.js';
 import { JOB_HANDLERS } from './wiring.js';
 
@@ -28,21 +35,45 @@ export interface DaemonOptions {
   handlers?: JobHandlers;
 }
 
-/** Opens the stores, migrating first when allowed; shared by the daemon and the CLI commands. */
-export async function openApp(config: Config, logger: Logger, migrate: boolean): Promise<AppContext> {
-  if (await ensureDatabaseExists(config.databaseUrl)) logger.info('created the database');
+/** The stores' clients, not connected yet: Postgres connects on first use, Redis in the background. */
+function createAppContext(config: Config, logger: Logger): AppContext {
   // Each concurrent job holds one connection for its (company, kind) lock and uses others for its work.
   const db = createDb(config.databaseUrl, config.workerConcurrency * JOB_KINDS.length + 5, (err) =>
-    logger.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+    logger.warn({ reason: err.message }, 'an idle database connection failed; the pool replaces it'),
   );
-  if (migrate) {
-    const { applied } = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  }
   const redis = createRedis(config.redisUrl);
+  watchRedis(redis, config.redisUrl, logger);
   const gatewayRedis = createFailFastRedis(config.redisUrl);
+  watchRedis(gatewayRedis, config.redisUrl);
   const amazon = createAmazonPortFactory({ config, db, redis: gatewayRedis, logger });
   return { config, db, redis, gatewayRedis, logger, amazon };
+}
+
+/**
+ * Waits until Postgres (creating the database when missing) and Redis answer, one log line per attempt,
+ * then migrates when allowed.
+ */
+async function prepareStores(app: AppContext, migrate: boolean): Promise<void> {
+  const { config, logger } = app;
+  await waitUntilReachable(async () => {
+    const created = await ensureDatabaseExists(config.databaseUrl, STORE_TIMEOUT_MS).catch((err: unknown) => {
+      throw describePostgresFailure(err, config.databaseUrl);
+    });
+    if (created) logger.info('created the database');
+  }, logger);
+  if (migrate) {
+    const { applied } = await migrateToLatest(app.db);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  }
+  // The connection's watch logs each attempt to reach Redis.
+  if (app.redis.status !== 'ready') await new Promise((resolve) => app.redis.once('ready', resolve));
+}
+
+/** Opens the stores, waiting for them and migrating first when allowed. */
+export async function openApp(config: Config, logger: Logger, migrate: boolean): Promise<AppContext> {
+  const app = createAppContext(config, logger);
+  await prepareStores(app, migrate);
+  return app;
 }
 
 /**
@@ -70,9 +101,16 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   for (const name of config.developmentDefaults) {
     logger.warn({ variable: name }, 'using a development default; set it before running in production');
   }
-  const app = await openApp(config, logger, config.migrateOnStart);
+  const app = createAppContext(config, logger);
+  // Serving first, so that /readyz says what the daemon is waiting for.
+  const server = createAdminServer(app);
+  const adminAddress = await listen(server, config.adminHost, config.adminPort);
+  await prepareStores(app, config.migrateOnStart);
   await checkEvictionPolicy(app.redis, logger);
-  const queues = createQueues(app.redis, config.redisPrefix);
+  const queues = createQueues(app.redis, config.redisPrefix, (err) => {
+    // An outage is logged once per reconnection attempt by the connection's watch.
+    if (!isConnectionFailure(err)) logger.error({ err }, 'queue error');
+  });
 
   const reconcile = async () => reconcileAllSchedules(queues, await listCompanies(app.db), logger);
   const changes = await reconcile();
@@ -84,9 +122,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   reconcileTimer.unref();
 
   const workerConnection = createRedis(config.redisUrl);
+  watchRedis(workerConnection, config.redisUrl);
   const workers = startWorkers(app, queues, workerConnection, options.handlers ?? JOB_HANDLERS);
-  const server = createAdminServer(app);
-  const adminAddress = await listen(server, config.adminHost, config.adminPort);
   logger.info({ host: config.adminHost, port: adminAddress.port }, 'sellersync started');
   if (config.adminTokenGenerated) {
     // Printed once and never logged: the token is a secret, and exists only in this process.

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
+import { describePostgresFailure, redisProblem } from '../shared/stores.js';
 
 export interface Readiness {
   ready: boolean;
@@ -26,9 +27,15 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
 
 /** Ready when both stores answer: Postgres (source of truth) and Redis (schedules and work). */
 export async function checkReadiness(app: AppContext): Promise<Readiness> {
+  const { databaseUrl, redisUrl } = app.config;
+  const redisDown = redisProblem(app.redis, redisUrl);
   const [postgres, redis] = await Promise.all([
-    check(() => sql`SELECT 1`.execute(app.db)),
-    check(() => app.redis.ping()),
+    check(() =>
+      sql`SELECT 1`.execute(app.db).catch((err: unknown) => {
+        throw describePostgresFailure(err, databaseUrl);
+      }),
+    ),
+    redisDown ? `error: ${redisDown}` : check(() => app.redis.ping()),
   ]);
   return { ready: postgres === 'ok' && redis === 'ok', checks: { postgres, redis } };
 }

@@ -16,18 +16,27 @@ export function queueName(kind: JobKind): string {
 
 export type JobQueues = Record<JobKind, Queue<JobPayload>>;
 
-export function createQueues(connection: Redis, prefix: string): JobQueues {
-  const entries = JOB_KINDS.map((kind) => [
-    kind,
-    new Queue<JobPayload>(queueName(kind), {
+/**
+ * The queues on one connection. A queue re-emits its connection's errors; `onError` receives them (a queue
+ * without a listener prints each one with its stack).
+ */
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  onError: (err: Error) => void = () => undefined,
+): JobQueues {
+  const entries = JOB_KINDS.map((kind) => {
+    const queue = new Queue<JobPayload>(queueName(kind), {
       connection,
       prefix,
       defaultJobOptions: {
         removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
         removeOnFail: { age: 30 * 24 * 3600, count: 5000 },
       },
-    }),
-  ]);
+    });
+    queue.on('error', onError);
+    return [kind, queue];
+  });
   return Object.fromEntries(entries) as JobQueues;
 }
 

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { isConnectionFailure } from '../shared/stores.js';
 import type { AppContext } from '../context.js';
 import type { Redis } from '../shared/redis.js';
 import type { JobHandlers } from './handlers.js';
@@ -44,7 +45,12 @@ export function startWorkers(
       prefix: app.config.redisPrefix,
       concurrency: app.config.workerConcurrency,
     });
-    worker.on('error', (err) => app.logger.error({ err, queue: kind }, 'worker error'));
+    worker.on('error', (err) => {
+      // An outage is logged once per reconnection attempt by the main connection's watch, without a stack.
+      if (isConnectionFailure(err))
+        app.logger.debug({ queue: kind, reason: err.message }, 'worker lost Redis');
+      else app.logger.error({ err, queue: kind }, 'worker error');
+    });
     return worker;
   });
 

@@ -9,6 +9,8 @@ export function createRedis(url: string, options: { lazyConnect?: boolean } = {}
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
+    // Reconnection after an outage: 0.5 s, 1 s, 2 s … up to 10 s between attempts.
+    retryStrategy: (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 10_000),
   });
 }
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { MissingDatabaseError, ServiceUnavailableError } from './errors.js';
+import type { Logger } from './logger.js';
 
 /** How long a command waits for Postgres or Redis before saying it cannot reach them. */
 export const STORE_TIMEOUT_MS = 3000;
@@ -42,6 +43,15 @@ function reasonOf(err: unknown): string {
   return message.split('\n')[0] ?? message;
 }
 
+/** A failure to connect (refused, unresolvable, timed out, rejected credentials) rather than a query's error. */
+export function isConnectionFailure(err: unknown): boolean {
+  const error = err as { code?: string; message?: string };
+  return (
+    (error.code !== undefined && CONNECTION_FAILURES.has(error.code)) ||
+    /timeout|timed out|Connection terminated|Connection is closed/i.test(error.message ?? '')
+  );
+}
+
 /**
  * A failure to reach Postgres named by DATABASE_URL and its address, or the database missing; anything
  * else (a query's own error) is returned unchanged.
@@ -50,8 +60,7 @@ export function describePostgresFailure(err: unknown, databaseUrl: string): Erro
   const error = err as { code?: string; message?: string };
   if (error.code === '3D000')
     return new MissingDatabaseError(databaseName(databaseUrl), postgresAddress(databaseUrl));
-  const timedOut = /timeout|timed out|Connection terminated/i.test(error.message ?? '');
-  if ((error.code && CONNECTION_FAILURES.has(error.code)) || timedOut) {
+  if (isConnectionFailure(err)) {
     return new ServiceUnavailableError('DATABASE_URL', postgresAddress(databaseUrl), reasonOf(err));
   }
   return err instanceof Error ? err : new Error(String(err));
@@ -75,5 +84,76 @@ export async function probeRedis(redisUrl: string, timeoutMs = STORE_TIMEOUT_MS)
     throw new ServiceUnavailableError('REDIS_URL', redisAddress(redisUrl), reasonOf(lastError ?? err));
   } finally {
     probe.disconnect();
+  }
+}
+
+const lastRedisError = new WeakMap<Redis, string>();
+
+/**
+ * Handles a long-lived connection's errors (so none is unhandled and none prints a stack) and remembers the
+ * last one for readiness. With a logger, each reconnection attempt is one log line naming REDIS_URL.
+ */
+export function watchRedis(redis: Redis, redisUrl: string, logger?: Logger): void {
+  const address = redisAddress(redisUrl);
+  let attempts = 0;
+  redis.on('error', (err: unknown) => lastRedisError.set(redis, reasonOf(err)));
+  redis.on('ready', () => {
+    if (attempts > 0)
+      logger?.info({ variable: 'REDIS_URL', server: address }, `Redis at ${address} is reachable again`);
+    attempts = 0;
+    lastRedisError.delete(redis);
+  });
+  if (logger) {
+    redis.on('reconnecting', (delayMs: number) => {
+      attempts += 1;
+      logger.warn(
+        {
+          variable: 'REDIS_URL',
+          server: address,
+          attempt: attempts,
+          retryInMs: delayMs,
+          reason: lastRedisError.get(redis),
+        },
+        `cannot reach Redis at ${address} (REDIS_URL); retrying`,
+      );
+    });
+  }
+}
+
+/** Why a watched connection is not usable now, or null when it is (or is still connecting). */
+export function redisProblem(redis: Redis, redisUrl: string): string | null {
+  if (redis.status === 'ready') return null;
+  const reason = lastRedisError.get(redis) ?? (redis.status === 'end' ? 'connection closed' : undefined);
+  if (reason === undefined) return null;
+  return `cannot reach Redis at ${redisAddress(redisUrl)} (REDIS_URL): ${reason}`;
+}
+
+/** Growing pauses between attempts to reach a store: 1 s, 2 s, 4 s … up to 30 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 30_000);
+}
+
+/**
+ * Tries `reach` until it succeeds, one log line per failed attempt naming the setting and the address. A
+ * failure that is not an outage (a wrong password is one; a bug is not) is thrown at once.
+ */
+export async function waitUntilReachable(
+  reach: () => Promise<unknown>,
+  logger: Logger,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await reach();
+      return;
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableError)) throw err;
+      const retryInMs = retryDelayMs(attempt);
+      logger.warn(
+        { variable: err.variable, server: err.address, attempt, retryInMs, reason: err.reason },
+        `${err.message}; retrying`,
+      );
+      await sleep(retryInMs);
+    }
   }
 }
