@@ -182,7 +182,7 @@ async function measure(pipeline: FeedPipeline, company: Company, server: Simulat
     .filter((r) => !r.path.startsWith('/_sim/') || r.path.startsWith('/_sim/documents')).length;
   return {
     shipments: confirmed.length,
-    feeds: submitted.length,
+    feeds: submitted.submitted.length,
     build_s: Number(buildSeconds.toFixed(3)),
     apply_s: Number(applySeconds.toFixed(3)),
     calls,
@@ -220,7 +220,18 @@ async function main(): Promise<void> {
     // A complete order download after the shipments were recorded: local statuses are current.
     await insertRun(db, { companyId: company.id, kind: 'order-download', trigger: 'schedule' }, 'succeeded');
     const amazon = await createAmazonPortFactory({ config, db, redis, logger }).forCompany(company.id);
-    const figures = await measure({ db, amazon, logger, kinds: FEED_KINDS }, company, server);
+    const figures = await measure(
+      {
+        db,
+        amazon,
+        logger,
+        kinds: FEED_KINDS,
+        landingHorizonMs: config.feeds.landingHorizonMinutes * 60_000,
+        signal: new AbortController().signal,
+      },
+      company,
+      server,
+    );
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await server.close();

@@ -87,6 +87,10 @@ const schema = z.object({
   ORDER_REPORT_QUEUE_TIMEOUT_MINUTES: positiveInt(1440).default(20),
   ORDER_REPORT_PROCESSING_TIMEOUT_MINUTES: positiveInt(1440).default(120),
   ORDER_REPORT_EXPECTED_SECONDS: positiveInt(86_400).default(600),
+  // Longer than any request can be in flight: the gateway's deadline is 2 minutes and createFeed is not resent.
+  FEED_LANDING_HORIZON_MINUTES: positiveInt(1440)
+    .min(3, { error: 'expected at least 3 (longer than a request can be in flight)' })
+    .default(15),
 });
 
 export interface Config {
@@ -107,6 +111,7 @@ export interface Config {
   migrateOnStart: boolean;
   scheduleReconcileIntervalMs: number;
   orders: OrderSettings;
+  feeds: FeedSettings;
   /** Settings that fell back to development-only defaults; logged as warnings at start. */
   developmentDefaults: string[];
 }
@@ -127,6 +132,15 @@ export interface OrderSettings {
   reportProcessingTimeoutMinutes: number;
   /** How long Amazon usually takes to produce an order report; used to choose the download plan. */
   reportExpectedSeconds: number;
+}
+
+/** Feed pipeline settings (docs/feeds.md). */
+export interface FeedSettings {
+  /**
+   * After a createFeed whose outcome is unknown (timeout, reset, crash), how long nothing is submitted
+   * again: past it the attempt can no longer land, getFeeds is searched and only then is the feed resent.
+   */
+  landingHorizonMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -219,6 +233,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
       reportProcessingTimeoutMinutes: values.ORDER_REPORT_PROCESSING_TIMEOUT_MINUTES,
       reportExpectedSeconds: values.ORDER_REPORT_EXPECTED_SECONDS,
     },
+    feeds: { landingHorizonMinutes: values.FEED_LANDING_HORIZON_MINUTES },
     developmentDefaults,
   };
 }

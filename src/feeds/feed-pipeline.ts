@@ -11,6 +11,10 @@ export interface FeedPipeline {
   logger: Logger;
   /** The feed kinds registered by their domains. */
   kinds: FeedKinds;
+  /** After a createFeed whose outcome is unknown, how long before it is searched for and sent again. */
+  landingHorizonMs: number;
+  /** Aborted when the run must stop (shutdown): the pipeline stops before its next call to Amazon. */
+  signal: AbortSignal;
 }
 
 export function applierFor(pipeline: FeedPipeline, kind: FeedKind): FeedApplier {

@@ -4,12 +4,14 @@
  *
  *   prepared    stored with its document and MessageID → entity map; nothing sent yet
  *   uploaded    the document is at Amazon (document_id recorded)
- *   submitting  createFeed is being called; after a crash, getFeeds is searched before calling it again
+ *   submitting  createFeed is being called, or its outcome is unknown (timeout, reset, crash): nothing of
+ *               the kind is sent until the landing horizon has passed and getFeeds did not find it;
+ *               back to uploaded when Amazon answered without creating it (throttled, token refused)
  *   submitted   Amazon's feed id recorded; followed until Amazon finishes it
  *   done        the processing report was applied per message
  *   cancelled   Amazon cancelled it; its entities went back to wait
  *   fatal       Amazon aborted it, or its report rejected the whole document; entities went back to wait
- *   refused     createFeed refused the request (400); entities went back to wait
+ *   refused     Amazon refused the createFeed request (an HTTP 4xx); entities went back to wait
  */
 export const FEED_STATES = [
   'prepared',
@@ -26,7 +28,7 @@ export type FeedState = (typeof FEED_STATES)[number];
 export const FEED_TRANSITIONS: Record<FeedState, readonly FeedState[]> = {
   prepared: ['uploaded'],
   uploaded: ['submitting'],
-  submitting: ['submitted', 'refused'],
+  submitting: ['submitted', 'refused', 'uploaded'],
   submitted: ['done', 'cancelled', 'fatal'],
   done: [],
   cancelled: [],

@@ -10,6 +10,8 @@ export async function feedPipelineFor(context: JobContext, kinds: FeedKinds): Pr
     amazon: await context.app.amazon.forCompany(context.company.id, context.signal),
     logger: context.logger,
     kinds,
+    landingHorizonMs: context.app.config.feeds.landingHorizonMinutes * 60_000,
+    signal: context.signal,
   };
 }
 

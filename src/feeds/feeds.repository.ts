@@ -183,6 +183,29 @@ export async function moveFeed(
   return row ? toFeed(row) : undefined;
 }
 
+/**
+ * Starts a new createFeed attempt for a feed whose earlier attempt is known not to have landed (the
+ * horizon passed and getFeeds did not find it). Guarded by the previous attempt's start, so two runs
+ * never both resend it; undefined when another run moved first.
+ */
+export async function restartSubmission(
+  db: Db,
+  id: number,
+  previousStart: Date | null,
+  startedAt: Date,
+): Promise<Feed | undefined> {
+  let query = db
+    .updateTable('feeds')
+    .set({ submit_started_at: startedAt, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('state', '=', 'submitting');
+  query = previousStart
+    ? query.where('submit_started_at', '=', previousStart)
+    : query.where('submit_started_at', 'is', null);
+  const row = await query.returning(FEED_COLUMNS).executeTakeFirst();
+  return row ? toFeed(row) : undefined;
+}
+
 /** Records what a look at Amazon found for a feed still being processed. */
 export async function updateSubmittedFeed(db: Db, id: number, changes: FeedChanges): Promise<void> {
   await db

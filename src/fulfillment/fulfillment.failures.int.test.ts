@@ -2,13 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCompany } from '../companies/companies.service.js';
 import { listFeeds, moveFeed, readFeedContent } from '../feeds/feeds.repository.js';
 import { storeFulfillmentFeeds } from './fulfillment-feed.js';
-import {
-  startFulfillmentWorld,
-  type FulfillmentWorld,
-  type SimOrderView,
-} from './fulfillment.test-support.js';
+import { uploadFulfillments } from './fulfillment.upload.js';
+import { startFulfillmentWorld, type FulfillmentWorld } from './fulfillment.test-support.js';
 import { listShipments } from './shipments.repository.js';
-import { recordShipment } from './shipments.service.js';
 
 let world: FulfillmentWorld;
 
@@ -19,19 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function shipWholeOrder(order: SimOrderView, tracking = '1Z999AA10123456784') {
-  return recordShipment(world.context.db, world.company.id, {
-    amazonOrderId: order.orderId,
-    carrier: 'UPS',
-    trackingNumber: tracking,
-    shipDate: new Date().toISOString(),
-    items: order.orderItems.map((item) => ({
-      orderItemId: item.orderItemId,
-      quantity: item.quantityOrdered,
-    })),
-  });
-}
 
 async function simFeedCount(): Promise<number> {
   return (await world.control<{ feeds: unknown[] }>('GET', '/feeds')).feeds.length;
@@ -46,7 +29,7 @@ describe('fulfillment upload when things go wrong', () => {
   it('never uploads a shipment whose order Amazon cancelled after it was recorded', async () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();
-    const recorded = await shipWholeOrder(order);
+    const recorded = await world.shipWholeOrder(order);
     await world.control('POST', `/orders/${order.orderId}/cancel`, { reason: 'Cancelled by Amazon' });
     const feedsBefore = await simFeedCount();
 
@@ -62,7 +45,7 @@ describe('fulfillment upload when things go wrong', () => {
   it('puts the shipments of a FATAL feed back in line with a backoff, and logs the error', async () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();
-    const recorded = await shipWholeOrder(order);
+    const recorded = await world.shipWholeOrder(order);
     await world.control('POST', '/faults', { kind: 'feed-fatal', count: 1 });
 
     await world.run('fulfillment-upload');
@@ -85,7 +68,7 @@ describe('fulfillment upload when things go wrong', () => {
   it('finds a feed created just before the process died instead of sending the shipments twice', async () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();
-    const recorded = await shipWholeOrder(order, '1Z999AA10123456785');
+    const recorded = await world.shipWholeOrder(order, '1Z999AA10123456785');
     // The upload run as far as createFeed, then the process dies before the feed id is recorded.
     const pipeline = await world.pipeline();
     const [stored] = await storeFulfillmentFeeds(world.context.db, world.company, [recorded.id]);
@@ -93,17 +76,26 @@ describe('fulfillment upload when things go wrong', () => {
     const document = await pipeline.amazon.createFeedDocument(contentType);
     await pipeline.amazon.uploadFeedDocument(document.url, contentType, content);
     await moveFeed(world.context.db, stored!.id, 'uploaded', { document_id: document.feedDocumentId });
-    await moveFeed(world.context.db, stored!.id, 'submitting', { submit_started_at: new Date() });
+    const attempt = await moveFeed(world.context.db, stored!.id, 'submitting', {
+      submit_started_at: new Date(),
+    });
     const created = await pipeline.amazon.createFeed({
       feedType: 'POST_ORDER_FULFILLMENT_DATA',
       marketplaceIds: world.company.marketplaceIds,
       inputFeedDocumentId: document.feedDocumentId,
     });
-    const feedsBefore = await simFeedCount();
 
-    const restarted = await world.run('fulfillment-upload');
-    expect(restarted.status).toBe('succeeded');
-    expect(await simFeedCount()).toBe(feedsBefore);
+    // The restart comes after the landing horizon of the attempt the dead process made.
+    const horizonMs = world.context.config.feeds.landingHorizonMinutes * 60_000;
+    const restarted = await uploadFulfillments(
+      pipeline,
+      world.company,
+      new Date(attempt!.submitStartedAt!.getTime() + horizonMs + 1_000),
+    );
+    expect(restarted.awaitingLandingUntil).toBeNull();
+    const { feeds } = await world.control<{ feeds: { content: string }[] }>('GET', '/feeds');
+    const tag = `<MerchantFulfillmentID>${recorded.id}</MerchantFulfillmentID>`;
+    expect(feeds.filter((f) => f.content.includes(tag))).toHaveLength(1);
     const [recovered] = (await listFeeds(world.context.db, world.company.id)).filter(
       (f) => f.id === stored!.id,
     );
@@ -118,7 +110,7 @@ describe('fulfillment upload when things go wrong', () => {
   it('stops uploading while the company turns fulfillment upload off, and keeps the shipments waiting', async () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();
-    const recorded = await shipWholeOrder(order);
+    const recorded = await world.shipWholeOrder(order);
     await updateCompany(world.context.db, world.context.config.keyring, world.company.id, {
       allowFulfillmentUpload: false,
     });
@@ -139,7 +131,7 @@ describe('fulfillment upload when things go wrong', () => {
   it('voids a waiting shipment when the order download finds the order cancelled by Amazon', async () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();
-    const recorded = await shipWholeOrder(order);
+    const recorded = await world.shipWholeOrder(order);
     await world.control('POST', `/orders/${order.orderId}/cancel`, { reason: 'Cancelled by Amazon' });
     await world.downloadOrders();
 
@@ -148,28 +140,5 @@ describe('fulfillment upload when things go wrong', () => {
     expect(voided.voidReason).toMatch(/^order cancelled/);
     const upload = await world.run('fulfillment-upload');
     expect(upload.run?.counts).toMatchObject({ shipments: 0 });
-  });
-
-  it('looks for the feed with getFeeds after createFeed failed on the way, then submits it once', async () => {
-    const order = await world.createOrder({ items: [{ quantity: 1 }] });
-    await world.downloadOrders();
-    const recorded = await shipWholeOrder(order, '1Z999AA10123456786');
-    const feedsBefore = await simFeedCount();
-    await world.control('POST', '/faults', { kind: 'drop-connection', operation: 'createFeed', count: 1 });
-
-    const failed = await world.run('fulfillment-upload');
-    expect(failed.status).toBe('failed');
-    const [interrupted] = (await listFeeds(world.context.db, world.company.id)).filter(
-      (f) => f.state === 'submitting',
-    );
-    expect(interrupted).toBeDefined();
-
-    const retried = await world.run('fulfillment-upload');
-    expect(retried.status).toBe('succeeded');
-    const { requests } = await world.control<{ requests: { operation: string }[] }>('GET', '/requests');
-    expect(requests.filter((r) => r.operation === 'getFeeds').length).toBeGreaterThanOrEqual(1);
-    expect(await simFeedCount()).toBe(feedsBefore + 1);
-    await world.finishFeeds();
-    expect((await shipment(recorded.id)).state).toBe('confirmed');
   });
 });

@@ -9,7 +9,12 @@ import { uploadFulfillments } from './fulfillment.upload.js';
 /** Uploads the company's recorded shipments as fulfillment feeds; a follow-up job takes each feed to its end. */
 export async function uploadFulfillmentsJob(context: JobContext, kinds: FeedKinds): Promise<RunCounts> {
   const pipeline = await feedPipelineFor(context, kinds);
-  const outcome = await uploadFulfillments(pipeline, context.company);
+  const now = new Date();
+  const outcome = await uploadFulfillments(pipeline, context.company, now);
+  if (outcome.awaitingLandingUntil) {
+    const waitMs = outcome.awaitingLandingUntil.getTime() - now.getTime();
+    await context.enqueueLater('fulfillment-upload', Math.max(1000, waitMs));
+  }
   // Also re-arms the follow-up of feeds whose delayed job was lost (a Redis restart).
   const open = await listFeeds(pipeline.db, context.company.id, { states: ['submitted'], limit: 1 });
   if (open.length > 0) await context.enqueueLater('feed-follow-up', followDelayMs(0));
@@ -18,5 +23,6 @@ export async function uploadFulfillmentsJob(context: JobContext, kinds: FeedKind
     feeds: outcome.feeds,
     prevented: outcome.prevented,
     amazon_checks: outcome.amazonChecks,
+    awaiting_landing: outcome.awaitingLandingUntil ? 1 : 0,
   };
 }

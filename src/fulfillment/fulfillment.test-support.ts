@@ -1,3 +1,4 @@
+import { createAmazonPortFactory, type AmazonGatewayOptions } from '../amazon/factory.js';
 import { createCompany, type Company } from '../companies/companies.service.js';
 import { followFeeds } from '../feeds/feed-follow.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
@@ -9,6 +10,7 @@ import { startSimulator, type SimulatorServer } from '../simulator/server.js';
 import { DEFAULT_SELLER } from '../simulator/simulation.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { setDefaultShipFrom } from './ship-from.js';
+import { recordShipment } from './shipments.service.js';
 
 /** Sellersync against the marketplace simulator, for fulfillment tests: a company, its pipeline, and the simulator's controls. */
 export interface FulfillmentWorld {
@@ -16,7 +18,8 @@ export interface FulfillmentWorld {
   server: SimulatorServer;
   queues: JobQueues;
   company: Company;
-  pipeline(): Promise<FeedPipeline>;
+  /** The feed pipeline of the company; a gateway with other timeouts, or another landing horizon, on demand. */
+  pipeline(options?: PipelineOptions): Promise<FeedPipeline>;
   control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
   createOrder(spec?: Record<string, unknown>): Promise<SimOrderView>;
   simOrder(orderId: string): Promise<SimOrderView>;
@@ -24,9 +27,16 @@ export interface FulfillmentWorld {
   run(kind: JobKind): Promise<RunOutcome>;
   /** Lets the simulator's clock pass the settle time, then downloads orders. */
   downloadOrders(): Promise<void>;
+  /** Records a shipment of every item of the order, with this tracking number. */
+  shipWholeOrder(order: SimOrderView, tracking?: string): ReturnType<typeof recordShipment>;
   /** Lets the simulator finish every feed, then follows them as if every look were due. */
   finishFeeds(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  gateway?: Partial<AmazonGatewayOptions>;
+  landingHorizonMs?: number;
 }
 
 export interface SimOrderView {
@@ -89,12 +99,20 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
   const queues = createQueues(context.redis, context.config.redisPrefix);
   const company = await createSimulatedSeller(context, server);
   const control = simulatorControl(server);
-  const pipeline = async (): Promise<FeedPipeline> => ({
-    db: context.db,
-    amazon: await context.amazon.forCompany(company.id),
-    logger: context.logger,
-    kinds: FEED_KINDS,
-  });
+  const pipeline = async (options: PipelineOptions = {}): Promise<FeedPipeline> => {
+    const { config, db, logger } = context;
+    const factory = options.gateway
+      ? createAmazonPortFactory({ config, db, redis: context.gatewayRedis, logger }, options.gateway)
+      : context.amazon;
+    return {
+      db,
+      amazon: await factory.forCompany(company.id),
+      logger,
+      kinds: FEED_KINDS,
+      landingHorizonMs: options.landingHorizonMs ?? config.feeds.landingHorizonMinutes * 60_000,
+      signal: new AbortController().signal,
+    };
+  };
   const world: FulfillmentWorld = {
     context,
     server,
@@ -125,6 +143,17 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
         if (outcome.status !== 'succeeded') throw new Error(`order download ${outcome.status}`);
       }
     },
+    shipWholeOrder: (order, tracking = '1Z999AA10123456784') =>
+      recordShipment(context.db, company.id, {
+        amazonOrderId: order.orderId,
+        carrier: 'UPS',
+        trackingNumber: tracking,
+        shipDate: new Date().toISOString(),
+        items: order.orderItems.map((item) => ({
+          orderItemId: item.orderItemId,
+          quantity: item.quantityOrdered,
+        })),
+      }),
     async finishFeeds() {
       await world.advance(10);
       await followFeeds(await pipeline(), company.id, new Date(Date.now() + 24 * 3_600_000));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AmazonFeed } from '../amazon/port.js';
 import { canTransition, FEED_STATES } from './feed-states.js';
-import { CLOCK_SKEW_MS, feedSearchSince, matchSubmittedFeed, SEARCH_MARGIN_MS } from './feed-submit.js';
+import { CLOCK_SKEW_MS, feedSearchSince, matchSubmittedFeed, SEARCH_MARGIN_MS } from './feed-search.js';
 import type { Feed } from './feeds.repository.js';
 
 const started = new Date('2026-11-21T10:00:00Z');
