@@ -88,8 +88,13 @@ const schema = z.object({
   ORDER_REPORT_PROCESSING_TIMEOUT_MINUTES: positiveInt(1440).default(120),
   ORDER_REPORT_EXPECTED_SECONDS: positiveInt(86_400).default(600),
   // Longer than any request can be in flight: the gateway's deadline is 2 minutes and createFeed is not resent.
-  FEED_LANDING_HORIZON_MINUTES: positiveInt(1440)
-    .min(3, { error: 'expected at least 3 (longer than a request can be in flight)' })
+  FEED_LANDING_HORIZON_MINUTES: wholeNumber('expected a whole decimal number')
+    .pipe(
+      z
+        .number()
+        .min(3, { error: 'expected at least 3 (longer than a request can be in flight)' })
+        .max(1440, { error: 'expected at most 1440' }),
+    )
     .default(15),
 });
 
