@@ -16,6 +16,7 @@ import {
   type CompanyChanges,
   type NewCompany,
 } from './companies.schema.js';
+import { marketplaceRegionProblem } from './marketplaces.js';
 import type { AuthStatus, CompanyRow, NewCompanyRow, Region } from './companies.table.js';
 
 /** A company as the rest of sellersync sees it: no secrets. */
@@ -122,6 +123,8 @@ export async function createCompany(db: Db, keyring: Keyring, input: unknown): P
   const parsed = newCompanySchema.safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid company: ${describeIssues(parsed.error)}`);
   const values: NewCompany = parsed.data;
+  const regionProblem = marketplaceRegionProblem(values.region, values.marketplaceIds);
+  if (regionProblem) throw new UsageError(`invalid company: ${regionProblem}`);
   try {
     // The id is known only once the row exists, and the credentials are bound to it: both in one transaction.
     const row = await db.transaction().execute(async (tx) => {
@@ -154,6 +157,14 @@ export async function createCompany(db: Db, keyring: Keyring, input: unknown): P
 export async function updateCompany(db: Db, keyring: Keyring, id: number, input: unknown): Promise<Company> {
   const parsed = companyChangesSchema.safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid company change: ${describeIssues(parsed.error)}`);
+  if (parsed.data.region !== undefined || parsed.data.marketplaceIds !== undefined) {
+    const current = await getCompany(db, id);
+    const regionProblem = marketplaceRegionProblem(
+      parsed.data.region ?? current.region,
+      parsed.data.marketplaceIds ?? current.marketplaceIds,
+    );
+    if (regionProblem) throw new UsageError(`invalid company change: ${regionProblem}`);
+  }
   const changes = { ...toRowChanges(parsed.data), ...sealCredentials(keyring, id, parsed.data) };
   // New credentials are a reauthorization: the company may call Amazon again.
   if (parsed.data.refreshToken !== undefined) {

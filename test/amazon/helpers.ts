@@ -69,6 +69,9 @@ export const FAST_GATEWAY: Partial<AmazonGatewayOptions> = {
 
 let sellerCounter = 0;
 
+/** A marketplace of each region: US, DE, JP. */
+const REGION_MARKETPLACE = { na: 'ATVPDKIKX0DER', eu: 'A1PA6795UKMFR9', fe: 'A1VC38T7YXB528' } as const;
+
 export async function createAmazonCompany(
   context: TestContext,
   settings: { region?: 'na' | 'eu' | 'fe'; endpoint?: string; sellerId?: string; refreshToken?: string } = {},
@@ -78,7 +81,7 @@ export async function createAmazonCompany(
     name: `Seller ${sellerCounter}`,
     sellerId: settings.sellerId ?? `A2TEST${process.pid}X${sellerCounter}`.slice(0, 20),
     region: settings.region ?? 'na',
-    marketplaceIds: ['ATVPDKIKX0DER'],
+    marketplaceIds: [REGION_MARKETPLACE[settings.region ?? 'na']],
     endpoint: settings.endpoint ?? 'live',
     allowOrderDownload: true,
     ...TEST_CREDENTIALS,
