@@ -12,13 +12,13 @@ import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
 import {
   commitOrderBatch,
   emptyCounts,
-  newestCopies,
   sumCounts,
   type BatchCounts,
   type Customization,
   type OrderBatch,
 } from './orders.ingest.js';
 import type { OrderDraft } from './order-draft.js';
+import type { MergeProblem } from './order-state.js';
 
 /** What one order download run works with. */
 export interface DownloadContext {
@@ -63,6 +63,18 @@ async function inSavepoint<T>(tx: Transaction<Database>, work: () => Promise<T>)
   }
 }
 
+/** Copies the merge did not apply (a status move Amazon never makes), set aside like unreadable ones. */
+function setAside(problems: MergeProblem[]): RejectedOrder[] {
+  return problems.map((p) => ({ orderId: p.amazonOrderId, problem: p.problem }));
+}
+
+function copiesByOrder(drafts: OrderDraft[]): Map<string, OrderDraft[]> {
+  const byOrder = new Map<string, OrderDraft[]>();
+  for (const draft of drafts)
+    byOrder.set(draft.amazonOrderId, [...(byOrder.get(draft.amazonOrderId) ?? []), draft]);
+  return byOrder;
+}
+
 /**
  * Writes the batch in bulk; should Postgres refuse one of its records, the orders are written one by one
  * and those it refuses are returned as rejected, naming the order, the source and what Postgres said.
@@ -73,25 +85,22 @@ async function writeBatch(
   batch: OrderBatch,
 ): Promise<{ counts: BatchCounts; unstorable: RejectedOrder[] }> {
   try {
-    return {
-      counts: await inSavepoint(tx, () => commitOrderBatch(tx, context.keyring, batch)),
-      unstorable: [],
-    };
+    const { counts, problems } = await inSavepoint(tx, () => commitOrderBatch(tx, context.keyring, batch));
+    return { counts, unstorable: setAside(problems) };
   } catch (err) {
     if (!isRecordError(err)) throw err;
   }
   let counts: BatchCounts | undefined;
   const unstorable: RejectedOrder[] = [];
-  for (const draft of newestCopies(batch.drafts)) {
+  for (const [amazonOrderId, drafts] of copiesByOrder(batch.drafts)) {
     try {
-      const one = await inSavepoint(tx, () =>
-        commitOrderBatch(tx, context.keyring, { ...batch, drafts: [draft] }),
-      );
-      counts = counts ? sumCounts(counts, one) : one;
+      const one = await inSavepoint(tx, () => commitOrderBatch(tx, context.keyring, { ...batch, drafts }));
+      counts = counts ? sumCounts(counts, one.counts) : one.counts;
+      unstorable.push(...setAside(one.problems));
     } catch (err) {
       if (!isRecordError(err)) throw err;
-      const problem = `${batch.source}: order ${draft.amazonOrderId} cannot be stored: ${(err as Error).message}`;
-      unstorable.push({ orderId: draft.amazonOrderId, problem });
+      const problem = `${batch.source}: order ${amazonOrderId} cannot be stored: ${(err as Error).message}`;
+      unstorable.push({ orderId: amazonOrderId, problem });
     }
   }
   return { counts: { ...(counts ?? emptyCounts(0)), received: batch.drafts.length }, unstorable };
@@ -117,6 +126,7 @@ export async function commitDrafts(
       runId: context.runId,
       source,
       drafts,
+      retentionDays: context.settings.buyerDataRetentionDays,
       ...(customizations && { customizations }),
     });
     await alongside(tx, written.unstorable);

@@ -1,21 +1,19 @@
 import type { Tx } from '../db/client.js';
 import { voidUnconfirmedShipments } from '../fulfillment/shipments.service.js';
 import type { Keyring } from '../shared/crypto.js';
-import { sealPersonalData, sealText } from './buyer-data.js';
-import { statusRank, type OrderDraft } from './order-draft.js';
+import { sealPersonalData } from './buyer-data.js';
+import type { OrderDraft } from './order-draft.js';
+import { mergeOrder } from './order-merge.js';
+import type { MergeEvent, MergeProblem, MergeSource, OrderCopy, OrderState } from './order-state.js';
+import { itemRowsOf, lockOrderStates, orderRowOf, type StoredOrder } from './order-state.repository.js';
 import {
-  deleteReportItems,
+  deleteItemsNotKept,
   insertOrderEvents,
-  lockExistingOrders,
   upsertItemRows,
   upsertOrderRows,
-  type ExistingOrder,
   type NewOrderEvent,
 } from './orders.repository.js';
-import type { NewOrderItemRow, NewOrderRow } from './orders.table.js';
-
-/** How long the seller has to answer a buyer's cancellation request (docs/orders.md). */
-export const CANCEL_RESPONSE_HOURS = 48;
+import type { NewOrderItemRow } from './orders.table.js';
 
 /** A downloaded Amazon Custom customization of one item, keyed `${amazonOrderId}/${orderItemId}`. */
 export interface Customization {
@@ -33,6 +31,8 @@ export interface OrderBatch {
    */
   source: string;
   drafts: OrderDraft[];
+  /** BUYER_DATA_RETENTION_DAYS: the erase-after time of each order is derived with it. */
+  retentionDays: number;
   customizations?: ReadonlyMap<string, Customization>;
 }
 
@@ -45,6 +45,8 @@ export interface BatchCounts {
   cancelled: number;
   cancelRequests: number;
   shipmentsVoided: number;
+  /** Copies set aside because their status move is one Amazon never makes. */
+  refused: number;
 }
 
 export function emptyCounts(received: number): BatchCounts {
@@ -57,6 +59,7 @@ export function emptyCounts(received: number): BatchCounts {
     cancelled: 0,
     cancelRequests: 0,
     shipmentsVoided: 0,
+    refused: 0,
   };
 }
 
@@ -66,14 +69,16 @@ export function sumCounts(a: BatchCounts, b: BatchCounts): BatchCounts {
   return sum;
 }
 
-/** The newest copy of each order in the batch: duplicates across or within pages collapse to one. */
-export function newestCopies(drafts: OrderDraft[]): OrderDraft[] {
-  const newest = new Map<string, OrderDraft>();
-  for (const draft of drafts) {
-    const seen = newest.get(draft.amazonOrderId);
-    if (!seen || seen.lastUpdatedAt <= draft.lastUpdatedAt) newest.set(draft.amazonOrderId, draft);
-  }
-  return [...newest.values()];
+export interface BatchResult {
+  counts: BatchCounts;
+  /** Copies not applied, to be recorded as download problems with the batch. */
+  problems: MergeProblem[];
+}
+
+interface Merged {
+  next: OrderState;
+  events: MergeEvent[];
+  known: StoredOrder | undefined;
 }
 
 function noteOf(
@@ -87,200 +92,104 @@ function noteOf(
   return notes.length > 0 ? notes.join('\n') : null;
 }
 
-function orderRow(batch: OrderBatch, keyring: Keyring, draft: OrderDraft, erased: boolean): NewOrderRow {
-  const requestedAt = draft.cancelRequest ? draft.lastUpdatedAt : null;
-  const respondBy = requestedAt ? new Date(requestedAt.getTime() + CANCEL_RESPONSE_HOURS * 3_600_000) : null;
+function copyOf(batch: OrderBatch, keyring: Keyring, draft: OrderDraft): OrderCopy {
+  const { buyer, recipient, complete: _complete, items, ...facts } = draft;
   const orderKey = { companyId: batch.companyId, amazonOrderId: draft.amazonOrderId };
   return {
-    company_id: batch.companyId,
-    amazon_order_id: draft.amazonOrderId,
-    marketplace_id: draft.marketplaceId,
-    sales_channel: draft.salesChannel,
-    is_checkout_by_amazon: draft.isCheckoutByAmazon,
-    purchase_date: draft.purchaseDate,
-    last_updated_at: draft.lastUpdatedAt,
-    status: draft.status,
-    fulfillment_channel: draft.fulfillmentChannel,
-    service_level: draft.serviceLevel,
-    earliest_ship_date: draft.earliestShipDate,
-    latest_ship_date: draft.latestShipDate,
-    earliest_delivery_date: draft.earliestDeliveryDate,
-    latest_delivery_date: draft.latestDeliveryDate,
-    order_total: draft.orderTotal,
-    currency: draft.currency,
-    payment_status: draft.paymentStatus,
-    subtypes: draft.subtypes,
-    replaced_order_id: draft.replacedOrderId,
+    ...facts,
     note: noteOf(draft, batch.customizations),
-    on_hold: draft.cancelRequest !== null,
-    hold_reason: draft.cancelRequest
-      ? `buyer requested cancellation: ${draft.cancelRequest.reason ?? 'no reason given'}`
-      : null,
-    cancel_requested_at: requestedAt,
-    cancel_request_reason: draft.cancelRequest?.reason ?? null,
-    cancel_respond_by: respondBy,
-    cancelled_by: draft.cancellation?.cancelledBy ?? null,
-    cancel_reason: draft.cancellation?.reason ?? null,
-    buyer_enc: erased ? null : sealPersonalData(keyring, draft.buyer, 'buyer_enc', orderKey),
-    recipient_enc: erased ? null : sealPersonalData(keyring, draft.recipient, 'recipient_enc', orderKey),
-    shipped_at: draft.shippedAt,
-    delivered_at: draft.deliveredAt,
-    first_seen_run_id: batch.runId,
-    first_seen_source: batch.source,
+    buyerEnc: sealPersonalData(keyring, buyer, 'buyer_enc', orderKey),
+    recipientEnc: sealPersonalData(keyring, recipient, 'recipient_enc', orderKey),
+    items: items.map(({ customizedUrl, ...item }) => {
+      const custom = batch.customizations?.get(`${draft.amazonOrderId}/${item.orderItemId}`);
+      return {
+        ...item,
+        // Item texts are sealed when written: their ciphertext is bound to the item's row.
+        customizedUrlEnc: customizedUrl === null ? null : { plain: customizedUrl },
+        customizationRawEnc: custom ? { plain: custom.raw } : null,
+        customizationSummary: custom?.summary ?? null,
+      };
+    }),
   };
 }
 
-function itemRows(
-  batch: OrderBatch,
-  keyring: Keyring,
-  draft: OrderDraft,
-  orderId: number,
-  erased: boolean,
-): NewOrderItemRow[] {
-  return draft.items.map((item) => {
-    const custom = batch.customizations?.get(`${draft.amazonOrderId}/${item.orderItemId}`);
-    const itemKey = { orderId, orderItemId: item.orderItemId };
-    return {
-      order_id: orderId,
-      order_item_id: item.orderItemId,
-      sku: item.sku,
-      asin: item.asin,
-      title: item.title,
-      quantity_ordered: item.quantityOrdered,
-      quantity_shipped: item.quantityShipped,
-      quantity_cancelled: item.quantityCancelled,
-      currency: item.currency,
-      unit_price: item.unitPrice,
-      item_price: item.itemPrice,
-      item_tax: item.itemTax,
-      shipping_price: item.shippingPrice,
-      shipping_tax: item.shippingTax,
-      promotion_discount: item.promotionDiscount,
-      promotion_ids: item.promotionIds,
-      customized_url_enc: erased
-        ? null
-        : sealText(keyring, item.customizedUrl, 'customized_url_enc', itemKey),
-      customization_raw_enc:
-        erased || !custom ? null : sealText(keyring, custom.raw, 'customization_raw_enc', itemKey),
-      customization_summary: custom?.summary ?? null,
-      cancel_requested: item.cancelRequested,
-    };
-  });
-}
-
-function eventsFor(
-  batch: OrderBatch,
-  draft: OrderDraft,
-  orderId: number,
-  existing: ExistingOrder | undefined,
-) {
-  const base = { orderId, runId: batch.runId, source: batch.source };
-  const events: NewOrderEvent[] = [];
-  const at = draft.lastUpdatedAt.toISOString();
-  if (!existing) {
-    events.push({
-      ...base,
-      kind: 'first_seen',
-      fromStatus: null,
-      toStatus: draft.status,
-      detail: { lastUpdatedTime: at },
-    });
-  }
-  const from = existing?.status ?? null;
-  // A copy with the same time (seen again, or a same-second update) changes the status only forwards.
-  const sameTime =
-    existing !== undefined && existing.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime();
-  const moves = !sameTime || statusRank(draft.status) > statusRank(existing.status);
-  if (moves && draft.status === 'Canceled' && from !== 'Canceled') {
-    const detail = {
-      lastUpdatedTime: at,
-      cancelledBy: draft.cancellation?.cancelledBy ?? null,
-      reason: draft.cancellation?.reason ?? null,
-    };
-    events.push({ ...base, kind: 'cancelled', fromStatus: from, toStatus: 'Canceled', detail });
-  } else if (moves && existing && from !== draft.status) {
-    events.push({
-      ...base,
-      kind: 'status_changed',
-      fromStatus: from,
-      toStatus: draft.status,
-      detail: { lastUpdatedTime: at },
-    });
-  }
-  if (draft.cancelRequest && !existing?.cancelRequestedAt) {
-    const detail = { reason: draft.cancelRequest.reason, requestedAt: at };
-    events.push({ ...base, kind: 'cancel_requested', fromStatus: null, toStatus: null, detail });
-  }
-  return events;
+export function sourceOf(label: string): MergeSource {
+  const kind = label.startsWith('report:') ? 'report' : label.startsWith('getOrder') ? 'getOrder' : 'search';
+  return { kind, label };
 }
 
 /**
- * Writes one batch of orders (a page, or a slice of a report) in the caller's transaction: orders, items
- * and timeline events in bulk. Older copies than the stored ones are skipped; so are Checkout by Amazon
- * orders unless the company imports them. Newly cancelled orders get their unconfirmed shipments voided.
+ * Writes one batch of orders (a page, or a slice of a report) in the caller's transaction: each copy is
+ * merged with the stored order (mergeOrder decides everything), then orders, items and timeline events
+ * are written in bulk. Checkout by Amazon orders are skipped unless the company imports them. Newly
+ * cancelled orders get their unconfirmed shipments voided.
  */
-export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBatch): Promise<BatchCounts> {
+export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBatch): Promise<BatchResult> {
   const counts = emptyCounts(batch.drafts.length);
-  const wanted = newestCopies(batch.drafts).filter((draft) => {
+  const wanted = batch.drafts.filter((draft) => {
     if (!draft.isCheckoutByAmazon || batch.allowCheckoutByAmazon) return true;
     counts.checkoutByAmazonSkipped++;
     return false;
   });
-  const existing = await lockExistingOrders(
+  const stored = await lockOrderStates(
     tx,
     batch.companyId,
     wanted.map((d) => d.amazonOrderId),
   );
-  const fresh = wanted.filter((draft) => {
-    const stored = existing.get(draft.amazonOrderId);
-    // A report line adds nothing to a stored copy of the same time (that copy is as new, and fuller).
-    if (!stored || stored.lastUpdatedAt < draft.lastUpdatedAt) return true;
-    if (draft.complete && stored.lastUpdatedAt.getTime() === draft.lastUpdatedAt.getTime()) return true;
-    counts.stale++;
-    return false;
-  });
-  const complete = fresh.every((d) => d.complete);
-  const erased = (draft: OrderDraft) => existing.get(draft.amazonOrderId)?.buyerDataErased ?? false;
+  const source = sourceOf(batch.source);
+  const policy = { retentionDays: batch.retentionDays };
+  const problems: MergeProblem[] = [];
+  // Copies of the same order in one batch are merged one after the other, like copies from two batches.
+  const merged = new Map<string, Merged>();
+  for (const draft of wanted) {
+    const known = stored.get(draft.amazonOrderId);
+    const before = merged.get(draft.amazonOrderId);
+    const result = mergeOrder(before?.next ?? known?.state, copyOf(batch, keyring, draft), source, policy);
+    problems.push(...result.problems);
+    if (result.problems.length > 0) counts.refused++;
+    else if (!result.changed) counts.stale++;
+    else
+      merged.set(draft.amazonOrderId, {
+        next: result.next,
+        events: [...(before?.events ?? []), ...result.events],
+        known,
+      });
+  }
+  const firstSeen = { runId: batch.runId, source: batch.source };
   const written = await upsertOrderRows(
     tx,
-    fresh.map((d) => orderRow(batch, keyring, d, erased(d))),
-    complete,
+    [...merged.values()].map(({ next }) => orderRowOf(batch.companyId, next, firstSeen)),
   );
   const idOf = new Map(written.map((row) => [row.amazon_order_id, row.id]));
   const items: NewOrderItemRow[] = [];
+  const kept: { orderId: number; orderItemIds: string[] }[] = [];
   const events: NewOrderEvent[] = [];
-  const newlyCancelled: OrderDraft[] = [];
-  for (const draft of fresh) {
-    const orderId = idOf.get(draft.amazonOrderId);
+  const newlyCancelled: OrderState[] = [];
+  for (const { next, events: orderEvents, known } of merged.values()) {
+    const orderId = idOf.get(next.amazonOrderId);
     if (orderId === undefined) continue;
-    const stored = existing.get(draft.amazonOrderId);
-    if (stored) counts.updated++;
+    if (known) counts.updated++;
     else counts.inserted++;
-    // A report line has no order item id: its placeholder items are stored only until the real ones arrive.
-    if (draft.complete || !stored?.hasItems)
-      items.push(...itemRows(batch, keyring, draft, orderId, erased(draft)));
-    const orderEvents = eventsFor(batch, draft, orderId, stored);
-    events.push(...orderEvents);
-    if (orderEvents.some((e) => e.kind === 'cancelled')) newlyCancelled.push(draft);
+    items.push(...itemRowsOf(keyring, orderId, next));
+    if (known) kept.push({ orderId, orderItemIds: next.items.map((item) => item.orderItemId) });
+    for (const event of orderEvents)
+      events.push({ ...event, orderId, runId: batch.runId, source: batch.source });
+    if (orderEvents.some((e) => e.kind === 'cancelled')) newlyCancelled.push(next);
     if (orderEvents.some((e) => e.kind === 'cancel_requested')) counts.cancelRequests++;
   }
-  if (complete)
-    await deleteReportItems(
-      tx,
-      fresh.flatMap((d) => idOf.get(d.amazonOrderId) ?? []),
-    );
+  await deleteItemsNotKept(tx, kept);
   await upsertItemRows(tx, items);
   await insertOrderEvents(tx, events);
   counts.cancelled = newlyCancelled.length;
-  for (const draft of newlyCancelled) {
-    const by = draft.cancellation?.cancelledBy ?? 'Amazon';
-    const reason = `order cancelled (by ${by}${draft.cancellation?.reason ? `: ${draft.cancellation.reason}` : ''})`;
+  for (const order of newlyCancelled) {
+    const by = order.cancelledBy ?? 'Amazon';
+    const reason = `order cancelled (by ${by}${order.cancelReason ? `: ${order.cancelReason}` : ''})`;
     counts.shipmentsVoided += await voidUnconfirmedShipments(
       tx,
       batch.companyId,
-      [draft.amazonOrderId],
+      [order.amazonOrderId],
       reason,
     );
   }
-  return counts;
+  return { counts, problems };
 }

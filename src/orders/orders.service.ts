@@ -37,10 +37,9 @@ export interface OrderEvent {
   occurredAt: Date;
 }
 
-export function toOrder(row: OrderRow): Order {
+/** What Amazon tells us of the order, as stored. */
+export function orderFactsOf(row: OrderRow): OrderFacts {
   return {
-    id: row.id,
-    companyId: row.company_id,
     amazonOrderId: row.amazon_order_id,
     marketplaceId: row.marketplace_id,
     salesChannel: row.sales_channel,
@@ -59,6 +58,16 @@ export function toOrder(row: OrderRow): Order {
     paymentStatus: row.payment_status,
     subtypes: row.subtypes,
     replacedOrderId: row.replaced_order_id,
+    shippedAt: row.shipped_at,
+    deliveredAt: row.delivered_at,
+  };
+}
+
+export function toOrder(row: OrderRow): Order {
+  return {
+    ...orderFactsOf(row),
+    id: row.id,
+    companyId: row.company_id,
     note: row.note,
     onHold: row.on_hold,
     holdReason: row.hold_reason,
@@ -67,8 +76,6 @@ export function toOrder(row: OrderRow): Order {
     cancelRespondBy: row.cancel_respond_by,
     cancelledBy: row.cancelled_by,
     cancelReason: row.cancel_reason,
-    shippedAt: row.shipped_at,
-    deliveredAt: row.delivered_at,
     buyerDataErasedAt: row.buyer_data_erased_at,
     firstSeenAt: row.first_seen_at,
     firstSeenRunId: row.first_seen_run_id,

@@ -30,7 +30,7 @@ export interface ShippableOrder {
   items: ShippableItem[];
 }
 
-async function lockedOrderItems(tx: Tx, orderId: number): Promise<ShippableItem[]> {
+async function lockedOrderItems(tx: Tx, orderId: number, onHold: boolean): Promise<ShippableItem[]> {
   const items = await tx
     .selectFrom('order_items')
     .select([
@@ -52,7 +52,8 @@ async function lockedOrderItems(tx: Tx, orderId: number): Promise<ShippableItem[
     quantityOrdered: item.quantity_ordered,
     quantityShipped: item.quantity_shipped,
     quantityCancelled: item.quantity_cancelled,
-    cancelRequested: item.cancel_requested,
+    // A request the seller declined (or that expired) no longer holds the item back.
+    cancelRequested: item.cancel_requested && onHold,
   }));
 }
 
@@ -72,6 +73,7 @@ export async function lockOrderForShipping(
       'fulfillment_channel',
       'purchase_date',
       'cancel_requested_at',
+      'on_hold',
     ])
     .where('company_id', '=', companyId)
     .where('amazon_order_id', '=', amazonOrderId)
@@ -85,8 +87,8 @@ export async function lockOrderForShipping(
     status: order.status,
     fulfillmentChannel: order.fulfillment_channel,
     purchaseDate: order.purchase_date,
-    cancelRequestedAt: order.cancel_requested_at,
-    items: await lockedOrderItems(tx, order.id),
+    cancelRequestedAt: order.on_hold ? order.cancel_requested_at : null,
+    items: await lockedOrderItems(tx, order.id, order.on_hold),
   };
 }
 
@@ -106,22 +108,7 @@ export async function localOrderStates(
   if (orderIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('orders')
-    .select((eb) => [
-      'id',
-      'amazon_order_id',
-      'status',
-      'cancel_requested_at',
-      'updated_at',
-      eb
-        .exists(
-          eb
-            .selectFrom('order_items')
-            .select('order_items.id')
-            .whereRef('order_items.order_id', '=', 'orders.id')
-            .where('order_items.cancel_requested', '=', true),
-        )
-        .as('item_cancel_requested'),
-    ])
+    .select(['id', 'amazon_order_id', 'status', 'on_hold', 'updated_at'])
     .where('id', '=', sql<number>`ANY(${orderIds}::bigint[])`)
     .execute();
   return new Map(
@@ -131,7 +118,7 @@ export async function localOrderStates(
         id: row.id,
         amazonOrderId: row.amazon_order_id,
         status: row.status,
-        cancelRequested: row.cancel_requested_at !== null || Boolean(row.item_cancel_requested),
+        cancelRequested: row.on_hold,
         refreshedAt: row.updated_at,
       },
     ]),

@@ -31,10 +31,15 @@ export type FulfillmentChannel = (typeof FULFILLMENT_CHANNELS)[number];
 export const PAYMENT_STATUSES = ['pending', 'complete'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
+/** The buyer-cancellation hold (src/orders/order-transitions.ts). */
+export const CANCEL_REQUEST_STATES = ['none', 'requested', 'accepted', 'declined', 'expired'] as const;
+export type CancelRequestState = (typeof CANCEL_REQUEST_STATES)[number];
+
 export const ORDER_EVENT_KINDS = [
   'first_seen',
   'status_changed',
   'cancel_requested',
+  'cancel_request_decided',
   'cancelled',
   'shipment_confirmed',
   'buyer_data_erased',
@@ -72,6 +77,8 @@ export interface OrdersTable {
   cancel_requested_at: Date | null;
   cancel_request_reason: string | null;
   cancel_respond_by: Date | null;
+  cancel_request_state: Defaulted<CancelRequestState>;
+  cancel_decided_at: Date | null;
   cancelled_by: string | null;
   cancel_reason: string | null;
   /** Buyer name/email/phone/company as encrypted JSON; null once erased. */
@@ -81,6 +88,10 @@ export interface OrdersTable {
   shipped_at: Date | null;
   delivered_at: Date | null;
   buyer_data_erased_at: Date | null;
+  /** When the buyer data is erased: delivery (or latest delivery date, or cancellation) + retention days. */
+  erase_after: Date | null;
+  /** lastUpdatedTime of the complete copy (searchOrders, getOrder) the ship windows and buyer data come from. */
+  complete_copy_at: Date | null;
   first_seen_at: Defaulted<Date>;
   first_seen_run_id: number | null;
   /** `searchOrders:<window start>#<page>`, `report:<reportId>` or `getOrder(problem):<problem id>`. */
