@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 /** A long-running sellersync process (start, demo, simulator) with everything it prints collected. */
 export interface RunningProcess {
@@ -9,8 +9,12 @@ export interface RunningProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
 }
 
-export function startProcess(args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  options: Pick<SpawnOptions, 'cwd' | 'uid' | 'gid'> = {},
+): RunningProcess {
+  const child = spawn(process.execPath, args, { ...options, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
