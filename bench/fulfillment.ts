@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createAmazonPortFactory } from '../src/amazon/factory.js';
+import { createAmazonPortFactory } from '../src/companies/companies.amazon.js';
 import { createCompany, type Company } from '../src/companies/companies.service.js';
 import pg from 'pg';
 import { loadConfig, readEnvironment, type Config } from '../src/config.js';

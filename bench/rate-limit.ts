@@ -19,12 +19,12 @@ import { loadConfig } from '../src/config.js';
 import { createGateway, createGatewayServices, resolveOptions } from '../src/amazon/factory.js';
 import { parseKeyring } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
-import { createRedis } from '../src/shared/redis.js';
+import { createFailFastRedis, createRedis } from '../src/shared/redis.js';
 import { FakeAmazon } from '../test/amazon/fake-amazon.js';
 
 const run = promisify(execFile);
 const CONCURRENCY = 4;
-const SELLER = { id: 1, sellerId: 'A2BENCHSELLER1', region: 'na' as const };
+const SELLER = { id: 'bench', sellerId: 'A2BENCHSELLER1', region: 'na' as const };
 const CREDENTIALS = {
   lwaClientId: 'amzn1.application-oa2-client.bench',
   lwaClientSecret: 'secret',
@@ -74,17 +74,18 @@ async function sellersyncWorker(
   prefix: string,
   key: string,
 ) {
-  const redis = createRedis(loadConfig().redisUrl);
+  const redis = createFailFastRedis(loadConfig().redisUrl);
   const services = createGatewayServices(
     redis,
-    {
-      redisPrefix: prefix,
-      keyring: parseKeyring('bench', key, ''),
-      logger: createLogger({ level: 'error', pretty: false }),
-    },
+    { redisPrefix: prefix, keyring: parseKeyring('bench', key, '') },
     resolveOptions({ ratePlans: { getOrder: { rate, burst } } }),
   );
-  const port = createGateway(services, { ...SELLER, endpoint: base }, CREDENTIALS);
+  const port = createGateway(services, {
+    ...SELLER,
+    endpoint: base,
+    credentials: CREDENTIALS,
+    logger: createLogger({ level: 'error', pretty: false }),
+  });
   const result = await drive(calls, (n) => port.getOrder(`111-${process.pid}-${n}`));
   await redis.quit();
   return result;

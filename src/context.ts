@@ -1,4 +1,4 @@
-import type { AmazonPortFactory } from './amazon/port.js';
+import type { AmazonPortFactory } from './companies/companies.amazon.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Logger } from './shared/logger.js';

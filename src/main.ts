@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createAdminServer, listen } from './admin/server.js';
-import { createAmazonPortFactory } from './amazon/factory.js';
+import { createAmazonPortFactory } from './companies/companies.amazon.js';
 import { listCompanies } from './companies/companies.service.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';

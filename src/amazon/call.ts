@@ -9,6 +9,7 @@ import {
   toAmazonError,
   type Failure,
 } from './classify.js';
+import type { AccountEvents } from './account.js';
 import { AmazonError } from './errors.js';
 import type { OperationName } from './operations.js';
 import type { BucketPlan, RedisRateLimiter } from './rate-limiter.js';
@@ -49,6 +50,10 @@ export interface CallContext {
   /** Each operation's usage plan (Amazon's defaults, see operations.ts). */
   plans: Record<OperationName, OperationPlan>;
   logger: Logger;
+  /** Told of revoked grants, refused operations and first successes (the wiring records them). */
+  events?: Partial<AccountEvents> | undefined;
+  /** Operations that have succeeded through this gateway, so operationSucceeded is told once each. */
+  succeeded: Set<string>;
   /** Aborted when the run must stop (shutdown): every wait ends at once with a StoppedError. */
   signal?: AbortSignal | undefined;
 }
@@ -87,6 +92,9 @@ async function waitForSlot(context: CallContext, operation: OperationName, bucke
   if (reservation.waitMs > 0) await waitUnlessStopped(reservation.waitMs, context.signal, operation);
 }
 
+/** When the token endpoint throttles without saying for how long: a minute, then the run is deferred. */
+const TOKEN_THROTTLE_DEFER_MS = 60_000;
+
 async function accessToken(context: CallContext): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -96,10 +104,20 @@ async function accessToken(context: CallContext): Promise<string> {
       if (err instanceof AmazonError || err instanceof RedisCommandError || err instanceof StoppedError)
         throw err;
       const failure = classifyTokenError(err);
-      if (failure.kind !== 'transient' || attempt > context.policy.transientRetries) {
-        throw toAmazonError(TOKEN_EXCHANGE, failure);
+      const retries =
+        failure.kind === 'throttled' ? context.policy.throttleRetries : context.policy.transientRetries;
+      const retryable = failure.kind === 'transient' || failure.kind === 'throttled';
+      if (!retryable || attempt > retries) {
+        throw toAmazonError(
+          TOKEN_EXCHANGE,
+          failure,
+          failure.kind === 'throttled' ? (failure.retryAfterMs ?? TOKEN_THROTTLE_DEFER_MS) : undefined,
+        );
       }
-      context.logger.warn({ code: failure.code, attempt }, 'amazon token exchange failed; retrying');
+      context.logger.warn(
+        { code: failure.code, status: failure.status, attempt },
+        'amazon token exchange failed; retrying',
+      );
       await waitUnlessStopped(transientBackoffMs(context.policy, attempt), context.signal, TOKEN_EXCHANGE);
     }
   }
@@ -127,7 +145,47 @@ async function attempt(context: CallContext, operation: OperationName, token: st
   }
 }
 
+/** One operation, and its owner told what it means for the account (revoked, forbidden, allowed again). */
 export async function callOperation(
+  context: CallContext,
+  operation: OperationName,
+  params: CallParams,
+): Promise<RawResponse> {
+  let response: RawResponse;
+  try {
+    response = await sendOperation(context, operation, params);
+  } catch (err) {
+    if (err instanceof AmazonError) await tellRefusal(context, err);
+    throw err;
+  }
+  if (!context.succeeded.has(operation)) {
+    context.succeeded.add(operation);
+    await tell(context, 'operationSucceeded', () => context.events?.operationSucceeded?.(operation));
+  }
+  return response;
+}
+
+async function tellRefusal(context: CallContext, error: AmazonError): Promise<void> {
+  if (error.kind === 'authorization_revoked') {
+    await tell(context, 'authorizationRevoked', () => context.events?.authorizationRevoked?.(error));
+  } else if (error.kind === 'forbidden') {
+    context.succeeded.delete(error.operation);
+    await tell(context, 'operationForbidden', () =>
+      context.events?.operationForbidden?.(error.operation, error),
+    );
+  }
+}
+
+/** An owner's handler that fails is logged; the call's own outcome stands. */
+async function tell(context: CallContext, event: string, handler: () => Promise<void> | undefined) {
+  try {
+    await handler();
+  } catch (err) {
+    context.logger.warn({ err, event }, 'recording an amazon account event failed');
+  }
+}
+
+async function sendOperation(
   context: CallContext,
   operation: OperationName,
   params: CallParams,
@@ -185,6 +243,7 @@ async function handleFailure(
       return;
     }
     case 'token_expired':
+    case 'token_refused':
     case 'forbidden':
       if (tries.tokenReplaced) throw toAmazonError(operation, failure);
       tries.tokenReplaced = true;

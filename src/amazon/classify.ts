@@ -1,4 +1,5 @@
 import { AmazonError, type AmazonErrorKind } from './errors.js';
+import { TokenExchangeError } from './lwa.js';
 import type { RawResponse } from './sp-client.js';
 
 /**
@@ -8,7 +9,8 @@ import type { RawResponse } from './sp-client.js';
 export type Outcome = { ok: true; response: RawResponse } | { ok: false; failure: Failure };
 
 export interface Failure {
-  kind: AmazonErrorKind | 'forbidden';
+  /** `token_refused`: a 401/403 about the access token itself (revoked, malformed or invalid). */
+  kind: AmazonErrorKind | 'token_refused';
   status?: number | undefined;
   code?: string | undefined;
   message: string;
@@ -18,6 +20,8 @@ export interface Failure {
   rateLimit?: number | undefined;
   /** The request never left (no connection): resending cannot act twice. */
   unsent?: boolean | undefined;
+  /** From a throttled answer's `Retry-After`. */
+  retryAfterMs?: number | undefined;
 }
 
 interface AmazonErrorBody {
@@ -53,7 +57,12 @@ function firstError(body: string): {
 function kindOfStatus(status: number, details: string): Failure['kind'] {
   if (status === 429) return 'throttled';
   if (status === 404) return 'not_found';
-  if (status === 401 || status === 403) return /expired/i.test(details) ? 'token_expired' : 'forbidden';
+  if (status === 401 || status === 403) {
+    if (/expired/i.test(details)) return 'token_expired';
+    // "The access token you provided is revoked, malformed or invalid." Anything else (often no details
+    // at all) is Amazon refusing this operation to this application: a missing role.
+    return /access token|revoked|malformed/i.test(details) ? 'token_refused' : 'forbidden';
+  }
   if (status >= 500 || status === 408) return 'transient';
   return 'invalid_request';
 }
@@ -110,10 +119,19 @@ export function classifyThrown(err: unknown): Failure | undefined {
   return undefined;
 }
 
-/** The LWA exchange answers `{ error, error_description }`; the package throws them as `code`/`message`. */
+/** The LWA exchange answers `{ error, error_description }`, thrown as a TokenExchangeError with its status. */
 export function classifyTokenError(err: unknown): Failure {
   const network = classifyThrown(err);
   if (network) return network;
+  if (err instanceof TokenExchangeError && err.status === 429) {
+    return {
+      kind: 'throttled',
+      status: 429,
+      code: err.code,
+      message: err.message,
+      retryAfterMs: err.retryAfterMs,
+    };
+  }
   const code =
     typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
   const message = err instanceof Error ? err.message : String(err);
@@ -124,11 +142,12 @@ export function classifyTokenError(err: unknown): Failure {
     return { kind: 'invalid_request', code, message: message || code };
   }
   // Parse errors (an HTML 5xx page) and server_error / temporarily_unavailable.
-  return { kind: 'transient', code, message: message.slice(0, 500) };
+  const status = err instanceof TokenExchangeError ? err.status : undefined;
+  return { kind: 'transient', status, code, message: message.slice(0, 500) };
 }
 
 export function toAmazonError(operation: string, failure: Failure, retryAfterMs?: number): AmazonError {
-  const kind = failure.kind === 'forbidden' ? 'authorization_revoked' : failure.kind;
+  const kind = failure.kind === 'token_refused' ? 'authorization_revoked' : failure.kind;
   return new AmazonError(failure.message, {
     kind,
     operation,
@@ -136,6 +155,6 @@ export function toAmazonError(operation: string, failure: Failure, retryAfterMs?
     code: failure.code,
     details: failure.details,
     requestId: failure.requestId,
-    retryAfterMs,
+    retryAfterMs: retryAfterMs ?? failure.retryAfterMs,
   });
 }

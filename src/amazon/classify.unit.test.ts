@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { classifyResponse, classifyThrown, classifyTokenError } from './classify.js';
+import { TokenExchangeError } from './lwa.js';
 import { findUnknowns, openEnum } from './validate.js';
 
 const response = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
@@ -45,6 +46,17 @@ describe('classifyResponse', () => {
         errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: '' }],
       }),
     ).toBe('forbidden');
+    expect(
+      kindOf(403, {
+        errors: [
+          {
+            code: 'Unauthorized',
+            message: 'Access to requested resource is denied.',
+            details: 'The access token you provided is revoked, malformed or invalid.',
+          },
+        ],
+      }),
+    ).toBe('token_refused');
   });
 
   it('keeps Amazon’s code, message, details, request id and announced rate', () => {
@@ -91,6 +103,12 @@ describe('classifyThrown and classifyTokenError', () => {
       classifyTokenError(Object.assign(new Error('<html>'), { code: 'REFRESH_ACCESS_TOKEN_PARSE_ERROR' }))
         .kind,
     ).toBe('transient');
+    expect(classifyTokenError(new TokenExchangeError('slow down', 'HTTP_429', 429, 30_000))).toMatchObject({
+      kind: 'throttled',
+      status: 429,
+      retryAfterMs: 30_000,
+    });
+    expect(classifyTokenError(new TokenExchangeError('down', 'HTTP_503', 503)).kind).toBe('transient');
   });
 });
 

@@ -3,7 +3,10 @@
  * - throttled: 429 after our own bounded retries; the job should be delayed, not failed.
  * - transient: 5xx, timeouts, connection resets after bounded retries.
  * - token_expired: the access token was refused as expired (refreshed once before this surfaces).
- * - authorization_revoked: `invalid_grant`, or a 403 a fresh token does not cure; the company needs reauthorization.
+ * - authorization_revoked: `invalid_grant`, or a 403 on the access token that a fresh token does not cure; the
+ *   seller's grant needs renewing.
+ * - forbidden: a 403 a fresh token does not cure that is not about the token (a role the application lacks
+ *   for this operation): that operation's problem, not the whole account's.
  * - invalid_request: 400 (or 413/415); never retried, Amazon's message kept.
  * - not_found: 404.
  */
@@ -12,6 +15,7 @@ export const AMAZON_ERROR_KINDS = [
   'transient',
   'token_expired',
   'authorization_revoked',
+  'forbidden',
   'invalid_request',
   'not_found',
 ] as const;

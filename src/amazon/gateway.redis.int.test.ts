@@ -8,7 +8,7 @@ import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob } from '../jobs/run-job.js';
 import { createFailFastRedis, type Redis } from '../shared/redis.js';
 import { JOB_HANDLERS } from '../wiring.js';
-import { createAmazonPortFactory } from './factory.js';
+import { createAmazonPortFactory } from '../companies/companies.amazon.js';
 
 /**
  * The gateway's Redis (rate-limit buckets, cached tokens) on a redis-server of this test's own, which

@@ -5,7 +5,8 @@ import { createAmazonCompany, FAST_GATEWAY, TEST_CREDENTIALS } from '../../test/
 import { FakeAmazon } from '../../test/amazon/fake-amazon.js';
 import { createRedis, type Redis } from '../shared/redis.js';
 import { AmazonError } from './errors.js';
-import { createAmazonPortFactory, type AmazonGatewayOptions } from './factory.js';
+import { createAmazonPortFactory } from '../companies/companies.amazon.js';
+import type { AmazonGatewayOptions } from './factory.js';
 import type { AmazonPort } from './port.js';
 
 /** The gateway against a fake Amazon on loopback (reached through the company's base-URL endpoint) and the real Redis. */
@@ -263,7 +264,7 @@ describe('access tokens', () => {
     expect(fake.apiRequests()).toHaveLength(2);
   });
 
-  it('a 403 that a fresh token does not cure is authorization_revoked', async () => {
+  it('a 403 without a word about the token that a fresh token does not cure is forbidden (that operation only)', async () => {
     const port = await portFor();
     fake.script(
       'GET',
@@ -272,7 +273,12 @@ describe('access tokens', () => {
       { status: 403, body: denied },
     );
     const error = await failureOf(port.getOrder('111-0000000-0000405'));
-    expect(error).toMatchObject({ kind: 'authorization_revoked', status: 403, code: 'Unauthorized' });
+    expect(error).toMatchObject({
+      kind: 'forbidden',
+      status: 403,
+      code: 'Unauthorized',
+      operation: 'getOrder',
+    });
     expect(fake.tokenRequests()).toHaveLength(2);
   });
 

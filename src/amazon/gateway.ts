@@ -50,7 +50,6 @@ function amazonTime(operation: OperationName, response: RawResponse): Date {
 
 export class SpApiGateway implements Port.AmazonPort {
   constructor(
-    readonly companyId: number,
     private readonly context: CallContext,
     private readonly transfers: TransferSettings,
     private readonly logger: Logger,
@@ -59,12 +58,7 @@ export class SpApiGateway implements Port.AmazonPort {
   /** The same gateway whose calls, waits and transfers end as soon as `signal` aborts. */
   withSignal(signal: AbortSignal | undefined): SpApiGateway {
     if (signal === undefined) return this;
-    return new SpApiGateway(
-      this.companyId,
-      { ...this.context, signal },
-      { ...this.transfers, signal },
-      this.logger,
-    );
+    return new SpApiGateway({ ...this.context, signal }, { ...this.transfers, signal }, this.logger);
   }
 
   private async request<T extends z.ZodType>(

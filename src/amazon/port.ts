@@ -323,8 +323,6 @@ export type FinancialEvents = Record<string, unknown>;
 // ---------------------------------------------------------------- the port
 
 export interface AmazonPort {
-  readonly companyId: number;
-
   searchOrders(params: SearchOrdersParams): Promise<SearchOrdersPage>;
   getOrder(orderId: string, includedData?: IncludedData[]): Promise<AmazonOrder>;
   confirmShipment(orderId: string, request: ConfirmShipmentRequest): Promise<void>;
@@ -358,10 +356,4 @@ export interface AmazonPort {
     orderId: string,
     nextToken?: string,
   ): Promise<{ financialEvents: FinancialEvents; nextToken?: string }>;
-}
-
-/** Gives the port of one company; the daemon builds one factory and hands it to every job. */
-export interface AmazonPortFactory {
-  /** With `signal`, the port's calls, waits and document transfers end as soon as it aborts. */
-  forCompany(companyId: number, signal?: AbortSignal): Promise<AmazonPort>;
 }

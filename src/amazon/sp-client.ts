@@ -1,21 +1,21 @@
 import { createRequire } from 'node:module';
 import type { Agent } from 'node:http';
-import type { CompanyCredentials } from '../companies/companies.service.js';
-import type { Region } from '../companies/companies.table.js';
+import type { AmazonCredentials, AmazonRegion } from './account.js';
 import type { EndpointTarget } from './endpoint.js';
 import { BaseUrlAgent } from './endpoint.js';
 import type { OperationName } from './operations.js';
 import { OPERATIONS } from './operations.js';
+import { exchangeRefreshToken } from './lwa.js';
 
 /**
  * The one place that touches the `amazon-sp-api` package. It is used for what it does well (operation
- * paths, parameter encoding, headers, the LWA exchange) with everything automatic turned off: explicit
+ * paths, parameter encoding, headers) with everything automatic turned off: explicit
  * credentials (never ~/.amzspapi or the environment), no automatic tokens, no throttle or timeout
  * retries, no logging. Results come back raw (status, headers, body); src/amazon/call.ts decides.
  */
 
 interface SpConfig {
-  region: Region;
+  region: AmazonRegion;
   refresh_token: string;
   access_token?: string;
   credentials: { SELLING_PARTNER_APP_CLIENT_ID: string; SELLING_PARTNER_APP_CLIENT_SECRET: string };
@@ -29,8 +29,6 @@ export interface RawResponse {
 }
 
 interface SellingPartnerInstance {
-  readonly access_token: string | undefined;
-  refreshAccessToken(): Promise<void>;
   callAPI(params: Record<string, unknown>): Promise<RawResponse>;
 }
 
@@ -46,9 +44,9 @@ export interface CallParams {
 }
 
 export interface SpClientSettings {
-  region: Region;
+  region: AmazonRegion;
   target: EndpointTarget;
-  credentials: CompanyCredentials;
+  credentials: AmazonCredentials;
   timeouts: { responseMs: number; deadlineMs: number };
 }
 
@@ -87,14 +85,14 @@ export class SpClient {
     });
   }
 
-  /** The LWA exchange (refresh token → access token); errors are the package's CustomError. */
+  /** The LWA exchange (refresh token → access token); a refusal is a TokenExchangeError. */
   async exchangeToken(): Promise<string> {
-    const exchanger = this.build(undefined);
-    await exchanger.refreshAccessToken();
-    const token = exchanger.access_token;
-    if (!token) throw new Error('token exchange returned no access_token');
-    this.client = exchanger;
-    this.clientToken = token;
+    const token = await exchangeRefreshToken(
+      this.settings.credentials,
+      this.agent,
+      this.settings.timeouts.responseMs,
+    );
+    this.client = this.build(token);
     return token;
   }
 

@@ -32,7 +32,8 @@ export interface TokenCacheSettings {
   redis: Redis;
   prefix: string;
   keyring: Keyring;
-  companyId: number;
+  /** The account the token belongs to (part of the key). */
+  accountId: string;
   refreshToken: string;
   exchange: () => Promise<string>;
 }
@@ -46,7 +47,7 @@ export class TokenCache {
     this.deleteIfSame = defineScript(settings.redis, 'sellersyncDeleteIfSame', 1, DELETE_IF_SAME);
     // The refresh token's digest is in the key: new credentials never reuse the old grant's token.
     const grant = createHash('sha256').update(settings.refreshToken).digest('hex').slice(0, 16);
-    this.key = `${settings.prefix}:amazon:lwa:${settings.companyId}:${grant}`;
+    this.key = `${settings.prefix}:amazon:lwa:${settings.accountId}:${grant}`;
   }
 
   async accessToken(signal?: AbortSignal): Promise<string> {

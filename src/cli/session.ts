@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { createAmazonPortFactory } from '../amazon/factory.js';
+import { createAmazonPortFactory } from '../companies/companies.amazon.js';
 import { getCompany } from '../companies/companies.service.js';
 import { loadConfig, type Config } from '../config.js';
 import type { AppContext } from '../context.js';

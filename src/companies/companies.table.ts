@@ -1,7 +1,8 @@
+import { AMAZON_REGIONS, type AmazonRegion } from '../amazon/account.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export const REGIONS = ['na', 'eu', 'fe'] as const;
-export type Region = (typeof REGIONS)[number];
+export const REGIONS = AMAZON_REGIONS;
+export type Region = AmazonRegion;
 
 export const AUTH_STATUSES = ['active', 'needs_reauthorization'] as const;
 export type AuthStatus = (typeof AUTH_STATUSES)[number];

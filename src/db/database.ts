@@ -1,4 +1,5 @@
 import type { CompaniesTable } from '../companies/companies.table.js';
+import type { CompanyOperationProblemsTable } from '../companies/operation-problems.table.js';
 import type { FeedMessagesTable, FeedsTable } from '../feeds/feeds.table.js';
 import type {
   CompanyShipFromColumns,
@@ -13,6 +14,7 @@ import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/o
 /** Every table sellersync owns; each domain declares its own tables. */
 export interface Database {
   companies: CompaniesTable & CompanyShipFromColumns;
+  company_operation_problems: CompanyOperationProblemsTable;
   job_runs: JobRunsTable;
   sync_cursors: SyncCursorsTable;
   orders: OrdersTable;

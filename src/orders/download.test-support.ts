@@ -1,6 +1,6 @@
 import { crc32, deflateRawSync } from 'node:zlib';
-import { createAmazonPortFactory, type AmazonGatewayOptions } from '../amazon/factory.js';
-import type { AmazonPortFactory } from '../amazon/port.js';
+import type { AmazonGatewayOptions } from '../amazon/factory.js';
+import { createAmazonPortFactory, type AmazonPortFactory } from '../companies/companies.amazon.js';
 import { createCompany, getCompany, type Company } from '../companies/companies.service.js';
 import type { OrderSettings } from '../config.js';
 import { createOrder, type OrderSpec } from '../simulator/generator.js';

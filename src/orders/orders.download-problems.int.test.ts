@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
-import type { AmazonPortFactory } from '../amazon/port.js';
+import type { AmazonPortFactory } from '../companies/companies.amazon.js';
 import type { Company } from '../companies/companies.service.js';
 import { JOB_HANDLERS } from '../wiring.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';

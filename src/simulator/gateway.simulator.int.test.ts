@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_GATEWAY } from '../../test/amazon/helpers.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
-import { createAmazonPortFactory } from '../amazon/factory.js';
+import { createAmazonPortFactory } from '../companies/companies.amazon.js';
 import type { AmazonPort } from '../amazon/port.js';
 import { createCompany } from '../companies/companies.service.js';
 import { startSimulator, type SimulatorServer } from './server.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createAmazonPortFactory, type AmazonGatewayOptions } from '../../src/amazon/factory.js';
-import type { AmazonPortFactory } from '../../src/amazon/port.js';
+import type { AmazonGatewayOptions } from '../../src/amazon/factory.js';
+import { createAmazonPortFactory, type AmazonPortFactory } from '../../src/companies/companies.amazon.js';
 import { createCompany, type Company } from '../../src/companies/companies.service.js';
 import type { TestContext } from '../helpers/context.js';
 

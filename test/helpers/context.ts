@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createAmazonPortFactory } from '../../src/amazon/factory.js';
+import { createAmazonPortFactory } from '../../src/companies/companies.amazon.js';
 import type { AppContext } from '../../src/context.js';
 import { createDb } from '../../src/db/client.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';

@@ -8,6 +8,7 @@ import {
   updateCompany,
   type Company,
 } from '../../companies/companies.service.js';
+import { listOperationProblems } from '../../companies/operation-problems.repository.js';
 import { reconcileCompanySchedules, removeCompanySchedules } from '../../jobs/schedules.js';
 import { UsageError } from '../../shared/errors.js';
 import { keyValues, printResult, table } from '../output.js';
@@ -149,10 +150,15 @@ export function companyCommand(): Command {
       const shown = await withApp(async (app) => ({
         ...(await getCompany(app.db, companyId)),
         credentials: await getMaskedCredentials(app.db, app.config.keyring, companyId),
+        operationProblems: await listOperationProblems(app.db, companyId),
       }));
       printResult(flags.json ?? false, shown, () => {
-        const { credentials, ...rest } = shown;
-        return keyValues({ ...rest, ...credentials });
+        const { credentials, operationProblems, ...rest } = shown;
+        const problems = operationProblems.map(
+          (problem) =>
+            `amazon refuses ${problem.operation} (HTTP ${problem.status ?? '?'}, last ${problem.lastSeenAt.toISOString()}): ${problem.problem}`,
+        );
+        return [keyValues({ ...rest, ...credentials }), ...problems].join('\n');
       });
     });
 
