@@ -1,4 +1,5 @@
-import { createAmazonPortFactory, type AmazonGatewayOptions } from '../amazon/factory.js';
+import type { AmazonGatewayOptions } from '../amazon/factory.js';
+import { createAmazonPortFactory } from '../companies/companies.amazon.js';
 import { createCompany, type Company } from '../companies/companies.service.js';
 import { followFeeds } from '../feeds/feed-follow.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
