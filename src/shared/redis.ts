@@ -95,3 +95,15 @@ export async function checkEvictionPolicy(redis: Redis, logger: Logger): Promise
   }
   return policy;
 }
+
+/** Deletes every key under `prefix:` (SCAN, never KEYS or FLUSHALL); returns how many. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

@@ -1,15 +1,29 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import pg from 'pg';
+import { createTestContext, dropDatabase, type TestContext } from '../../test/helpers/context.js';
+import { startProcess } from '../../test/helpers/process.js';
+import { createRedis, deleteKeysWithPrefix } from '../shared/redis.js';
+import { demoStores } from './demo-stores.js';
 
-/** `sellersync demo` as a new user runs it: simulator and daemon up, orders downloaded, a clean stop. */
+/**
+ * `sellersync demo` as a new user runs it, twice on one database: each run downloads its own simulated
+ * Amazon's orders, the warehouse records a shipment, and a clean stop. (The simulator keeps Amazon in
+ * memory: the second run's orders reuse the first run's ids.)
+ */
 
 let context: TestContext;
-
+let demoDatabaseUrl: string;
 beforeAll(async () => {
   context = await createTestContext();
+  demoDatabaseUrl = demoStores(context.env).databaseUrl;
 });
-afterAll(async () => context.cleanup());
+afterAll(async () => {
+  await dropDatabase(new URL(demoDatabaseUrl).pathname.slice(1));
+  const redis = createRedis(context.env.REDIS_URL ?? '');
+  await deleteKeysWithPrefix(redis, demoStores(context.env).redisPrefix);
+  await redis.quit();
+  await context.cleanup();
+});
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -21,54 +35,76 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+async function query<T>(text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: demoDatabaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+interface DemoRun {
+  simulatedOrderIds: string[];
+  storedOrderIds: string[];
+  output: string;
+}
+
+async function runDemoOnce(): Promise<DemoRun> {
+  const demo = startProcess(['bin/sellersync.js', 'demo', '--port', '0'], {
+    ...context.env,
+    LOG_PRETTY: 'false',
+    LOG_LEVEL: 'info',
+  });
+  try {
+    const [, url = ''] = await demo.waitFor(/simulated Amazon\s+(http:\/\/\S+)/, 90_000);
+    const seeded = (await (await fetch(`${url}/_sim/orders`)).json()) as { orders: { orderId: string }[] };
+    expect(seeded.orders.length).toBeGreaterThanOrEqual(5);
+    const [company] = await query<{ id: number; endpoint: string }>('SELECT id, endpoint FROM companies');
+    expect(company?.endpoint).toBe(url);
+    await demo.waitFor(/demo: warehouse recorded a shipment/, 90_000);
+    const stored = await until(
+      'orders downloaded',
+      async () => {
+        const rows = await query<{ amazon_order_id: string }>('SELECT amazon_order_id FROM orders');
+        return rows.length > 0 ? rows.map((row) => row.amazon_order_id) : undefined;
+      },
+      60_000,
+    );
+    const now = (await (await fetch(`${url}/_sim/orders`)).json()) as { orders: { orderId: string }[] };
+    return {
+      simulatedOrderIds: now.orders.map((order) => order.orderId),
+      storedOrderIds: stored,
+      output: demo.output(),
+    };
+  } finally {
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+  }
+}
+
 describe('sellersync demo', () => {
-  it(
-    'starts the simulator and the daemon, and the demo company downloads the seeded orders',
-    { timeout: 150_000 },
-    async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'demo', '--port', '0'], {
-        env: { ...context.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      try {
-        const url = await until(
-          'the banner',
-          async () => /simulated Amazon\s+(http:\/\/\S+)/.exec(output)?.[1],
-          60_000,
-        );
-        const seeded = (await (await fetch(`${url}/_sim/orders`)).json()) as {
-          orders: { orderId: string }[];
-        };
-        expect(seeded.orders.length).toBeGreaterThanOrEqual(5);
-        const company = await context.db
-          .selectFrom('companies')
-          .select(['id', 'endpoint'])
-          .executeTakeFirstOrThrow();
-        expect(company.endpoint).toBe(url);
-        const stored = await until(
-          'orders downloaded',
-          async () => {
-            const rows = await context.db
-              .selectFrom('orders')
-              .select('amazon_order_id')
-              .where('company_id', '=', company.id)
-              .execute();
-            return rows.length > 0 ? rows.map((row) => row.amazon_order_id) : undefined;
-          },
-          90_000,
-        );
-        const known = new Set(seeded.orders.map((order) => order.orderId));
-        expect(stored.every((id) => known.has(id) || id.length > 0)).toBe(true);
-        expect(stored.some((id) => known.has(id))).toBe(true);
-      } finally {
-        child.kill('SIGTERM');
-      }
-      expect(await exited).toBe(0);
-      expect(output).not.toMatch(/simulator-client-secret/);
-    },
-  );
+  it('runs twice on the same database, the second time like the first', { timeout: 400_000 }, async () => {
+    const first = await runDemoOnce();
+    const second = await runDemoOnce();
+    for (const run of [first, second]) {
+      expect(run.storedOrderIds.every((id) => run.simulatedOrderIds.includes(id))).toBe(true);
+      expect(run.output).not.toMatch(/shipment not recorded yet/);
+      expect(run.output).not.toMatch(/simulator-client-secret/);
+    }
+    // The same seed makes the same order ids: the second run must not see the first run's orders.
+    expect(second.simulatedOrderIds.some((id) => first.simulatedOrderIds.includes(id))).toBe(true);
+    const companies = await query<{ id: number }>('SELECT id FROM companies');
+    expect(companies).toHaveLength(1);
+    const shipments = await query<{ state: string; order_status: string }>(
+      `SELECT s.state, o.status AS order_status FROM shipments s JOIN orders o ON o.id = s.order_id`,
+    );
+    expect(shipments).toHaveLength(1);
+    expect(shipments.every((row) => row.order_status !== 'Unshipped' || row.state !== 'confirmed')).toBe(
+      true,
+    );
+    // Nothing of the demo in the operator's database.
+    expect(await context.db.selectFrom('companies').select('id').execute()).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import { reconcileCompanySchedules } from '../jobs/schedules.js';
 import { installSignalHandlers, startDaemon, type Daemon } from '../main.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { observeDemo } from './demo-observer.js';
+import { demoStores, resetDemoStores } from './demo-stores.js';
 import { MINUTE } from './clock.js';
 import { createOrder } from './generator.js';
 import { startSimulator, type SimulatorServer } from './server.js';
@@ -14,8 +15,6 @@ import { DEFAULT_SELLER, type Simulation } from './simulation.js';
  * `sellersync demo`: the simulator and the daemon side by side, with a demo company pointed at the
  * simulator, so a new user watches orders arrive, ship, get cancelled, refunded and settled.
  */
-
-export const DEMO_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sellersync_demo';
 
 export interface DemoOptions {
   port: number;
@@ -99,7 +98,7 @@ function banner(server: SimulatorServer, daemon: Daemon, company: Company, datab
     'sellersync demo is running',
     `  simulated Amazon      ${server.url}   (orders: ${server.url}/_sim/orders, what sellersync sent: ${server.url}/_sim/requests)`,
     `  demo company          id ${company.id}, seller ${company.sellerId}, endpoint ${company.endpoint}`,
-    `  database              ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`,
+    `  database              ${databaseUrl.replace(/\/\/[^@]*@/, '//')}   (emptied at every demo start)`,
     `  admin server          ${admin}`,
     '  what happens next     new orders every few minutes; Pending orders turn Unshipped after a minute;',
     '                        a shipment is recorded for an unshipped order, a buyer asks to cancel one,',
@@ -111,10 +110,13 @@ function banner(server: SimulatorServer, daemon: Daemon, company: Company, datab
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   const env = readEnvironment();
-  env.DATABASE_URL ??= DEMO_DATABASE_URL;
-  env.REDIS_PREFIX ??= 'sellersync-demo';
+  const stores = demoStores(env);
+  env.DATABASE_URL = stores.databaseUrl;
+  env.REDIS_PREFIX = stores.redisPrefix;
+  env.MIGRATE_ON_START = 'true'; // a fresh database each run
   env.LOG_PRETTY ??= 'true';
   const config = loadConfig(env);
+  await resetDemoStores(stores, config.redisUrl);
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const server = await startSimulator({
     port: options.port,

@@ -6,7 +6,12 @@ import { createAmazonPortFactory } from '../../src/companies/companies.amazon.js
 import type { AppContext } from '../../src/context.js';
 import { createDb } from '../../src/db/client.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';
-import { createFailFastRedis, createRedis, type Redis } from '../../src/shared/redis.js';
+import {
+  createFailFastRedis,
+  createRedis,
+  deleteKeysWithPrefix,
+  type Redis,
+} from '../../src/shared/redis.js';
 import { databaseUrl, TEMPLATE_DATABASE, TEST_POSTGRES_URL, TEST_REDIS_URL } from './settings.js';
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('hex');
@@ -69,12 +74,7 @@ export async function dropDatabase(name: string): Promise<void> {
 }
 
 export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(redis, prefix);
 }
 
 /** A fresh database cloned from the migrated template, a Redis key prefix of its own, and captured logs. */
