@@ -24,7 +24,8 @@ import { submitOpenFeeds } from '../src/feeds/feed-submit.js';
 import { storeFulfillmentFeeds } from '../src/fulfillment/fulfillment-feed.js';
 import { preventCancelledShipments } from '../src/fulfillment/order-recheck.js';
 import { dueShipmentIds, listShipments } from '../src/fulfillment/shipments.repository.js';
-import { insertRun } from '../src/jobs/job-runs.repository.js';
+import { saveCursor } from '../src/jobs/sync-cursors.repository.js';
+import { ORDERS_STREAM } from '../src/orders/download-window.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createRedis } from '../src/shared/redis.js';
 import { deleteRedisKeys } from '../test/helpers/context.js';
@@ -217,8 +218,12 @@ async function main(): Promise<void> {
     const company = await createSeller(db, config, server);
     await seedOrders(server.sim, db, company.id);
     await seedShipments(db, company.id);
-    // A complete order download after the shipments were recorded: local statuses are current.
-    await insertRun(db, { companyId: company.id, kind: 'order-download', trigger: 'schedule' }, 'succeeded');
+    // A download window committed up to Amazon's now, after the shipments were recorded: local statuses are current.
+    const amazonNow = server.sim.now();
+    await saveCursor(db, company.id, ORDERS_STREAM, {
+      committedUntil: amazonNow.toISOString(),
+      clockOffsetMs: amazonNow.getTime() - Date.now(),
+    });
     const amazon = await createAmazonPortFactory({ config, db, redis, logger }).forCompany(company.id);
     const figures = await measure(
       {

@@ -84,17 +84,25 @@ export async function closeWithReport(
       amazon_status: 'DONE',
       summary: summary ? JSON.stringify(summary) : null,
     });
-    await recordMessageOutcomes(
-      tx,
-      feed.id,
-      judgement.verdicts.map((v) => ({
+    const unaccountedReason = `the processing report does not account for this message (processed ${summary?.messagesProcessed ?? 'unknown'} of ${judgement.verdicts.length + judgement.unaccounted.length})`;
+    await recordMessageOutcomes(tx, feed.id, [
+      ...judgement.verdicts.map((v) => ({
         messageId: v.messageId,
-        result: v.accepted ? 'accepted' : 'rejected',
+        result: v.accepted ? ('accepted' as const) : ('rejected' as const),
         resultCode: v.resultCode,
         resultDescription: v.description,
       })),
-    );
+      ...judgement.unaccounted.map((e) => ({
+        messageId: e.messageId,
+        result: 'released' as const,
+        resultCode: null,
+        resultDescription: unaccountedReason,
+      })),
+    ]);
     await applier.applyVerdicts(tx, moved ?? locked, judgement.verdicts);
+    if (judgement.unaccounted.length > 0) {
+      await applier.releaseEntities(tx, moved ?? locked, judgement.unaccounted, unaccountedReason);
+    }
     return true;
   });
 }

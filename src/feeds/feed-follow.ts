@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonFeed } from '../amazon/port.js';
 import { closeWithoutVerdict, closeWithReport, feedEntities } from './feed-close.js';
 import { followDelayMs, type FeedPipeline } from './feed-pipeline.js';
@@ -63,6 +64,20 @@ async function followFeed(pipeline: FeedPipeline, feed: Feed): Promise<boolean> 
   }
 }
 
+/**
+ * A failed look that is not about this feed: Amazon throttling the seller (the run is deferred),
+ * the grant revoked (the company needs reauthorization) or the run told to stop. Like every other job,
+ * the run ends with it instead of recording it as this feed's problem.
+ */
+function endsTheRun(pipeline: FeedPipeline, err: unknown): boolean {
+  return (
+    pipeline.signal.aborted ||
+    isAmazonError(err, 'throttled') ||
+    isAmazonError(err, 'authorization_revoked') ||
+    isAmazonError(err, 'token_expired')
+  );
+}
+
 /** Records a failed look (a report that cannot be read, Amazon unavailable) and backs off. */
 async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown): Promise<void> {
   pipeline.logger.error(
@@ -89,9 +104,11 @@ export async function followFeeds(
   const due = open.filter((feed) => !feed.nextCheckAt || feed.nextCheckAt <= now);
   let finished = 0;
   for (const feed of due) {
+    pipeline.signal.throwIfAborted();
     try {
       if (await followFeed(pipeline, feed)) finished++;
     } catch (err) {
+      if (endsTheRun(pipeline, err)) throw err;
       await postpone(pipeline, feed, err);
     }
   }

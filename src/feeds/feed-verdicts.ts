@@ -2,7 +2,13 @@ import type { FeedEntity, MessageVerdict } from './feed-applier.js';
 import type { ProcessingReport, ProcessingResult } from './processing-report.js';
 
 export type ReportJudgement =
-  { kind: 'per-message'; verdicts: MessageVerdict[] } | { kind: 'document-rejected'; reason: string };
+  | {
+      kind: 'per-message';
+      verdicts: MessageVerdict[];
+      /** Messages the report does not account for (it processed fewer than were sent): neither accepted nor rejected. */
+      unaccounted: FeedEntity[];
+    }
+  | { kind: 'document-rejected'; reason: string };
 
 function describe(results: ProcessingResult[]): string {
   return results
@@ -12,8 +18,11 @@ function describe(results: ProcessingResult[]): string {
 
 /**
  * Turns a processing report into a verdict per message. A message with an Error result is rejected;
- * one with only warnings, or none, is accepted. A report that is not Complete, or that processed no
- * message while reporting an envelope-level error, rejects the whole document.
+ * one with only warnings is accepted, and so is one without any result when the report's summary
+ * processed every message sent. When it processed fewer, the messages without a result are not
+ * accounted for: they are neither accepted nor rejected, and go back to wait. A report that is not
+ * Complete, or that processed no message while reporting an envelope-level error, rejects the whole
+ * document.
  */
 export function judgeReport(report: ProcessingReport, entities: FeedEntity[]): ReportJudgement {
   const known = new Set(entities.map((entity) => entity.messageId));
@@ -35,23 +44,32 @@ export function judgeReport(report: ProcessingReport, entities: FeedEntity[]): R
     if (result.messageId === null) continue;
     byMessage.set(result.messageId, [...(byMessage.get(result.messageId) ?? []), result]);
   }
-  const verdicts = entities.map((entity): MessageVerdict => {
+  const processed = report.summary?.messagesProcessed ?? null;
+  const everyMessageProcessed = processed !== null && processed >= entities.length;
+  const verdicts: MessageVerdict[] = [];
+  const unaccounted: FeedEntity[] = [];
+  for (const entity of entities) {
     const results = byMessage.get(entity.messageId) ?? [];
-    const errors = results.filter((r) => r.resultCode === 'Error');
-    if (errors.length > 0) {
-      return {
-        ...entity,
-        accepted: false,
-        resultCode: errors.map((r) => r.messageCode).join(','),
-        description: describe(errors),
-      };
-    }
+    if (results.length === 0 && !everyMessageProcessed) unaccounted.push(entity);
+    else verdicts.push(verdictOf(entity, results));
+  }
+  return { kind: 'per-message', verdicts, unaccounted };
+}
+
+function verdictOf(entity: FeedEntity, results: ProcessingResult[]): MessageVerdict {
+  const errors = results.filter((r) => r.resultCode === 'Error');
+  if (errors.length > 0) {
     return {
       ...entity,
-      accepted: true,
-      resultCode: null,
-      description: results.length > 0 ? describe(results) : null,
+      accepted: false,
+      resultCode: errors.map((r) => r.messageCode).join(','),
+      description: describe(errors),
     };
-  });
-  return { kind: 'per-message', verdicts };
+  }
+  return {
+    ...entity,
+    accepted: true,
+    resultCode: null,
+    description: results.length > 0 ? describe(results) : null,
+  };
 }

@@ -42,6 +42,23 @@ describe('fulfillment upload when things go wrong', () => {
     expect((await world.simOrder(order.orderId)).packages ?? []).toHaveLength(0);
   });
 
+  it('asks Amazon again when a download ran after the shipment but its window ended before it was recorded', async () => {
+    const order = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    const recorded = await world.shipWholeOrder(order, '1Z999AA10123456787');
+    await world.control('POST', `/orders/${order.orderId}/cancel`, { reason: 'Cancelled by Amazon' });
+    // This run starts after the shipment was recorded, but its window ends two minutes before Amazon's
+    // now: the cancellation is not in it, and our copy is current only up to that end.
+    const download = await world.run('order-download');
+    expect(download.status).toBe('succeeded');
+    const feedsBefore = await simFeedCount();
+
+    const upload = await world.run('fulfillment-upload');
+    expect(upload.run?.counts).toMatchObject({ shipments: 0, prevented: 1, amazon_checks: 1 });
+    expect((await shipment(recorded.id)).voidReason).toBe('order cancelled on Amazon before upload');
+    expect(await simFeedCount()).toBe(feedsBefore);
+  });
+
   it('puts the shipments of a FATAL feed back in line with a backoff, and logs the error', async () => {
     const order = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.downloadOrders();

@@ -2,7 +2,7 @@ import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonOrder } from '../amazon/port.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
 import type { Tx } from '../db/client.js';
-import { lastSuccessfulRunStart } from '../jobs/job-runs.repository.js';
+import { ordersKnownCurrentUntil } from '../orders/orders.known-current.js';
 import { localOrderStates, type LocalOrderState } from '../orders/orders.shipping.js';
 import { listShipments, moveShipments, type Shipment } from './shipments.repository.js';
 
@@ -23,11 +23,17 @@ function amazonReason(order: AmazonOrder): string | null {
 }
 
 /**
- * Our copy of an order is current for a shipment when it was written, or a complete order download
- * started, after the shipment was recorded: a cancellation since would have reached us.
+ * Our copy of the orders is current for a shipment when the committed download window ends, on
+ * Amazon's clock, at or after the moment the shipment was recorded (moved to Amazon's clock): a
+ * cancellation since then would have reached us. When our copy was written, or when a download run
+ * started, says nothing of what Amazon showed at that time.
  */
-function isFresh(order: LocalOrderState, lastDownload: Date | null, recordedAt: Date): boolean {
-  return order.refreshedAt >= recordedAt || (lastDownload !== null && lastDownload >= recordedAt);
+function isFresh(
+  knownCurrent: { amazonTime: Date; clockOffsetMs: number } | null,
+  recordedAt: Date,
+): boolean {
+  if (!knownCurrent) return false;
+  return knownCurrent.amazonTime.getTime() >= recordedAt.getTime() + knownCurrent.clockOffsetMs;
 }
 
 async function askAmazon(pipeline: FeedPipeline, amazonOrderId: string): Promise<string | null> {
@@ -56,14 +62,14 @@ export async function preventCancelledShipments(
   const byOrder = new Map<number, Shipment[]>();
   for (const s of shipments) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
   const local = await localOrderStates(pipeline.db, [...byOrder.keys()]);
-  const lastDownload = await lastSuccessfulRunStart(pipeline.db, companyId, 'order-download');
+  const knownCurrent = await ordersKnownCurrentUntil(pipeline.db, companyId);
   const reasons = new Map<number, string>();
   let amazonChecks = 0;
   for (const [orderId, orderShipments] of byOrder) {
     const order = local.get(orderId);
     let reason = localReason(order);
     const recordedAt = new Date(Math.max(...orderShipments.map((s) => s.createdAt.getTime())));
-    if (!reason && order && !isFresh(order, lastDownload, recordedAt)) {
+    if (!reason && order && !isFresh(knownCurrent, recordedAt)) {
       amazonChecks++;
       reason = await askAmazon(pipeline, order.amazonOrderId);
     }
