@@ -78,6 +78,12 @@ const schema = z.object({
   LOG_PRETTY: booleanFlag.default(false),
   WORKER_CONCURRENCY: positiveInt(64).default(4),
   SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(30_000),
+  JOB_LEASE_MS: z.coerce
+    .number({ error: 'expected a whole number of milliseconds' })
+    .int({ error: 'expected a whole number of milliseconds' })
+    .min(1_000, { error: 'expected at least 1000' })
+    .max(600_000, { error: 'expected at most 600000' })
+    .default(60_000),
   MIGRATE_ON_START: booleanFlag.default(true),
   SCHEDULE_RECONCILE_INTERVAL_MS: positiveInt(3_600_000).default(60_000),
   ORDER_BACKFILL_DAYS: positiveInt(730).default(7),
@@ -113,6 +119,8 @@ export interface Config {
   logPretty: boolean;
   workerConcurrency: number;
   shutdownTimeoutMs: number;
+  /** How long a run's (kind, company) lease lasts unless renewed; a killed process's runs wait this long. */
+  jobLeaseMs: number;
   migrateOnStart: boolean;
   scheduleReconcileIntervalMs: number;
   orders: OrderSettings;
@@ -227,6 +235,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     logPretty: values.LOG_PRETTY,
     workerConcurrency: values.WORKER_CONCURRENCY,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    jobLeaseMs: values.JOB_LEASE_MS,
     migrateOnStart: values.MIGRATE_ON_START,
     scheduleReconcileIntervalMs: values.SCHEDULE_RECONCILE_INTERVAL_MS,
     orders: {

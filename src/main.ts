@@ -8,8 +8,8 @@ import { createDb, ensureDatabaseExists } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { JobHandlers } from './jobs/handlers.js';
 import { closeQueues, createQueues, type JobQueues } from './jobs/queues.js';
-import { reconcileAllSchedules } from './jobs/schedules.js';
-import { startWorkers } from './jobs/workers.js';
+import { reconcileAllSchedules, removeRetiredQueues } from './jobs/schedules.js';
+import { startWorkers, type WorkersClosed } from './jobs/workers.js';
 import { JOB_KINDS } from './jobs/kinds.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import {
@@ -22,12 +22,24 @@ import {
 import { checkEvictionPolicy, createFailFastRedis, createRedis } from './shared/redis.js';
 import { JOB_HANDLERS } from './wiring.js';
 
+/** After the shutdown timeout, how long stopped jobs may take to record how they ended. */
+const SETTLE_AFTER_ABORT_MS = 5_000;
+/** How long closing the queues and connections may take once no job runs. */
+const CLOSE_CONNECTIONS_MS = 5_000;
+
 export interface Daemon {
   app: AppContext;
   queues: JobQueues;
   adminAddress: AddressInfo;
-  /** Graceful stop: no new jobs, running ones finish within the shutdown timeout, connections closed. */
-  stop(): Promise<'drained' | 'forced'>;
+  /** Past this long after a stop began, the process exits whatever is still pending. */
+  stopDeadlineMs: number;
+  /**
+   * Stops in order: the admin server and the schedule reconciler; the workers take no new jobs and the
+   * running ones get the shutdown timeout to finish; then they are told to stop and get a few seconds
+   * to settle; then queues and connections close. Jobs that never settle are left as they are (their
+   * connections open), for the process exit and BullMQ's stall recovery.
+   */
+  stop(): Promise<WorkersClosed>;
 }
 
 export interface DaemonOptions {
@@ -37,9 +49,11 @@ export interface DaemonOptions {
 
 /** The stores' clients, not connected yet: Postgres connects on first use, Redis in the background. */
 function createAppContext(config: Config, logger: Logger): AppContext {
-  // Each concurrent job holds one connection for its (company, kind) lock and uses others for its work.
   const db = createDb(config.databaseUrl, config.workerConcurrency * JOB_KINDS.length + 5, (err) =>
-    logger.warn({ reason: err.message }, 'an idle database connection failed; the pool replaces it'),
+    logger.warn(
+      { reason: err.message },
+      'a database connection failed; its query fails and the pool replaces it',
+    ),
   );
   const redis = createRedis(config.redisUrl);
   watchRedis(redis, config.redisUrl, logger);
@@ -76,24 +90,15 @@ export async function openApp(config: Config, logger: Logger, migrate: boolean):
   return app;
 }
 
-/**
- * Closes Redis and Postgres. With `graceMs`, gives up waiting after that long: after a forced stop a job
- * abandoned mid-way still holds a connection, and the process exit closes it (releasing its locks).
- */
-export async function closeApp(app: AppContext, graceMs?: number): Promise<void> {
-  const close = async () => {
-    for (const connection of [app.gatewayRedis, app.redis]) {
-      await connection.quit().catch((err: unknown) => {
-        app.logger.warn({ err }, 'redis did not close cleanly');
-        connection.disconnect();
-      });
-    }
-    await app.db.destroy();
-  };
-  if (graceMs === undefined) return close();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([close(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-  clearTimeout(timer);
+/** Closes Redis and Postgres. */
+export async function closeApp(app: AppContext): Promise<void> {
+  for (const connection of [app.gatewayRedis, app.redis]) {
+    await connection.quit().catch((err: unknown) => {
+      app.logger.warn({ err }, 'redis did not close cleanly');
+      connection.disconnect();
+    });
+  }
+  await app.db.destroy();
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
@@ -111,6 +116,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     // An outage is logged once per reconnection attempt by the connection's watch.
     if (!isConnectionFailure(err)) logger.error({ err }, 'queue error');
   });
+  await removeRetiredQueues(app.redis, config.redisPrefix);
 
   const reconcile = async () => reconcileAllSchedules(queues, await listCompanies(app.db), logger);
   const changes = await reconcile();
@@ -132,13 +138,10 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     );
   }
 
-  const closeEverything = async (forced: boolean) => {
-    const graceMs = forced ? 1000 : undefined;
+  const closeConnections = async () => {
     await closeQueues(queues);
-    // After a forced stop, disconnecting also ends the abandoned jobs' lock renewal.
-    if (forced) workerConnection.disconnect();
-    else await workerConnection.quit().catch(() => workerConnection.disconnect());
-    await closeApp(app, graceMs);
+    await workerConnection.quit().catch(() => workerConnection.disconnect());
+    await closeApp(app);
   };
   const stopServing = () => {
     clearInterval(reconcileTimer);
@@ -150,19 +153,28 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     app,
     queues,
     adminAddress,
+    stopDeadlineMs: config.shutdownTimeoutMs + SETTLE_AFTER_ABORT_MS + CLOSE_CONNECTIONS_MS,
     async stop() {
       logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'stopping: waiting for running jobs');
       await stopServing();
-      const result = await workers.close(config.shutdownTimeoutMs);
-      if (result === 'forced') logger.warn('shutdown timeout reached: running jobs return to the queue');
-      await closeEverything(result === 'forced');
-      logger.info('stopped');
+      const result = await workers.close(config.shutdownTimeoutMs, SETTLE_AFTER_ABORT_MS);
+      if (result === 'abandoned') {
+        logger.error(
+          'running jobs did not stop when told; exiting without them (another worker takes them up)',
+        );
+        return result;
+      }
+      await closeConnections();
+      logger.info({ jobs: result }, 'stopped');
       return result;
     },
   };
 }
 
-/** First SIGTERM/SIGINT: graceful stop, exit 0. A second one: immediate exit. */
+/**
+ * First SIGTERM/SIGINT: orderly stop, exit 0 (1 when running jobs had to be left behind). A second one,
+ * or the stop deadline passing: immediate exit with code 1.
+ */
 export function installSignalHandlers(daemon: Daemon, logger: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -172,8 +184,15 @@ export function installSignalHandlers(daemon: Daemon, logger: Logger): void {
     }
     stopping = true;
     logger.info({ signal }, 'signal received');
+    setTimeout(() => {
+      logger.error(
+        { deadlineMs: daemon.stopDeadlineMs },
+        'stop deadline passed: exiting with work still pending',
+      );
+      process.exit(1);
+    }, daemon.stopDeadlineMs);
     daemon.stop().then(
-      () => process.exit(0),
+      (result) => process.exit(result === 'abandoned' ? 1 : 0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);

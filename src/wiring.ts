@@ -1,10 +1,14 @@
 import { FeedKinds } from './feeds/feed-kinds.js';
-import { followFeedsJob } from './feeds/feeds.jobs.js';
+import { followFeedsJob, type FeedFollowUpCounts } from './feeds/feeds.jobs.js';
 import { fulfillmentFeedKind } from './fulfillment/fulfillment.feed-kind.js';
-import { uploadFulfillmentsJob } from './fulfillment/fulfillment.jobs.js';
+import { uploadFulfillmentsJob, type FulfillmentUploadCounts } from './fulfillment/fulfillment.jobs.js';
 import type { JobHandlers } from './jobs/handlers.js';
-import { downloadOrdersJob, eraseExpiredBuyerDataJob } from './orders/orders.jobs.js';
-import { reconcileSettlementsJob } from './settlements/settlements.jobs.js';
+import type { OrderDownloadCounts } from './orders/download-context.js';
+import {
+  downloadOrdersJob,
+  eraseExpiredBuyerDataJob,
+  type BuyerDataRetentionCounts,
+} from './orders/orders.jobs.js';
 
 /**
  * Where the domains are put together: the only module that imports every domain. Each domain that
@@ -12,10 +16,17 @@ import { reconcileSettlementsJob } from './settlements/settlements.jobs.js';
  */
 export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind]);
 
-export const JOB_HANDLERS: JobHandlers = {
+/** What each kind of run counts. */
+export interface RunCountsByKind {
+  'order-download': OrderDownloadCounts;
+  'fulfillment-upload': FulfillmentUploadCounts;
+  'buyer-data-retention': BuyerDataRetentionCounts;
+  'feed-follow-up': FeedFollowUpCounts;
+}
+
+export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
   'order-download': downloadOrdersJob,
   'fulfillment-upload': (context) => uploadFulfillmentsJob(context, FEED_KINDS),
-  'settlement-reconciliation': reconcileSettlementsJob,
   'buyer-data-retention': eraseExpiredBuyerDataJob,
   'feed-follow-up': (context) => followFeedsJob(context, FEED_KINDS),
 };

@@ -67,7 +67,7 @@ describe('the gateway and its Redis', () => {
     const handler: JobHandlers['order-download'] = async (job) => {
       const port = await job.app.amazon.forCompany(job.company.id);
       await port.getOrder('111-0000000-0000001');
-      return {};
+      return { status: 'succeeded', counts: {} };
     };
     const handlers = { ...JOB_HANDLERS, 'order-download': handler };
     const run = () =>

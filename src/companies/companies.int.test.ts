@@ -57,7 +57,6 @@ describe('companies', () => {
       allowFulfillmentUpload: false,
       allowCheckoutByAmazonOrders: false,
       zeroInventoryOnNoStockCancel: false,
-      settlementReconciliation: true,
       downloadIntervalMinutes: 30,
       uploadIntervalMinutes: 30,
     });

@@ -41,7 +41,6 @@ export const companySettingsSchema = z.object({
   allowFulfillmentUpload: z.boolean(),
   allowCheckoutByAmazonOrders: z.boolean(),
   zeroInventoryOnNoStockCancel: z.boolean(),
-  settlementReconciliation: z.boolean(),
   downloadIntervalMinutes: interval,
   uploadIntervalMinutes: interval,
 });
@@ -59,7 +58,6 @@ export const newCompanySchema = companySettingsSchema
     allowFulfillmentUpload: true,
     allowCheckoutByAmazonOrders: true,
     zeroInventoryOnNoStockCancel: true,
-    settlementReconciliation: true,
     downloadIntervalMinutes: true,
     uploadIntervalMinutes: true,
   })

@@ -6,6 +6,7 @@ import type {
   ShipmentItemsTable,
   ShipmentsTable,
 } from '../fulfillment/shipments.table.js';
+import type { JobLeasesTable } from '../jobs/job-leases.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
 import type { OrderDownloadProblemsTable } from '../orders/download-problems.table.js';
@@ -16,6 +17,7 @@ export interface Database {
   companies: CompaniesTable & CompanyShipFromColumns;
   company_operation_problems: CompanyOperationProblemsTable;
   job_runs: JobRunsTable;
+  job_leases: JobLeasesTable;
   sync_cursors: SyncCursorsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;

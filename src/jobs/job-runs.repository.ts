@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import type { JobRunRow, RunCounts, RunStatus } from './job-runs.table.js';
+import type { JobRunRow, RunStatus, StoredRunCounts } from './job-runs.table.js';
 import type { JobKind, Trigger } from './kinds.js';
 
 export interface JobRun {
@@ -10,7 +10,7 @@ export interface JobRun {
   status: RunStatus;
   startedAt: Date;
   finishedAt: Date | null;
-  counts: RunCounts;
+  counts: StoredRunCounts;
   error: string | null;
   queueJobId: string | null;
 }
@@ -60,7 +60,7 @@ export async function finishRun(
   db: Db,
   id: number,
   status: Exclude<RunStatus, 'running'>,
-  counts: RunCounts,
+  counts: object,
   error?: string,
 ): Promise<JobRun> {
   const row = await db
@@ -91,8 +91,8 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<JobRun[]
 }
 
 /**
- * Runs left `running` by a process that died. Only called while holding the (company, kind) lock, so
- * no live run can be among them.
+ * Runs left `running` by a process that died or lost its lease. Only called while holding the
+ * (company, kind) lease: a run still alive among them can no longer write, and records its own end.
  */
 export async function closeAbandonedRuns(db: Db, companyId: number, kind: JobKind): Promise<number> {
   const result = await db

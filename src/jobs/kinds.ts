@@ -4,16 +4,21 @@ import type { Company } from '../companies/companies.service.js';
 export const JOB_KINDS = [
   'order-download',
   'fulfillment-upload',
-  'settlement-reconciliation',
   'buyer-data-retention',
   'feed-follow-up',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
+/**
+ * Kinds once scheduled and since withdrawn until they have work to do; their leftover queues and
+ * schedules in Redis are removed at start.
+ */
+export const RETIRED_JOB_KINDS = ['settlement-reconciliation'] as const;
+
 export const TRIGGERS = ['schedule', 'manual'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-type Toggle = 'allowOrderDownload' | 'allowFulfillmentUpload' | 'settlementReconciliation';
+type Toggle = 'allowOrderDownload' | 'allowFulfillmentUpload';
 
 interface JobKindDefinition {
   /** The company setting that must be on for this job to run; null: always allowed (housekeeping, follow-ups). */
@@ -24,8 +29,6 @@ interface JobKindDefinition {
   intervalMinutes(company: Company): number | null;
 }
 
-/** Settlement reports appear every ~14 days; looking every 6 hours finds a new one the day it lands. */
-const SETTLEMENT_INTERVAL_MINUTES = 360;
 const DAILY = 1440;
 
 export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
@@ -38,11 +41,6 @@ export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
     toggle: 'allowFulfillmentUpload',
     setting: 'allow_fulfillment_upload',
     intervalMinutes: (company) => company.uploadIntervalMinutes,
-  },
-  'settlement-reconciliation': {
-    toggle: 'settlementReconciliation',
-    setting: 'settlement_reconciliation',
-    intervalMinutes: () => SETTLEMENT_INTERVAL_MINUTES,
   },
   // Erases buyer data past the retention period; runs whatever the toggles say.
   'buyer-data-retention': { toggle: null, setting: null, intervalMinutes: () => DAILY },

@@ -27,7 +27,7 @@ function recordingHandlers(calls: string[], gate?: Promise<void>): JobHandlers {
   const record = async (job: JobContext) => {
     calls.push(`${job.kind}:${job.company.id}:${job.trigger}`);
     await gate;
-    return { seen: 1 };
+    return { status: 'succeeded' as const, counts: { seen: 1 } };
   };
   return Object.fromEntries(
     Object.keys(JOB_HANDLERS).map((kind) => [kind, record]),
@@ -81,7 +81,7 @@ describe('runJob', () => {
     expect(calls).toHaveLength(1);
     // Another kind for the same company is not blocked.
     const other = await runJob(context, queues, recordingHandlers(calls), {
-      kind: 'settlement-reconciliation',
+      kind: 'buyer-data-retention',
       companyId: company.id,
       trigger: 'manual',
     });
@@ -163,7 +163,7 @@ describe('toggle → schedule → worker → job_runs', () => {
       expect(skipped.error).toBe(`allow_order_download is off for company ${company.id}`);
       expect(calls.length).toBe(callsBefore);
     } finally {
-      await workers.close(5000);
+      await workers.close(5000, 1000);
       await connection.quit();
     }
   });

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { isAmazonError } from '../amazon/errors.js';
 import { findCompanyRow } from '../companies/companies.repository.js';
 import {
@@ -8,13 +7,26 @@ import {
   type Company,
 } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
+import { withWriteFence } from '../db/client.js';
 import { StoppedError } from '../shared/abort.js';
 import { coerceError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
 import type { JobHandlers } from './handlers.js';
 import { reconcileCompanySchedules } from './schedules.js';
 import { closeAbandonedRuns, finishRun, insertRun, type JobRun } from './job-runs.repository.js';
+import {
+  acquireLease,
+  keepLease,
+  leaseFence,
+  LeaseLost,
+  newHolder,
+  releaseLease,
+  renewLease,
+  type Lease,
+} from './leases.js';
 import { enqueueDelayedRun, type JobQueues } from './queues.js';
-import { isJobAllowed, JOB_KIND_DEFINITIONS, JOB_KINDS, type JobKind, type Trigger } from './kinds.js';
+import { isJobAllowed, JOB_KIND_DEFINITIONS, type JobKind, type Trigger } from './kinds.js';
+import type { RunResult } from './run-result.js';
 
 export interface RunRequest {
   kind: JobKind;
@@ -27,14 +39,12 @@ export interface RunRequest {
 export type RunOutcome =
   | { status: 'succeeded'; run: JobRun }
   | { status: 'failed'; run: JobRun; error: Error }
-  | { status: 'deferred'; run: JobRun; retryAfterMs: number }
-  | { status: 'stopped'; run: JobRun }
+  | { status: 'deferred'; run: JobRun; reason: string; retryAfterMs?: number }
+  | { status: 'stopped'; run: JobRun; reason: string }
   | { status: 'skipped'; run: JobRun | null; reason: string };
 
-/** Advisory-lock key of (kind, company): at most one run of it at a time across every process. */
-function lockKey(kind: JobKind): number {
-  return 73_000 + JOB_KINDS.indexOf(kind);
-}
+/** A run stopped by shutdown is queued again this soon, for whichever process is up by then. */
+const STOPPED_REQUEUE_MS = 1_000;
 
 function disallowedReason(company: Company, kind: JobKind): string {
   if (company.authStatus !== 'active') return `company ${company.id} needs reauthorization`;
@@ -43,8 +53,8 @@ function disallowedReason(company: Company, kind: JobKind): string {
 
 /**
  * Runs one job for one company, recorded in job_runs. Both the worker and `sellersync run` come through
- * here. The (company, kind) lock is a session advisory lock on a connection of its own: a second trigger
- * while a run holds it is coalesced (recorded as skipped), and a process that dies releases it.
+ * here. A run holds the (kind, company) lease (`leases.ts`) while it works: a second trigger meanwhile is
+ * coalesced (recorded as skipped), and every write of the run is fenced by the lease.
  */
 export async function runJob(
   app: AppContext,
@@ -54,54 +64,132 @@ export async function runJob(
 ): Promise<RunOutcome> {
   const { kind, companyId, trigger } = request;
   const logger = app.logger.child({ job: kind, companyId, trigger, queueJobId: request.queueJobId });
-  return app.db.connection().execute(async (connection) => {
-    const locked = await sql<{ locked: boolean }>`
-      SELECT pg_try_advisory_lock(${lockKey(kind)}, ${companyId}::int) AS locked`.execute(connection);
-    const companyRow = await findCompanyRow(app.db, companyId);
-    if (!locked.rows[0]?.locked) {
+  const companyRow = await findCompanyRow(app.db, companyId);
+  if (!companyRow) {
+    logger.warn('run skipped: the company no longer exists');
+    return { status: 'skipped', run: null, reason: `company ${companyId} not found` };
+  }
+  const key = { kind, companyId };
+  const holder = newHolder();
+  try {
+    const lease = await acquireLease(app.db, key, holder, app.config.jobLeaseMs);
+    if (!lease) {
       const reason = 'coalesced: a run of this job for this company is already in progress';
-      const run = companyRow ? await insertRun(app.db, request, 'skipped', reason) : null;
+      const run = await insertRun(app.db, request, 'skipped', reason);
       logger.info({ reason }, 'run skipped');
       return { status: 'skipped', run, reason };
     }
-    try {
-      if (!companyRow) {
-        logger.warn('run skipped: the company no longer exists');
-        return { status: 'skipped', run: null, reason: `company ${companyId} not found` };
-      }
-      const company = toCompany(companyRow);
-      const abandoned = await closeAbandonedRuns(app.db, companyId, kind);
-      if (abandoned > 0) logger.warn({ abandoned }, 'closed runs left unfinished by a stopped process');
-      if (!isJobAllowed(company, kind)) {
-        const reason = disallowedReason(company, kind);
-        const run = await insertRun(app.db, request, 'skipped', reason);
-        logger.info({ reason }, 'run skipped');
-        return { status: 'skipped', run, reason };
-      }
-      const started = await insertRun(app.db, request, 'running');
-      const runLogger = logger.child({ runId: started.id });
-      runLogger.info('run started');
-      try {
-        const counts = await handlers[kind]({
-          app,
-          company,
-          kind,
-          trigger,
-          runId: started.id,
-          logger: runLogger,
-          signal: request.signal ?? new AbortController().signal,
-          enqueueLater: (laterKind, delayMs) => enqueueDelayedRun(queues, laterKind, companyId, delayMs),
-        });
-        const run = await finishRun(app.db, started.id, 'succeeded', counts);
-        runLogger.info({ counts }, 'run succeeded');
-        return { status: 'succeeded', run };
-      } catch (thrown) {
-        return await settleFailure(app, queues, { request, runId: started.id, logger: runLogger }, thrown);
-      }
-    } finally {
-      await sql`SELECT pg_advisory_unlock(${lockKey(kind)}, ${companyId}::int)`.execute(connection);
+    return await runLeased(app, queues, handlers, { request, company: toCompany(companyRow), lease, logger });
+  } finally {
+    // By holder: frees the lease even if taking it succeeded but its answer was lost on the way back.
+    await releaseLease(app.db, key, holder).catch((err: unknown) =>
+      logger.warn({ err }, 'the run lease could not be released; it lapses by itself'),
+    );
+  }
+}
+
+interface LeasedRun {
+  request: RunRequest;
+  company: Company;
+  lease: Lease;
+  logger: Logger;
+}
+
+async function runLeased(
+  app: AppContext,
+  queues: JobQueues,
+  handlers: JobHandlers,
+  { request, company, lease, logger }: LeasedRun,
+): Promise<RunOutcome> {
+  const { kind, companyId, trigger } = request;
+  const abandoned = await closeAbandonedRuns(app.db, companyId, kind);
+  if (abandoned > 0) logger.warn({ abandoned }, 'closed runs left unfinished by a stopped process');
+  if (!isJobAllowed(company, kind)) {
+    const reason = disallowedReason(company, kind);
+    const run = await insertRun(app.db, request, 'skipped', reason);
+    logger.info({ reason }, 'run skipped');
+    return { status: 'skipped', run, reason };
+  }
+  const started = await insertRun(app.db, request, 'running');
+  const runLogger = logger.child({ runId: started.id });
+  runLogger.info({ leaseToken: lease.token }, 'run started');
+  const keeper = keepLease(app.db, lease, app.config.jobLeaseMs, runLogger);
+  const shutdown = request.signal ?? new AbortController().signal;
+  const ended: EndedRun = { app, queues, request, runId: started.id, logger: runLogger };
+  try {
+    const result: RunResult<object> = await handlers[kind]({
+      app,
+      db: withWriteFence(app.db, leaseFence(lease)),
+      company,
+      kind,
+      trigger,
+      runId: started.id,
+      logger: runLogger,
+      signal: AbortSignal.any([shutdown, keeper.lost]),
+      enqueueLater: (laterKind, delayMs) => enqueueDelayedRun(queues, laterKind, companyId, delayMs),
+    });
+    // Its writes may have been refused meanwhile: a run that no longer holds its lease did not finish.
+    keeper.stop();
+    if (keeper.lost.aborted || !(await renewLease(app.db, lease, app.config.jobLeaseMs))) {
+      return await recordStopped(ended, result.counts, leaseLostReason(keeper.lost));
     }
-  });
+    return await recordResult(ended, result, shutdown);
+  } catch (thrown) {
+    if (keeper.lost.aborted) return await recordStopped(ended, {}, leaseLostReason(keeper.lost));
+    if (thrown instanceof LeaseLost) return await recordStopped(ended, {}, `lease lost: ${thrown.message}`);
+    // Whatever was thrown once shutdown began (a wait ended early, a request abandoned) is the stop itself.
+    if (shutdown.aborted || thrown instanceof StoppedError) {
+      return await recordStopped(ended, {}, stopReason(coerceError(thrown)), shutdown);
+    }
+    return await settleFailure(ended, thrown);
+  } finally {
+    keeper.stop();
+  }
+}
+
+function leaseLostReason(lost: AbortSignal): string {
+  const why = lost.reason instanceof Error ? lost.reason.message : 'it lapsed or was taken over';
+  return `lease lost: ${why}; another run may go on`;
+}
+
+interface EndedRun {
+  app: AppContext;
+  queues: JobQueues;
+  request: RunRequest;
+  runId: number;
+  logger: Logger;
+}
+
+async function recordResult(ended: EndedRun, result: RunResult<object>, shutdown: AbortSignal) {
+  const { app, runId, logger } = ended;
+  if (result.status === 'stopped') return recordStopped(ended, result.counts, result.reason, shutdown);
+  if (result.status === 'deferred') {
+    const run = await finishRun(app.db, runId, 'deferred', result.counts, result.reason);
+    logger.warn({ counts: result.counts, reason: result.reason }, 'run deferred');
+    return { status: 'deferred' as const, run, reason: result.reason };
+  }
+  const run = await finishRun(app.db, runId, 'succeeded', result.counts);
+  logger.info({ counts: result.counts }, 'run succeeded');
+  return { status: 'succeeded' as const, run };
+}
+
+/** Stopped at a safe point. Stopped for shutdown, it is queued again: the next process takes it up. */
+async function recordStopped(
+  ended: EndedRun,
+  counts: object,
+  reason: string,
+  shutdown?: AbortSignal,
+): Promise<RunOutcome> {
+  const { app, queues, request, runId, logger } = ended;
+  const run = await finishRun(app.db, runId, 'stopped', counts, reason);
+  logger.info({ counts, reason }, 'run stopped');
+  if (shutdown?.aborted) {
+    await enqueueDelayedRun(queues, request.kind, request.companyId, STOPPED_REQUEUE_MS).catch(
+      (err: unknown) =>
+        logger.warn({ err }, 'the stopped run could not be queued again; its next schedule takes it up'),
+    );
+  }
+  return { status: 'stopped', run, reason };
 }
 
 function stopReason(error: Error): string {
@@ -111,40 +199,25 @@ function stopReason(error: Error): string {
 /** Amazon throttled the job longer than a call may wait: try again later, without counting a failure. */
 const MIN_DEFER_MS = 1_000;
 
-interface FailedRun {
-  request: RunRequest;
-  runId: number;
-  logger: AppContext['logger'];
-}
-
 /**
- * How a run that threw ends. Stopped by shutdown: stopped, nothing else. Throttled by Amazon: deferred and queued again after Amazon's wait.
+ * How a run that threw, other than for a stop, ends. Throttled by Amazon: deferred and queued again
+ * after Amazon's wait.
  * Authorization revoked: the company is marked needs_reauthorization (logged once, by the run that
  * marked it) and its schedules are removed; other companies carry on. Anything else: failed.
  */
-async function settleFailure(
-  app: AppContext,
-  queues: JobQueues,
-  failed: FailedRun,
-  thrown: unknown,
-): Promise<RunOutcome> {
-  const { request, runId, logger } = failed;
+async function settleFailure(ended: EndedRun, thrown: unknown): Promise<RunOutcome> {
+  const { app, queues, request, runId, logger } = ended;
   const error = coerceError(thrown);
-  // Whatever was thrown once shutdown began (a wait ended early, a request abandoned) is the stop itself.
-  if (request.signal?.aborted === true || thrown instanceof StoppedError) {
-    const run = await finishRun(app.db, runId, 'stopped', {}, stopReason(error));
-    logger.info({ reason: run.error }, 'run stopped for shutdown; the next run resumes it');
-    return { status: 'stopped', run };
-  }
   if (isAmazonError(thrown, 'throttled')) {
     const retryAfterMs = Math.max(MIN_DEFER_MS, thrown.retryAfterMs ?? 0);
     await enqueueDelayedRun(queues, request.kind, request.companyId, retryAfterMs);
-    const run = await finishRun(app.db, runId, 'deferred', {}, error.message);
+    const reason = `throttled by Amazon (${thrown.operation}); queued again in ${retryAfterMs} ms`;
+    const run = await finishRun(app.db, runId, 'deferred', {}, reason);
     logger.warn(
       { operation: thrown.operation, retryAfterMs },
       'run deferred: amazon is throttling this seller',
     );
-    return { status: 'deferred', run, retryAfterMs };
+    return { status: 'deferred', run, reason, retryAfterMs };
   }
   const run = await finishRun(app.db, runId, 'failed', {}, error.message);
   if (isAmazonError(thrown, 'authorization_revoked')) {

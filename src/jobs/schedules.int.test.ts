@@ -1,13 +1,17 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCompanies, updateCompany } from '../companies/companies.service.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
 import { createTestContext, deleteRedisKeys, type TestContext } from '../../test/helpers/context.js';
+import { RETIRED_JOB_KINDS } from './kinds.js';
 import { closeQueues, createQueues, type JobQueues } from './queues.js';
 import {
   listSchedules,
   reconcileAllSchedules,
   reconcileCompanySchedules,
   removeCompanySchedules,
+  removeRetiredQueues,
+  schedulerId,
 } from './schedules.js';
 
 let context: TestContext;
@@ -30,7 +34,7 @@ async function schedulesOf(companyId: number) {
 
 describe('schedules derived from company toggles', () => {
   it('creates a schedule when a toggle is turned on and removes it when turned off', async () => {
-    const company = await addTestCompany(context, { settlementReconciliation: false });
+    const company = await addTestCompany(context);
     await reconcileCompanySchedules(queues, company);
     expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440']);
 
@@ -93,7 +97,27 @@ describe('schedules derived from company toggles', () => {
     // A schedule whose company no longer exists (removed by another process) is dropped.
     await context.db.deleteFrom('companies').where('id', '=', a.id).execute();
     const changes = await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
-    expect(changes.removed).toBe(4);
+    expect(changes.removed).toBe(3);
     expect(await schedulesOf(a.id)).toEqual([]);
+  });
+
+  it('schedules no kind that has no work yet, and removes what such a kind left in Redis', async () => {
+    const company = await addTestCompany(context, { allowOrderDownload: true });
+    const retired = new Queue(RETIRED_JOB_KINDS[0], {
+      connection: context.redis,
+      prefix: context.redisPrefix,
+    });
+    try {
+      await retired.upsertJobScheduler(schedulerId(company.id), { every: 360 * 60_000 });
+      await retired.add('settlement-reconciliation', { companyId: company.id, trigger: 'manual' });
+      await reconcileCompanySchedules(queues, company);
+      expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'order-download/30']);
+
+      await removeRetiredQueues(context.redis, context.redisPrefix);
+      expect(await retired.getJobSchedulers()).toEqual([]);
+      expect(await retired.getJobCounts('wait', 'delayed')).toEqual({ wait: 0, delayed: 0 });
+    } finally {
+      await retired.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
+import { Queue } from 'bullmq';
 import type { Company } from '../companies/companies.service.js';
 import type { Logger } from '../shared/logger.js';
-import { JOB_KINDS, scheduleInterval, type JobKind } from './kinds.js';
+import type { Redis } from '../shared/redis.js';
+import { JOB_KINDS, RETIRED_JOB_KINDS, scheduleInterval, type JobKind } from './kinds.js';
 import type { JobQueues } from './queues.js';
 
 /**
@@ -71,6 +73,18 @@ export async function reconcileAllSchedules(
   }
   logger.debug(changes, 'schedules reconciled');
   return changes;
+}
+
+/** Deletes the queues (schedules and queued jobs) of kinds withdrawn since: nothing would ever work them. */
+export async function removeRetiredQueues(connection: Redis, prefix: string): Promise<void> {
+  for (const kind of RETIRED_JOB_KINDS) {
+    const queue = new Queue(kind, { connection, prefix });
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+  }
 }
 
 export interface ScheduleView {

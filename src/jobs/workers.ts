@@ -7,14 +7,26 @@ import { JOB_KINDS, type JobKind } from './kinds.js';
 import { jobPayloadSchema, queueName, type JobPayload, type JobQueues } from './queues.js';
 import { runJob } from './run-job.js';
 
+/**
+ * How closing the workers ended: every running job finished (`drained`); running jobs were told to
+ * stop and did (`stopped`); or some did not settle even then (`abandoned`): their connections must be
+ * left open (BullMQ retries forever on closed ones) and the process exits with them pending.
+ */
+export type WorkersClosed = 'drained' | 'stopped' | 'abandoned';
+
 export interface JobWorkers {
   workers: Worker<JobPayload>[];
   /**
-   * Stops taking jobs and waits for running ones. After `timeoutMs` it stops waiting: running jobs are
-   * told to stop (their signal aborts) and, once this process exits and their lock lapses, BullMQ's stall
-   * recovery gives them to another worker.
+   * Stops taking jobs and waits `graceMs` for running ones to finish; then tells them to stop (their
+   * signal aborts) and waits `settleMs` more for them to record how they ended.
    */
-  close(timeoutMs: number): Promise<'drained' | 'forced'>;
+  close(graceMs: number, settleMs: number): Promise<WorkersClosed>;
+}
+
+function within<T>(work: Promise<T>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([work.then(() => true as const), timedOut]).finally(() => clearTimeout(timer));
 }
 
 export function startWorkers(
@@ -56,17 +68,13 @@ export function startWorkers(
 
   return {
     workers,
-    async close(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const drained = Promise.all(workers.map((worker) => worker.close())).then(() => 'drained' as const);
-      const timedOut = new Promise<'forced'>((resolve) => {
-        timer = setTimeout(() => resolve('forced'), timeoutMs);
-      });
-      const result = await Promise.race([drained, timedOut]);
-      clearTimeout(timer);
-      // BullMQ's close() is already under way and close(true) would only wait for it again.
-      if (result === 'forced') shutdown.abort();
-      return result;
+    async close(graceMs, settleMs) {
+      // Waits for the running jobs, then closes each worker's own connections; ours stay open meanwhile.
+      const closed = Promise.all(workers.map((worker) => worker.close()));
+      if (await within(closed, graceMs)) return 'drained';
+      shutdown.abort();
+      app.logger.warn({ settleMs }, 'shutdown timeout reached: running jobs are told to stop');
+      return (await within(closed, settleMs)) ? 'stopped' : 'abandoned';
     },
   };
 }

@@ -20,6 +20,29 @@ import {
 import type { OrderDraft } from './order-draft.js';
 import type { MergeProblem } from './order-state.js';
 
+/** What an order download run counts, as recorded on its run. */
+export type OrderDownloadCounts = Partial<
+  BatchCounts &
+    Record<
+      | 'pages'
+      | 'ingestMs'
+      | 'plan_search'
+      | 'plan_report'
+      | 'estimatedOrders'
+      | 'windowRestarts'
+      | 'rejected'
+      | 'customizations'
+      | 'customizationFailures'
+      | 'problemsResolved'
+      | 'problemsStillOpen'
+      | 'reportFallbacks'
+      | 'reportIngestMs'
+      | 'reportOrders'
+      | 'reportWaitMs',
+      number
+    >
+>;
+
 /** What one order download run works with. */
 export interface DownloadContext {
   db: Db;
@@ -33,14 +56,11 @@ export interface DownloadContext {
   /** Our clock; replaceable so a test can run it fast or slow. */
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
-  counts: Record<string, number>;
+  counts: OrderDownloadCounts;
 }
 
-export function addCounts(
-  context: DownloadContext,
-  counts: Partial<BatchCounts> | Record<string, number>,
-): void {
-  for (const [key, value] of Object.entries(counts)) {
+export function addCounts(context: DownloadContext, counts: OrderDownloadCounts): void {
+  for (const [key, value] of Object.entries(counts) as [keyof OrderDownloadCounts, number | undefined][]) {
     if (typeof value === 'number') context.counts[key] = (context.counts[key] ?? 0) + value;
   }
 }

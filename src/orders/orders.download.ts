@@ -168,12 +168,17 @@ async function step(context: DownloadContext, cursor: OrderCursor, window: Windo
   return reconsiderPlan(context, committed, drafts, 0);
 }
 
+export interface DownloadProgress {
+  /** Set when the run only finished the window an earlier run left: it did not reach the present. */
+  resumed: WindowState | undefined;
+}
+
 /**
  * Downloads the company's orders updated since its cursor: one window per run, resumed where a stopped
  * run left it, committed page by page, after asking again for the orders Amazon sent malformed before
  * (docs/orders.md).
  */
-export async function downloadOrders(context: DownloadContext): Promise<void> {
+export async function downloadOrders(context: DownloadContext): Promise<DownloadProgress> {
   await retryDownloadProblems(context);
   for (let restarts = 0; ; restarts++) {
     let cursor = (await loadCursor<OrderCursor>(context.db, context.company.id, ORDERS_STREAM)) ?? {};
@@ -183,7 +188,7 @@ export async function downloadOrders(context: DownloadContext): Promise<void> {
         : await openWindow(context, cursor);
       while (state.window) state = await step(context, state.cursor, state.window);
       addCounts(context, context.counts.plan_report ? {} : { plan_search: 1 });
-      return;
+      return { resumed: cursor.window };
     } catch (err) {
       if (!(err instanceof PaginationRejected) || restarts >= 1) throw err;
       context.logger.warn(

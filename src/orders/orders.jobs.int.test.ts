@@ -3,7 +3,9 @@ import { createTestContext, type TestContext } from '../../test/helpers/context.
 import { JOB_HANDLERS } from '../wiring.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob } from '../jobs/run-job.js';
+import { saveCursor } from '../jobs/sync-cursors.repository.js';
 import { MINUTE } from '../simulator/clock.js';
+import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
 import { placeOrders, simulatedSeller, type SimulatedSeller } from './download.test-support.js';
 
 let context: TestContext;
@@ -53,7 +55,7 @@ describe('the order-download job', () => {
     expect(orders.map((o) => o.first_seen_run_id)).toEqual([outcome.run?.id, outcome.run?.id]);
   });
 
-  it('when Amazon keeps throttling, keeps what it committed and queues its own continuation', async () => {
+  it('when Amazon keeps throttling, is deferred with why, keeps what it committed and queues its own continuation', async () => {
     // A usage plan that refills in a tenth of a second, so the continuation need not wait Amazon's 3 minutes.
     const seller = await newSeller({ gateway: { ratePlans: { searchOrders: { rate: 10, burst: 20 } } } });
     placeOrders(seller, [{ fulfilledBy: 'MERCHANT', programs: [] }]);
@@ -73,8 +75,13 @@ describe('the order-download job', () => {
       trigger: 'schedule',
     });
 
-    expect(outcome.status).toBe('succeeded');
-    expect(outcome.run?.counts).toMatchObject({ throttled: 1 });
+    expect(outcome).toMatchObject({
+      status: 'deferred',
+      reason: expect.stringMatching(/^throttled by Amazon/),
+    });
+    expect(outcome.run?.status).toBe('deferred');
+    expect(outcome.run?.error).toMatch(/^throttled by Amazon \(searchOrders\)/);
+    expect(outcome.run?.counts).not.toHaveProperty('throttled');
     const delayed = await queues['order-download'].getDelayed();
     expect(delayed.map((job) => job.data)).toContainEqual({
       companyId: seller.company.id,
@@ -88,6 +95,45 @@ describe('the order-download job', () => {
       trigger: 'schedule',
     });
     expect(resumed.run?.counts).toMatchObject({ inserted: 1 });
+    expect(resumed.status).toBe('succeeded');
+  });
+
+  it('a run that only finishes the window an earlier run left is deferred, and queues the run to the present', async () => {
+    const seller = await newSeller();
+    placeOrders(seller, [{ fulfilledBy: 'MERCHANT', programs: [] }]);
+    seller.server.sim.advance(40 * MINUTE);
+    const amazonNow = seller.server.sim.now().getTime();
+    const left: OrderCursor = {
+      window: {
+        after: new Date(amazonNow - 60 * MINUTE).toISOString(),
+        end: new Date(amazonNow - 2 * MINUTE).toISOString(),
+        plan: 'search',
+        phase: 'search',
+        pages: 0,
+      },
+    };
+    await saveCursor(context.db, seller.company.id, ORDERS_STREAM, left);
+    const app = { ...context, amazon: seller.amazon };
+    const request = {
+      kind: 'order-download' as const,
+      companyId: seller.company.id,
+      trigger: 'schedule' as const,
+    };
+
+    const resumed = await runJob(app, queues, JOB_HANDLERS, request);
+    expect(resumed).toMatchObject({
+      status: 'deferred',
+      reason: expect.stringContaining('finished the window an earlier run left'),
+    });
+    expect(resumed.run?.counts).toMatchObject({ inserted: 1 });
+    const delayed = await queues['order-download'].getDelayed();
+    expect(delayed.map((job) => job.data)).toContainEqual({
+      companyId: seller.company.id,
+      trigger: 'schedule',
+    });
+
+    const current = await runJob(app, queues, JOB_HANDLERS, request);
+    expect(current.status).toBe('succeeded');
   });
 
   it('the buyer-data-retention job runs for every company and reports what it erased', async () => {

@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAmazonError } from '../amazon/errors.js';
 import type { JobContext } from '../jobs/handlers.js';
-import type { RunCounts } from '../jobs/job-runs.table.js';
+import { succeeded, type RunResult } from '../jobs/run-result.js';
 import { eraseExpiredBuyerData } from './buyer-data.retention.js';
-import { DownloadStopped, type DownloadContext } from './download-context.js';
+import { DownloadStopped, type DownloadContext, type OrderDownloadCounts } from './download-context.js';
 import { downloadOrders } from './orders.download.js';
 
 /** When Amazon gives no hint, a throttled download resumes after one searchOrders restore period. */
 const DEFAULT_THROTTLE_DELAY_MS = 180_000;
+/** A run that only finished an earlier run's window queues the run that goes on to the present. */
+const CATCH_UP_DELAY_MS = 1_000;
 
 export function downloadContextOf(context: JobContext, port: DownloadContext['port']): DownloadContext {
   return {
-    db: context.app.db,
+    db: context.db,
     keyring: context.app.config.keyring,
     logger: context.logger,
     port,
@@ -27,35 +29,46 @@ export function downloadContextOf(context: JobContext, port: DownloadContext['po
 
 /**
  * Downloads the company's Amazon orders updated since its cursor. Progress is committed page by page, so
- * a throttled or stopped run keeps what it did; a throttled one queues its own continuation.
+ * a throttled or stopped run keeps what it did; a throttled one, or one that only finished the window an
+ * earlier run left, queues its own continuation and is recorded as deferred.
  */
-export async function downloadOrdersJob(context: JobContext): Promise<RunCounts> {
+export async function downloadOrdersJob(context: JobContext): Promise<RunResult<OrderDownloadCounts>> {
   const port = await context.app.amazon.forCompany(context.company.id, context.signal);
   const download = downloadContextOf(context, port);
   try {
-    await downloadOrders(download);
+    const { resumed } = await downloadOrders(download);
+    if (!resumed) return succeeded(download.counts);
+    await context.enqueueLater('order-download', CATCH_UP_DELAY_MS);
+    const reason = `finished the window an earlier run left (until ${resumed.end}); a run is queued to go on to the present`;
+    return { status: 'deferred', counts: download.counts, reason };
   } catch (err) {
     if (err instanceof DownloadStopped) {
-      context.logger.info({ counts: download.counts }, 'order download stopped for shutdown');
-      return { ...download.counts, stopped: 1 };
+      context.logger.info({ counts: download.counts }, 'order download stopped');
+      return { status: 'stopped', counts: download.counts, reason: err.message };
     }
     if (isAmazonError(err, 'throttled')) {
       const delayMs = err.retryAfterMs ?? DEFAULT_THROTTLE_DELAY_MS;
       await context.enqueueLater('order-download', delayMs);
       context.logger.warn({ delayMs, counts: download.counts }, 'order download throttled; continuing later');
-      return { ...download.counts, throttled: 1 };
+      const reason = `throttled by Amazon (${err.operation}); continuing in ${delayMs} ms from the committed cursor`;
+      return { status: 'deferred', counts: download.counts, reason };
     }
     throw err;
   }
-  return download.counts;
+}
+
+export interface BuyerDataRetentionCounts {
+  erased: number;
 }
 
 /** Erases buyer and recipient data of the company's orders delivered more than the retention period ago. */
-export async function eraseExpiredBuyerDataJob(context: JobContext): Promise<RunCounts> {
+export async function eraseExpiredBuyerDataJob(
+  context: JobContext,
+): Promise<RunResult<BuyerDataRetentionCounts>> {
   const erased = await eraseExpiredBuyerData(
-    context.app.db,
+    context.db,
     context.company.id,
     context.app.config.orders.buyerDataRetentionDays,
   );
-  return { erased };
+  return succeeded({ erased });
 }

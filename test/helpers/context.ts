@@ -100,7 +100,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const config: Config = loadConfig(env);
   const logs = new LogCapture();
   const logger: Logger = createLogger({ level: 'debug', pretty: false }, logs);
-  const db = createDb(url, 20);
+  const db = createDb(url, 20, undefined, { applicationName: 'sellersync-test' });
   const redis = createRedis(TEST_REDIS_URL);
   const gatewayRedis = createFailFastRedis(TEST_REDIS_URL);
   return {

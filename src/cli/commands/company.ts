@@ -28,7 +28,6 @@ interface CompanyFlags {
   allowFulfillmentUpload?: boolean;
   allowCheckoutByAmazonOrders?: boolean;
   zeroInventoryOnNoStockCancel?: boolean;
-  settlementReconciliation?: boolean;
   downloadInterval?: number;
   uploadInterval?: number;
   json?: boolean;
@@ -56,7 +55,6 @@ function addCompanyOptions(command: Command): Command {
       'zero a SKU on Amazon when cancelling for no stock',
       parseOnOff,
     )
-    .option('--settlement-reconciliation <on|off>', 'download and reconcile settlement reports', parseOnOff)
     .option('--download-interval <minutes>', 'order download interval', parseMinutes)
     .option('--upload-interval <minutes>', 'fulfillment upload interval', parseMinutes)
     .option('--json', 'print JSON');
@@ -76,7 +74,6 @@ function toInput(flags: CompanyFlags): Record<string, unknown> {
     allowFulfillmentUpload: flags.allowFulfillmentUpload,
     allowCheckoutByAmazonOrders: flags.allowCheckoutByAmazonOrders,
     zeroInventoryOnNoStockCancel: flags.zeroInventoryOnNoStockCancel,
-    settlementReconciliation: flags.settlementReconciliation,
     downloadIntervalMinutes: flags.downloadInterval,
     uploadIntervalMinutes: flags.uploadInterval,
   };
@@ -134,9 +131,8 @@ export function companyCommand(): Command {
             auth: c.authStatus,
             download: c.allowOrderDownload ? 'on' : 'off',
             upload: c.allowFulfillmentUpload ? 'on' : 'off',
-            settlement: c.settlementReconciliation ? 'on' : 'off',
           })),
-          ['id', 'name', 'seller', 'region', 'endpoint', 'auth', 'download', 'upload', 'settlement'],
+          ['id', 'name', 'seller', 'region', 'endpoint', 'auth', 'download', 'upload'],
         ),
       );
     });

@@ -32,11 +32,7 @@ export function runCommand(): Command {
         runId: outcome.run?.id ?? null,
         counts: outcome.run?.counts ?? {},
         reason:
-          outcome.status === 'skipped'
-            ? outcome.reason
-            : outcome.status === 'failed'
-              ? outcome.error.message
-              : null,
+          outcome.status === 'failed' ? outcome.error.message : 'reason' in outcome ? outcome.reason : null,
       };
       printResult(flags.json ?? false, summary, () =>
         [
