@@ -123,7 +123,7 @@ describe('one run per (company, kind)', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(async () => output.includes('slow job started'));
+    await waitFor(async () => output.includes('slow job started'), 40_000);
     child.kill('SIGKILL');
     await exited;
     const killedAt = performance.now();
@@ -137,7 +137,8 @@ describe('one run per (company, kind)', () => {
       outcome = await runJob(context, queues, next, request);
     }
     expect(outcome.status).toBe('succeeded');
-    expect(performance.now() - killedAt).toBeLessThan(LEASE_MS + 1_000);
+    // Taken up once the lease lapsed: within its length (plus a loaded machine's slack) of the kill.
+    expect(performance.now() - killedAt).toBeLessThan(LEASE_MS + 5_000);
     const runs = await listRuns(context.db, { companyId: company.id, kind: 'order-download', limit: 100 });
     expect(runs[0]?.status).toBe('succeeded');
     expect(runs.filter((run) => run.error === 'abandoned: the process running it stopped')).toHaveLength(1);
