@@ -12,7 +12,8 @@ import { LeaseLost } from './leases.js';
 import { closeQueues, createQueues, type JobQueues } from './queues.js';
 import { runJob } from './run-job.js';
 
-const LEASE_MS = 1_500;
+// Long enough that a loaded machine still renews it in time, short enough to wait for its lapse.
+const LEASE_MS = 4_000;
 let context: TestContext;
 let queues: JobQueues;
 beforeAll(async () => {
