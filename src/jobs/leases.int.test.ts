@@ -124,7 +124,10 @@ describe('one run per (company, kind)', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(async () => output.includes('slow job started'), 40_000);
+    // The daemon also runs the earlier test's company: wait for this company's run.
+    const started = (line: string) =>
+      line.includes('slow job started') && line.includes(`"companyId":${company.id},`);
+    await waitFor(async () => output.split('\n').some(started), 40_000);
     child.kill('SIGKILL');
     await exited;
     const killedAt = performance.now();
