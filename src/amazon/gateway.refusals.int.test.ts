@@ -28,7 +28,7 @@ const handlers: JobHandlers = {
   'order-download': async (job: JobContext) => {
     const port = await job.app.amazon.forCompany(job.company.id, job.signal);
     await port.getOrder('111-0000000-0000501');
-    return { calls: 1 };
+    return { status: 'succeeded', counts: { calls: 1 } };
   },
 };
 
