@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { DecryptionError } from '../shared/crypto.js';
+import { escapeUnsafe } from '../shared/text.js';
 import {
   MissingDatabaseError,
   NotFoundError,
@@ -61,5 +62,6 @@ export function describeCliError(err: unknown): CliError {
 
 export function writeCliError(described: CliError, json: boolean): void {
   const { exitCode: _exitCode, ...body } = described;
-  process.stderr.write(json ? `${JSON.stringify(body)}\n` : `sellersync: ${described.error}\n`);
+  const text = described.error.split('\n').map(escapeUnsafe).join('\n');
+  process.stderr.write(json ? `${JSON.stringify(body)}\n` : `sellersync: ${text}\n`);
 }

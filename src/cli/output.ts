@@ -1,12 +1,27 @@
+import { escapeUnsafe } from '../shared/text.js';
+
 /** Writes a command's result: JSON for scripts (`--json`), aligned text for people. */
 export function printResult(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
+/** Notes beside a result (how a value was read, what will not happen yet): on stderr, JSON with --json. */
+export function printNotes(json: boolean, notes: string[]): void {
+  for (const note of notes) {
+    process.stderr.write(json ? `${JSON.stringify({ note })}\n` : `note: ${escapeUnsafe(note)}\n`);
+  }
+}
+
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cell = (value: unknown) =>
-    value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
+    escapeUnsafe(
+      value instanceof Date
+        ? value.toISOString()
+        : value === null || value === undefined
+          ? ''
+          : String(value),
+    );
   const widths = columns.map((column) =>
     Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
   );
@@ -24,7 +39,7 @@ export function keyValues(record: Record<string, unknown>): string {
     .map(([key, value]) => {
       const text =
         value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(',') : String(value);
-      return `${key.padEnd(width)}  ${text}`;
+      return `${key.padEnd(width)}  ${escapeUnsafe(text)}`;
     })
     .join('\n');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUnsafeCharacter } from '../shared/text.js';
 import { outboundUrlProblem } from '../shared/outbound-url.js';
 import { REGIONS } from './companies.table.js';
 
@@ -30,7 +31,14 @@ const interval = z
   .max(1440, { error: 'expected 1-1440 minutes' });
 
 export const companySettingsSchema = z.object({
-  name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(200)
+    .refine((value) => !hasUnsafeCharacter(value), {
+      error: 'must not contain control characters (newlines, escape sequences, direction overrides)',
+    }),
   sellerId: z
     .string()
     .regex(/^[A-Z0-9]{5,20}$/, { error: 'expected the Amazon merchant token, e.g. A2EXAMPLE1234' }),

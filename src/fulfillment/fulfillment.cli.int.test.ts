@@ -127,4 +127,44 @@ describe('sellersync ship, shipments and metrics', () => {
     expect(text.stdout).toMatch(/late shipment rate, 10 days: .*target 4%/);
     expect(text.stdout).toMatch(/valid tracking rate, 30 days: .*target 95%/);
   });
+
+  it('ship says how it read the date, and that nothing is uploaded while the upload toggle is off', async () => {
+    const offOrder = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    await world.context.db
+      .updateTable('companies')
+      .set({ allow_fulfillment_upload: false })
+      .where('id', '=', world.company.id)
+      .execute();
+    try {
+      const shipped = await cli(
+        'ship',
+        '--company',
+        company(),
+        '--order',
+        offOrder.orderId,
+        '--carrier',
+        'ups',
+        '--tracking',
+        '1Z999AA10123456784',
+        '--ship-date',
+        new Date().toISOString(),
+        '--item',
+        `${offOrder.orderItems[0]!.orderItemId}:1`,
+      );
+      expect(shipped.code).toBe(0);
+      expect(shipped.stderr).toMatch(/note: ship date read with its zone/);
+      expect(shipped.stderr).toMatch(
+        new RegExp(
+          `fulfillment upload is off for company ${company()}: this shipment will not be uploaded until it is on`,
+        ),
+      );
+    } finally {
+      await world.context.db
+        .updateTable('companies')
+        .set({ allow_fulfillment_upload: true })
+        .where('id', '=', world.company.id)
+        .execute();
+    }
+  });
 });

@@ -1,31 +1,32 @@
 import { z } from 'zod';
+import { DateFormatError, parseInstant } from '../shared/dates.js';
+import { hasUnsafeCharacter } from '../shared/text.js';
 
 /** Validation of a shipment as typed by a person (CLI flags, admin API body). */
 
 // Feed values are Amazon's `String` (≤ 50 characters, no control characters).
-const hasControlCharacter = (value: string) =>
-  [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((value) => !hasControlCharacter(value), { error: 'must not contain control characters' });
+    .refine((value) => !hasUnsafeCharacter(value), { error: 'must not contain control characters' });
 
 export const amazonOrderIdSchema = z
   .string()
   .trim()
   .regex(/^\w{3}-\w{7}-\w{7}$/, { error: 'expected an Amazon order id like 113-1234567-1234567' });
 
-const isoDate = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
-    error: 'expected an ISO date or date-time, e.g. 2026-11-20 or 2026-11-20T15:30:00Z',
-  })
-  .transform((value) => new Date(/T| /.test(value) ? value.replace(' ', 'T') : `${value}T00:00:00Z`))
-  .refine((date) => !Number.isNaN(date.getTime()), { error: 'is not a real date' });
+const isoDate = z.string().transform((value, context) => {
+  try {
+    return parseInstant(value).date;
+  } catch (err) {
+    if (!(err instanceof DateFormatError)) throw err;
+    context.addIssue({ code: 'custom', message: err.message });
+    return z.NEVER;
+  }
+});
 
 export const shipFromSchema = z
   .object({

@@ -6,10 +6,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `sellersync` command in a child process. */
-export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** Runs the real `sellersync` command (the compiled build) in a child process, `input` on its stdin. */
+export function runCliProcess(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['bin/sellersync.js', ...args],
       { env, timeout: 60_000 },
@@ -18,5 +22,6 @@ export function runCliProcess(args: string[], env: Record<string, string>): Prom
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
   createCompany,
@@ -24,6 +25,8 @@ interface CompanyFlags {
   lwaClientId?: string;
   lwaClientSecret?: string;
   refreshToken?: string;
+  lwaClientSecretFile?: string;
+  refreshTokenFile?: string;
   allowOrderDownload?: boolean;
   allowFulfillmentUpload?: boolean;
   allowCheckoutByAmazonOrders?: boolean;
@@ -43,6 +46,8 @@ function addCompanyOptions(command: Command): Command {
     .option('--lwa-client-id <id>', 'LWA client id of the SP-API application')
     .option('--lwa-client-secret <secret>', 'LWA client secret (stored encrypted)')
     .option('--refresh-token <token>', "the seller's refresh token (stored encrypted)")
+    .option('--lwa-client-secret-file <path>', 'read the LWA client secret from a file (- for stdin)')
+    .option('--refresh-token-file <path>', 'read the refresh token from a file (- for stdin), not argv')
     .option('--allow-order-download <on|off>', 'download orders every interval', parseOnOff)
     .option('--allow-fulfillment-upload <on|off>', 'upload shipments every interval', parseOnOff)
     .option(
@@ -90,6 +95,46 @@ const REQUIRED_FOR_ADD: [keyof CompanyFlags, string][] = [
   ['refreshToken', '--refresh-token'],
 ];
 
+const SECRET_FILES = [
+  ['lwaClientSecretFile', 'lwaClientSecret', '--lwa-client-secret'],
+  ['refreshTokenFile', 'refreshToken', '--refresh-token'],
+] as const;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Secrets given as files (or stdin) are read into their flags, so they never sit in argv or shell history. */
+async function readSecretFiles(flags: CompanyFlags): Promise<CompanyFlags> {
+  const read = { ...flags };
+  const fromStdin = SECRET_FILES.filter(([file]) => flags[file] === '-');
+  if (fromStdin.length > 1) throw new UsageError('only one secret can be read from stdin (-)');
+  for (const [file, key, flag] of SECRET_FILES) {
+    const path = flags[file];
+    if (path === undefined) continue;
+    if (flags[key] !== undefined)
+      throw new UsageError(`give ${flag} or ${flag}-file, not both`, { field: flag });
+    const text =
+      path === '-'
+        ? await readStdin()
+        : await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+            throw new UsageError(`${flag}-file: cannot read ${path} (${err.code ?? err.message})`, {
+              field: `${flag}-file`,
+            });
+          });
+    const value = text.replace(/\r?\n$/, '');
+    if (value.trim() === '') {
+      throw new UsageError(`${flag}-file: ${path === '-' ? 'stdin' : path} is empty`, {
+        field: `${flag}-file`,
+      });
+    }
+    read[key] = value;
+  }
+  return read;
+}
+
 function describe(company: Company): string {
   return keyValues({ ...company });
 }
@@ -98,7 +143,8 @@ export function companyCommand(): Command {
   const company = new Command('company').description('manage seller accounts (companies)');
 
   addCompanyOptions(company.command('add').description('add a company')).action(
-    async (flags: CompanyFlags) => {
+    async (given: CompanyFlags) => {
+      const flags = await readSecretFiles(given);
       const missing = REQUIRED_FOR_ADD.filter(([key]) => flags[key] === undefined).map(([, flag]) => flag);
       if (missing.length > 0)
         throw new UsageError(`company add: missing ${missing.join(', ')}`, { field: missing[0] });
@@ -163,7 +209,8 @@ export function companyCommand(): Command {
       .command('set')
       .description('change settings, toggles or credentials')
       .argument('<id>', 'company id', parseId),
-  ).action(async (companyId: number, flags: CompanyFlags) => {
+  ).action(async (companyId: number, given: CompanyFlags) => {
+    const flags = await readSecretFiles(given);
     const updated = await withApp(
       async (app) => {
         const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));

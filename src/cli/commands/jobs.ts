@@ -4,6 +4,7 @@ import { listRuns } from '../../jobs/job-runs.repository.js';
 import { isJobKind, JOB_KINDS, type JobKind } from '../../jobs/kinds.js';
 import { runJob } from '../../jobs/run-job.js';
 import { listSchedules } from '../../jobs/schedules.js';
+import { escapeUnsafe } from '../../shared/text.js';
 import { printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
@@ -37,7 +38,7 @@ export function runCommand(): Command {
       printResult(flags.json ?? false, summary, () =>
         [
           `${kind} for company ${flags.company}: ${summary.status}`,
-          summary.reason ?? '',
+          escapeUnsafe(summary.reason ?? ''),
           JSON.stringify(summary.counts),
         ]
           .filter(Boolean)

@@ -8,18 +8,18 @@ import {
   ORDER_SUBTYPES,
   type OrderStatus,
 } from '../../orders/orders.table.js';
+import { parseInstant } from '../../shared/dates.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { keyValues, printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
 import { withApp } from '../session.js';
 
 function parseDate(value: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
-    ? new Date(value)
-    : new Date(NaN);
-  if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError('expected a date like 2026-11-21 or 2026-11-21T10:00:00Z.');
-  return date;
+  try {
+    return parseInstant(value).date;
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`);
+  }
 }
 
 function parseStatuses(value: string, previous: OrderStatus[] | undefined): OrderStatus[] {

@@ -5,7 +5,8 @@ import { getDefaultShipFrom, setDefaultShipFrom } from '../../fulfillment/ship-f
 import { listShipments, type Shipment } from '../../fulfillment/shipments.repository.js';
 import { recordShipment, requeueShipments } from '../../fulfillment/shipments.service.js';
 import { SHIPMENT_STATES, type ShipmentState } from '../../fulfillment/shipments.table.js';
-import { keyValues, printResult, table } from '../output.js';
+import { parseInstant } from '../../shared/dates.js';
+import { keyValues, printNotes, printResult, table } from '../output.js';
 import { parseId, parseIds } from '../parse.js';
 import { withApp } from '../session.js';
 
@@ -108,9 +109,24 @@ export function shipCommand(): Command {
         items: flags.item,
       };
       const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-      const shipment = await withApp((app) => recordShipment(app.db, flags.company, clean), {
-        company: flags.company,
-      });
+      const { shipment, company } = await withApp(
+        async (app) => ({
+          shipment: await recordShipment(app.db, flags.company, clean),
+          company: await getCompany(app.db, flags.company),
+        }),
+        { company: flags.company },
+      );
+      const reading =
+        parseInstant(flags.shipDate).reading === 'date-utc'
+          ? `ship date ${flags.shipDate.trim()} read as a calendar date: ${shipment.shipDate.toISOString()} (midnight UTC); give a time with its zone to be exact`
+          : `ship date read with its zone: ${shipment.shipDate.toISOString()}`;
+      const notes = [reading];
+      if (!company.allowFulfillmentUpload) {
+        notes.push(
+          `fulfillment upload is off for company ${company.id}: this shipment will not be uploaded until it is on (sellersync company set ${company.id} --allow-fulfillment-upload on)`,
+        );
+      }
+      printNotes(flags.json ?? false, notes);
       printResult(
         flags.json ?? false,
         shipment,
