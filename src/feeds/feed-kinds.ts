@@ -1,8 +1,9 @@
 import type { FeedApplier } from './feed-applier.js';
 import type { FeedMessageInput } from './feed-envelope.js';
 
-/** Our name of a feed kind (`order-fulfillment`, …), stored on each feed; chosen by the domain that sends it. */
-export type FeedKind = string;
+import type { FeedKind } from './feed-states.js';
+
+export type { FeedKind };
 
 const FEED_KIND_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const FEED_TYPE = /^[A-Z0-9_]{1,100}$/;

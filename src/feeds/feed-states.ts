@@ -48,4 +48,7 @@ export function canTransition(from: FeedState, to: FeedState): boolean {
   return FEED_TRANSITIONS[from].includes(to);
 }
 
+/** Our name of a feed kind (`order-fulfillment`, …), stored on each feed; chosen by the domain that sends it. */
+export type FeedKind = string;
+
 export const XML_CONTENT_TYPE = 'text/xml; charset=UTF-8';

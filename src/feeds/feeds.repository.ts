@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.js';
 import type { FeedDocument } from './feed-envelope.js';
-import type { FeedKind } from './feed-kinds.js';
+import type { FeedKind } from './feed-states.js';
 import { statesLeadingTo, XML_CONTENT_TYPE, type FeedState } from './feed-states.js';
 import type { FeedMessageRow, FeedRow, FeedRowUpdate, FeedSummary } from './feeds.table.js';
 

@@ -1,6 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { FeedKind } from './feed-kinds.js';
-import type { FeedState } from './feed-states.js';
+import type { FeedKind, FeedState } from './feed-states.js';
 
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 

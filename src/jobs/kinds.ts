@@ -1,5 +1,3 @@
-import type { Company } from '../companies/companies.service.js';
-
 /** The kinds of work, each with the company setting that allows it and its schedule. */
 export const JOB_KINDS = [
   'order-download',
@@ -20,13 +18,20 @@ export type Trigger = (typeof TRIGGERS)[number];
 
 type Toggle = 'allowOrderDownload' | 'allowFulfillmentUpload';
 
+/** What scheduling needs of a company; the companies domain's `Company` has it (jobs import no domain). */
+export type SchedulableCompany = Record<Toggle, boolean> & {
+  authStatus: string;
+  downloadIntervalMinutes: number;
+  uploadIntervalMinutes: number;
+};
+
 interface JobKindDefinition {
   /** The company setting that must be on for this job to run; null: always allowed (housekeeping, follow-ups). */
   toggle: Toggle | null;
   /** The same setting as stored and shown to people. */
   setting: string | null;
   /** Minutes between scheduled runs; null: never scheduled, only queued by other work or run by hand. */
-  intervalMinutes(company: Company): number | null;
+  intervalMinutes(company: SchedulableCompany): number | null;
 }
 
 const DAILY = 1440;
@@ -53,12 +58,12 @@ export function isJobKind(value: string): value is JobKind {
 }
 
 /** Whether the company currently allows this kind of job to touch Amazon. */
-export function isJobAllowed(company: Company, kind: JobKind): boolean {
+export function isJobAllowed(company: SchedulableCompany, kind: JobKind): boolean {
   const toggle = JOB_KIND_DEFINITIONS[kind].toggle;
   return company.authStatus === 'active' && (toggle === null || company[toggle]);
 }
 
 /** Minutes between scheduled runs of this kind for this company, or null when it must not be scheduled. */
-export function scheduleInterval(company: Company, kind: JobKind): number | null {
+export function scheduleInterval(company: SchedulableCompany, kind: JobKind): number | null {
   return isJobAllowed(company, kind) ? JOB_KIND_DEFINITIONS[kind].intervalMinutes(company) : null;
 }
