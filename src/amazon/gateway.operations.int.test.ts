@@ -266,8 +266,11 @@ describe('reports', () => {
         reportTypes: 'FEE_DISCOUNTS_REPORT,GET_AFN_INVENTORY_DATA',
         processingStatuses: 'IN_QUEUE,IN_PROGRESS',
       })
-      .reply(200, list.response as nock.Body);
-    spApi().get('/reports/2021-06-30/reports').query({ nextToken: 'abc+/=' }).reply(200, { reports: [] });
+      .reply(200, list.response as nock.Body, { Date: AMAZON_DATE });
+    spApi()
+      .get('/reports/2021-06-30/reports')
+      .query({ nextToken: 'abc+/=' })
+      .reply(200, { reports: [] }, { Date: AMAZON_DATE });
     spApi().delete('/reports/2021-06-30/reports/ID').reply(200);
     spApi()
       .get('/reports/2021-06-30/documents/0356cf79-b8b0-4226-b4b9-0ee058ea5760')
@@ -284,6 +287,7 @@ describe('reports', () => {
     });
     expect(page.nextToken).toBe((list.response as { nextToken: string }).nextToken);
     expect(page.reports.length).toBe((list.response as { reports: unknown[] }).reports.length);
+    expect(page.amazonTime).toEqual(new Date(AMAZON_DATE));
     // With nextToken, the other filters must not be sent (Amazon's rule).
     expect((await port.getReports({ reportTypes: ['X'], nextToken: 'abc+/=' })).reports).toEqual([]);
     await expect(port.cancelReport('ID')).resolves.toBeUndefined();

@@ -114,13 +114,14 @@ export class SpApiGateway implements Port.AmazonPort {
 
   async getReports(
     filter: Port.GetReportsFilter,
-  ): Promise<{ reports: Port.AmazonReport[]; nextToken?: string }> {
+  ): Promise<{ reports: Port.AmazonReport[]; nextToken?: string; amazonTime: Date }> {
     // Amazon's rule: with nextToken, no other parameter may be sent.
     const params = filter.nextToken === undefined ? query({ ...filter }) : { nextToken: filter.nextToken };
-    const { data } = await this.request('getReports', { query: params }, getReportsResponseSchema);
+    const { data, response } = await this.request('getReports', { query: params }, getReportsResponseSchema);
     return {
       reports: data.reports as Port.AmazonReport[],
       ...(data.nextToken === undefined ? {} : { nextToken: data.nextToken }),
+      amazonTime: amazonTime('getReports', response),
     };
   }
 

@@ -329,7 +329,10 @@ export interface AmazonPort {
 
   createReport(request: CreateReportRequest): Promise<{ reportId: string }>;
   getReport(reportId: string): Promise<AmazonReport>;
-  getReports(filter: GetReportsFilter): Promise<{ reports: AmazonReport[]; nextToken?: string }>;
+  /** `amazonTime`: Amazon's clock from the response's `Date` header (a cheap way to read it). */
+  getReports(
+    filter: GetReportsFilter,
+  ): Promise<{ reports: AmazonReport[]; nextToken?: string; amazonTime: Date }>;
   cancelReport(reportId: string): Promise<void>;
   getReportDocument(reportDocumentId: string): Promise<DocumentLocation>;
 

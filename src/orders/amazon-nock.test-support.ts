@@ -47,3 +47,11 @@ export async function nockedCompany(
 export function pendingAmazonCalls(): string[] {
   return nock.pendingMocks().filter((mock) => !mock.includes('auth/o2'));
 }
+
+/** Amazon's clock as the download reads it when it opens a window: getReports answering with this `Date`. */
+export function amazonClockAt(date: string, host = SP_API): void {
+  nock(host)
+    .get('/reports/2021-06-30/reports')
+    .query((query) => query.pageSize === '1')
+    .reply(200, { reports: [] }, { Date: date });
+}

@@ -30,6 +30,7 @@ export type OrderDownloadCounts = Partial<
       | 'plan_report'
       | 'estimatedOrders'
       | 'windowRestarts'
+      | 'cursorRepaired'
       | 'rejected'
       | 'customizations'
       | 'customizationFailures'

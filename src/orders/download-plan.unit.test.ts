@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choosePlan, estimateBacklog, reportFloorSeconds, searchFloorSeconds } from './download-plan.js';
-import { windowEnd, windowStart } from './download-window.js';
+import { isAheadOfAmazon, windowEnd, windowStart } from './download-window.js';
 import type { OrderSettings } from '../config.js';
 
 const SETTINGS: OrderSettings = {
@@ -80,6 +80,14 @@ describe('planning the window', () => {
   it('starts the next window the overlap before the committed position', () => {
     const cursor = { committedUntil: '2026-11-21T11:20:00.000Z', clockOffsetMs: -5 * 60_000 };
     expect(windowStart(cursor, SETTINGS, now).toISOString()).toBe('2026-11-21T11:15:00.000Z');
+    expect(isAheadOfAmazon(cursor, now)).toBe(false);
+  });
+
+  it('knows a committed position later than Amazon’s now less two minutes for one a wrong clock made', () => {
+    expect(isAheadOfAmazon({ committedUntil: '2026-11-21T11:58:30.000Z' }, now)).toBe(true);
+    expect(isAheadOfAmazon({ committedUntil: '2026-11-24T09:00:00.000Z' }, now)).toBe(true);
+    expect(isAheadOfAmazon({ committedUntil: '2026-11-21T11:58:00.000Z' }, now)).toBe(false);
+    expect(isAheadOfAmazon({}, now)).toBe(false);
   });
 
   it('never reaches back further than Amazon’s two years', () => {

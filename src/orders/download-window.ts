@@ -43,24 +43,34 @@ export interface WindowState {
 export interface OrderCursor {
   /** Every order updated before this instant (Amazon's clock) is stored. Absent before the first window. */
   committedUntil?: string | undefined;
-  /** Amazon's clock minus ours, from the last response's Date header. */
+  /** Amazon's clock minus ours, from the last response's Date header (shown, not used to compute windows). */
   clockOffsetMs?: number | undefined;
   /** The window in progress, resumed by the next run when this one stops half-way. */
   window?: WindowState | undefined;
 }
 
-/** Amazon's current time as far as we know it: ours, corrected by the last offset seen. */
-export function amazonNow(cursor: OrderCursor, localNow: Date): Date {
-  return new Date(localNow.getTime() + (cursor.clockOffsetMs ?? 0));
+/** The first window's start: `ORDER_BACKFILL_DAYS` before Amazon's now, within Amazon's two years. */
+export function backfillStart(settings: OrderSettings, amazonNow: Date): Date {
+  return new Date(amazonNow.getTime() - Math.min(settings.backfillDays * 86_400_000, MAX_LOOKBACK_MS));
 }
 
-/** Where the next window starts: the committed position less the overlap, or the backfill start. */
-export function windowStart(cursor: OrderCursor, settings: OrderSettings, localNow: Date): Date {
-  const now = amazonNow(cursor, localNow).getTime();
+/** Where the next window starts, by Amazon's clock: the committed position less the overlap, or the backfill start. */
+export function windowStart(cursor: OrderCursor, settings: OrderSettings, amazonNow: Date): Date {
+  const backfill = backfillStart(settings, amazonNow).getTime();
+  if (cursor.committedUntil === undefined) return new Date(backfill);
   const overlap = settings.windowOverlapMinutes * 60_000;
-  const backfillStart = now - Math.min(settings.backfillDays * 86_400_000, MAX_LOOKBACK_MS);
-  if (cursor.committedUntil === undefined) return new Date(backfillStart);
-  return new Date(Math.max(Date.parse(cursor.committedUntil) - overlap, backfillStart));
+  return new Date(Math.max(Date.parse(cursor.committedUntil) - overlap, backfill));
+}
+
+/**
+ * A committed position later than the latest end Amazon would give a window now: only a wrong clock
+ * puts it there, and a window from it would read nothing.
+ */
+export function isAheadOfAmazon(cursor: OrderCursor, amazonNow: Date): boolean {
+  return (
+    cursor.committedUntil !== undefined &&
+    Date.parse(cursor.committedUntil) > amazonNow.getTime() - AMAZON_SETTLE_MS
+  );
 }
 
 /**

@@ -48,9 +48,16 @@ export async function simulatedSeller(
     allowCheckoutByAmazonOrders?: boolean;
     timeScale?: number;
     gateway?: Partial<AmazonGatewayOptions>;
+    /** Amazon's clock at the start, pinned; the machine's clock when absent. */
+    startTime?: Date;
   } = {},
 ): Promise<SimulatedSeller> {
-  const server = await startSimulator({ seed: 11, ordersPerHour: 0, timeScale: settings.timeScale ?? 1 });
+  const server = await startSimulator({
+    seed: 11,
+    ordersPerHour: 0,
+    timeScale: settings.timeScale ?? 1,
+    ...(settings.startTime && { startTime: settings.startTime }),
+  });
   sellerCount += 1;
   const sellerId = `A${process.pid}SIM${sellerCount}`.slice(0, 20);
   const refreshToken = `Atzr|simulated-${sellerId}`;

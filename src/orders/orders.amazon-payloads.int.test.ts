@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAmazonCompany, sandboxExample, TEST_CREDENTIALS } from '../../test/amazon/helpers.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { updateCompany, type Company } from '../companies/companies.service.js';
+import { amazonClockAt } from './amazon-nock.test-support.js';
 import { deflatedZip, testGateway, TEST_ORDER_SETTINGS } from './download.test-support.js';
 import { downloadOrders } from './orders.download.js';
 import type { DownloadContext } from './download-context.js';
@@ -56,7 +57,8 @@ async function download(company: Company): Promise<Record<string, number>> {
     runId: null,
     settings: TEST_ORDER_SETTINGS,
     signal: new AbortController().signal,
-    now: () => new Date(),
+    // Our clock, pinned days behind Amazon's: the window follows Amazon's.
+    now: () => new Date(Date.parse(AMAZON_DATE) - 3 * 86_400_000),
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
     counts: {},
   };
@@ -85,6 +87,7 @@ describe('Amazon’s searchOrders example response', () => {
     const company = await companyIn('na', ['ATVPDKIKX0DER']);
     lwa();
     const queries: Record<string, string>[] = [];
+    amazonClockAt(AMAZON_DATE);
     nock('https://sellingpartnerapi-na.amazon.com')
       .get('/orders/2026-01-01/orders')
       .query((query) => (queries.push(query as Record<string, string>), true))
@@ -152,6 +155,9 @@ describe('Amazon’s paginated sandbox examples', () => {
     lwa();
     const sent: Record<string, string>[] = [];
     const api = nock('https://sellingpartnerapi-fe.amazon.com');
+    // One clock reading per window: the first, and the one restarted after the refused token.
+    amazonClockAt(AMAZON_DATE, 'https://sellingpartnerapi-fe.amazon.com');
+    amazonClockAt(AMAZON_DATE, 'https://sellingpartnerapi-fe.amazon.com');
     const record = (query: object) => (sent.push(query as Record<string, string>), true);
     api.get('/orders/2026-01-01/orders').query(record).reply(200, first, { Date: AMAZON_DATE });
     api
@@ -192,6 +198,7 @@ describe('the same order on two pages', () => {
       fulfillment: { ...(example?.fulfillment as object), fulfillmentStatus },
     });
     lwa();
+    amazonClockAt(AMAZON_DATE);
     const api = nock('https://sellingpartnerapi-na.amazon.com');
     api
       .get('/orders/2026-01-01/orders')

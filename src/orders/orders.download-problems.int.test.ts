@@ -1,19 +1,18 @@
 import { execFile } from 'node:child_process';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { AmazonPortFactory } from '../companies/companies.amazon.js';
 import type { Company } from '../companies/companies.service.js';
 import { JOB_HANDLERS } from '../wiring.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob, type RunOutcome } from '../jobs/run-job.js';
-import { exampleOrder, nockedCompany } from './amazon-nock.test-support.js';
+import { amazonClockAt, exampleOrder, nockedCompany, SP_API } from './amazon-nock.test-support.js';
 import { deflatedZip, testGateway } from './download.test-support.js';
 import { findOrderWithItems } from './orders.service.js';
 
 /** One malformed order on a page: the rest flows, the order is listed as a problem and retried later. */
 
-const SP_API = 'https://sellingpartnerapi-na.amazon.com';
 const AMAZON_DATE = 'Sat, 21 Nov 2026 22:58:00 GMT';
 const VALID_ID = '123-4567890-1234567';
 const BROKEN_ID = '123-4567890-7654321';
@@ -51,6 +50,7 @@ function getOrderReplies(order: Record<string, unknown>) {
 }
 
 function emptyPage() {
+  amazonClockAt(AMAZON_DATE);
   nock(SP_API)
     .get('/orders/2026-01-01/orders')
     .query(true)
@@ -93,6 +93,12 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 beforeAll(async () => {
+  // Our clock five days ahead of Amazon's, pinned: windows follow Amazon's clock whatever ours says.
+  vi.useFakeTimers({
+    toFake: ['Date'],
+    now: Date.parse(AMAZON_DATE) + 5 * 86_400_000,
+    shouldAdvanceTime: true,
+  });
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   context = await createTestContext();
@@ -102,6 +108,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.useRealTimers();
   nock.cleanAll();
   nock.enableNetConnect();
   await closeQueues(queues);
@@ -110,6 +117,7 @@ afterAll(async () => {
 
 describe('a malformed order on a searchOrders page', { timeout: 120_000 }, () => {
   it('does not block the page: the valid order is stored, the bad one recorded, the cursor moves on', async () => {
+    amazonClockAt(AMAZON_DATE);
     nock(SP_API)
       .get('/orders/2026-01-01/orders')
       .query(true)

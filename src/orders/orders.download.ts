@@ -4,13 +4,8 @@ import type { SearchOrdersPage } from '../amazon/port.js';
 import { loadCursor, saveCursor } from '../jobs/sync-cursors.repository.js';
 import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
 import { choosePlan, estimateBacklog } from './download-plan.js';
-import {
-  ORDERS_STREAM,
-  windowEnd,
-  windowStart,
-  type OrderCursor,
-  type WindowState,
-} from './download-window.js';
+import { ORDERS_STREAM, windowEnd, type OrderCursor, type WindowState } from './download-window.js';
+import { nextWindowStart } from './amazon-clock.js';
 import { retryDownloadProblems } from './download-problems.retry.js';
 import { finishReport, requestReport } from './report-phase.js';
 import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
@@ -83,7 +78,7 @@ async function recentVolume(context: DownloadContext, after: Date, end: Date): P
 }
 
 async function firstPage(context: DownloadContext, cursor: OrderCursor) {
-  const after = windowStart(cursor, context.settings, context.now()).toISOString();
+  const after = (await nextWindowStart(context, cursor)).toISOString();
   const page = await context.port.searchOrders(searchParams(context, { after, end: '', phase: 'search' }));
   // An end before the start would move the cursor back: the window then ends where it began.
   const end = new Date(

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { Company } from '../companies/companies.service.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
-import { exampleOrder, nockedCompany, pendingAmazonCalls, SP_API } from './amazon-nock.test-support.js';
+import {
+  amazonClockAt,
+  exampleOrder,
+  nockedCompany,
+  pendingAmazonCalls,
+  SP_API,
+} from './amazon-nock.test-support.js';
 import { runDownload, testGateway } from './download.test-support.js';
 import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
 import { findOrderWithItems } from './orders.service.js';
@@ -51,6 +57,7 @@ function order(orderId: string, changes: Record<string, unknown> = {}): Record<s
 }
 
 function page(orders: unknown[]) {
+  amazonClockAt(AMAZON_DATE);
   nock(SP_API)
     .get('/orders/2026-01-01/orders')
     .query(true)
