@@ -107,7 +107,12 @@ export interface AmazonOrderItem {
     cancellationRequest?: { requester?: string; cancelReason?: string };
     cancellationExecution?: { cancelledBy?: Open<'BUYER' | 'MERCHANT' | 'AMAZON'>; cancelReason?: string };
   };
-  fulfillment?: { quantityFulfilled?: number; quantityUnfulfilled?: number };
+  fulfillment?: {
+    quantityFulfilled?: number;
+    quantityUnfulfilled?: number;
+    /** The buyer's gift message is buyer data (Amazon's DPP). */
+    packing?: { giftOption?: { giftMessage?: string; giftWrapLevel?: string } };
+  };
 }
 
 export interface AmazonPackage {

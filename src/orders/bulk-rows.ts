@@ -2,9 +2,11 @@ import { sql, type RawBuilder } from 'kysely';
 
 /**
  * Many rows as one `SELECT … FROM unnest(…)`: one array parameter per column instead of one parameter
- * per value, which keeps big batches fast to send and plan. `text[]` columns travel as array literals.
+ * per value, which keeps big batches fast to send and plan. `text[]` columns travel as array literals,
+ * `jsonb` ones as JSON text.
  */
-export type ColumnType = 'bigint' | 'integer' | 'text' | 'boolean' | 'timestamptz' | 'numeric' | 'text[]';
+export type ColumnType =
+  'bigint' | 'integer' | 'text' | 'boolean' | 'timestamptz' | 'numeric' | 'text[]' | 'jsonb';
 
 /** `{"a","b \"c\""}`: Postgres's text form of a text array. */
 function arrayLiteral(values: string[]): string {
@@ -19,7 +21,9 @@ export function unnestRows<Row extends Record<string, unknown>>(
   const arrays = entries.map(([name, type]) => {
     const values = rows.map((row) => {
       const value = row[name];
-      return type === 'text[]' ? arrayLiteral((value as string[] | null | undefined) ?? []) : (value ?? null);
+      if (type === 'text[]') return arrayLiteral((value as string[] | null | undefined) ?? []);
+      if (type === 'jsonb') return value === undefined || value === null ? null : JSON.stringify(value);
+      return value ?? null;
     });
     return sql`${sql.val(values)}::${sql.raw(type === 'text[]' ? 'text' : type)}[]`;
   });

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 
 /**
  * Amazon's Data Protection Policy: buyer and recipient data are kept no longer than 30 days after
- * delivery. Erases them (and the customization data, which the buyer wrote) from the company's orders
+ * delivery. Erases them (and the customization data and gift messages, which the buyer wrote) from the company's orders
  * delivered more than `retentionDays` ago; everything non-personal stays. Returns how many orders.
  */
 export async function eraseExpiredBuyerData(
@@ -22,7 +22,7 @@ export async function eraseExpiredBuyerData(
       .where('buyer_data_erased_at', 'is', null)
       .where(
         sql<boolean>`(buyer_enc IS NOT NULL OR recipient_enc IS NOT NULL OR note IS NOT NULL OR EXISTS (
-        SELECT 1 FROM order_items oi WHERE oi.order_id = orders.id AND oi.customized_url_enc IS NOT NULL))`,
+        SELECT 1 FROM order_items oi WHERE oi.order_id = orders.id AND (oi.customized_url_enc IS NOT NULL OR oi.gift_message_enc IS NOT NULL)))`,
       )
       .returning('id')
       .execute();
@@ -34,6 +34,7 @@ export async function eraseExpiredBuyerData(
         customized_url_enc: null,
         customization_raw_enc: null,
         customization_summary: null,
+        gift_message_enc: null,
         updated_at: now,
       })
       .where('order_id', '=', sql<number>`ANY(${ids}::bigint[])`)

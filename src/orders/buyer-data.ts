@@ -7,7 +7,7 @@ import type { BuyerData, RecipientData } from './order-draft.js';
  */
 
 export type PersonalColumn = 'buyer_enc' | 'recipient_enc';
-export type ItemTextColumn = 'customized_url_enc' | 'customization_raw_enc';
+export type ItemTextColumn = 'customized_url_enc' | 'customization_raw_enc' | 'gift_message_enc';
 
 export interface OrderKey {
   companyId: number;

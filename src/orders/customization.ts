@@ -45,13 +45,24 @@ export function readZipEntries(zip: Buffer): Map<string, Buffer> {
   return entries;
 }
 
+/**
+ * One node of the customization JSON. Version 3.0 areas carry `text`, `fontFamily`, `colorName` (and
+ * `fill`) or an `optionValue`; the older `customizationData` tree carries `inputValue`, `fontSelection`,
+ * `colorSelection`, `optionSelection` and `displayValue`.
+ */
 interface Area {
   label?: string;
   name?: string;
   text?: string;
-  optionValue?: string;
   inputValue?: string;
+  optionValue?: string;
   displayValue?: string;
+  optionSelection?: { label?: string; name?: string };
+  fontFamily?: string;
+  fontSelection?: { family?: string; name?: string };
+  colorName?: string;
+  fill?: string;
+  colorSelection?: { name?: string; value?: string };
   children?: Area[];
   areas?: Area[];
   surfaces?: Area[];
@@ -60,12 +71,17 @@ interface Area {
 function describe(area: Area): string[] {
   const label = area.label ?? area.name;
   const text = area.text ?? area.inputValue;
-  const option = area.optionValue ?? area.displayValue;
+  const option =
+    area.optionValue ?? area.displayValue ?? area.optionSelection?.label ?? area.optionSelection?.name;
+  const font = area.fontFamily ?? area.fontSelection?.family ?? area.fontSelection?.name;
+  const colour = area.colorName ?? area.colorSelection?.name ?? area.fill ?? area.colorSelection?.value;
+  const style = [font && `font ${font}`, colour && `colour ${colour}`].filter(Boolean).join(', ');
+  const value = text !== undefined ? `"${text}"` : option;
   const own =
-    label && text !== undefined
-      ? [`${label}: "${text}"`]
-      : label && option !== undefined
-        ? [`${label}: ${option}`]
+    label && value !== undefined
+      ? [`${label}: ${value}${style ? ` (${style})` : ''}`]
+      : label && style
+        ? [`${label}: ${style}`]
         : [];
   const nested = [...(area.surfaces ?? []), ...(area.areas ?? []), ...(area.children ?? [])];
   return [...own, ...nested.flatMap(describe)];

@@ -1,4 +1,13 @@
-import type { FulfillmentChannel, OrderStatus, OrderSubtype, PaymentStatus } from './orders.table.js';
+import type {
+  FulfillmentChannel,
+  KnownPackage,
+  OrderStatus,
+  OrderSubtype,
+  PaymentStatus,
+  UnknownValue,
+} from './orders.table.js';
+
+export type { KnownPackage, UnknownValue } from './orders.table.js';
 
 /** Buyer data as Amazon gives it; stored only encrypted, never logged. */
 export interface BuyerData {
@@ -43,10 +52,15 @@ export interface OrderItemFacts {
   promotionDiscount: string | null;
   promotionIds: string[];
   cancelRequested: boolean;
+  /** BUSINESS_PRICE: a price only Amazon Business buyers get. */
+  priceDesignation: string | null;
+  giftWrapLevel: string | null;
 }
 
 export interface OrderItemDraft extends OrderItemFacts {
   customizedUrl: string | null;
+  /** The buyer's gift message: buyer data, stored only encrypted. */
+  giftMessage: string | null;
 }
 
 /** What Amazon tells us of an order (no buyer data), as stored and as read back. */
@@ -71,6 +85,12 @@ export interface OrderFacts {
   replacedOrderId: string | null;
   shippedAt: Date | null;
   deliveredAt: Date | null;
+  /** The seller's own order id (alias SELLER_ORDER_ID; the report's merchant-order-id): a feed's MerchantOrderID. */
+  sellerOrderId: string | null;
+  /** Amazon's programs for the order as sent, the ones we do not know yet included. */
+  programs: string[];
+  packages: KnownPackage[];
+  unknownValues: UnknownValue[];
 }
 
 /**

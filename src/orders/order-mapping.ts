@@ -1,5 +1,12 @@
 import type { AmazonOrder, AmazonOrderItem } from '../amazon/port.js';
-import { paymentStatusOf, type OrderDraft, type OrderItemDraft, type RecipientData } from './order-draft.js';
+import { unknownOrderValues } from '../amazon/schemas/orders.schema.js';
+import {
+  paymentStatusOf,
+  type KnownPackage,
+  type OrderDraft,
+  type OrderItemDraft,
+  type RecipientData,
+} from './order-draft.js';
 import type { OrderStatus, OrderSubtype } from './orders.table.js';
 
 /** An order the gateway accepted that still cannot be mapped to what we store (names the order and field). */
@@ -74,18 +81,28 @@ function taxAmount(item: AmazonOrderItem, subtype: 'ITEM' | 'SHIPPING'): string 
   return subtype === 'ITEM' && !tax.detailedBreakdowns?.length ? tax.subtotal.amount : null;
 }
 
-function mapItem(item: AmazonOrderItem, orderCancelled: boolean): OrderItemDraft {
-  const shipped = item.fulfillment?.quantityFulfilled ?? 0;
+/**
+ * Units Amazon cancelled: for an item with a cancellation execution (or on a cancelled order), what was
+ * ordered less what shipped and what is still to ship.
+ */
+function cancelledQuantity(item: AmazonOrderItem, orderCancelled: boolean): number {
   const executed = item.cancellation?.cancellationExecution !== undefined || orderCancelled;
-  const unshipped = item.fulfillment?.quantityUnfulfilled ?? Math.max(item.quantityOrdered - shipped, 0);
+  if (!executed) return 0;
+  const shipped = item.fulfillment?.quantityFulfilled ?? 0;
+  const unshipped = orderCancelled ? 0 : (item.fulfillment?.quantityUnfulfilled ?? 0);
+  return Math.max(item.quantityOrdered - shipped - unshipped, 0);
+}
+
+function mapItem(item: AmazonOrderItem, orderCancelled: boolean): OrderItemDraft {
+  const gift = item.fulfillment?.packing?.giftOption;
   return {
     orderItemId: item.orderItemId,
     sku: item.product?.sellerSku ?? null,
     asin: item.product?.asin ?? null,
     title: item.product?.title ?? null,
     quantityOrdered: item.quantityOrdered,
-    quantityShipped: shipped,
-    quantityCancelled: executed ? unshipped : 0,
+    quantityShipped: item.fulfillment?.quantityFulfilled ?? 0,
+    quantityCancelled: cancelledQuantity(item, orderCancelled),
     currency:
       item.proceeds?.proceedsTotal?.currencyCode ?? item.product?.price?.unitPrice?.currencyCode ?? null,
     unitPrice: item.product?.price?.unitPrice?.amount ?? null,
@@ -97,7 +114,22 @@ function mapItem(item: AmazonOrderItem, orderCancelled: boolean): OrderItemDraft
     promotionIds: (item.promotion?.breakdowns ?? []).flatMap((b) => (b.promotionId ? [b.promotionId] : [])),
     customizedUrl: item.product?.customization?.customizedUrl ?? null,
     cancelRequested: item.cancellation?.cancellationRequest?.requester === 'BUYER',
+    priceDesignation: item.product?.price?.priceDesignation ?? null,
+    giftWrapLevel: gift?.giftWrapLevel ?? null,
+    giftMessage: gift?.giftMessage ?? null,
   };
+}
+
+function packagesOf(order: AmazonOrder): KnownPackage[] {
+  return (order.packages ?? []).map((p) => ({
+    packageReferenceId: p.packageReferenceId,
+    carrier: p.carrier ?? null,
+    trackingNumber: p.trackingNumber ?? null,
+    shippingService: p.shippingService ?? null,
+    shipTime: p.shipTime ?? null,
+    status: p.packageStatus?.status ?? null,
+    items: (p.packageItems ?? []).map((i) => ({ orderItemId: i.orderItemId, quantity: i.quantity })),
+  }));
 }
 
 function cancellationOf(order: AmazonOrder, status: OrderStatus): OrderDraft['cancellation'] {
@@ -178,6 +210,10 @@ export function mapAmazonOrder(order: AmazonOrder): OrderDraft {
     recipient: recipientOf(order),
     shippedAt,
     deliveredAt: deliveredAtOf(order, status, shippedAt),
+    sellerOrderId: order.orderAliases?.find((a) => a.aliasType === 'SELLER_ORDER_ID')?.aliasId ?? null,
+    programs: [...(order.programs ?? [])],
+    packages: packagesOf(order),
+    unknownValues: unknownOrderValues(order),
     items: order.orderItems.map((item) => mapItem(item, status === 'Canceled')),
     complete: true,
   };

@@ -150,6 +150,31 @@ describe('mapping an Orders API 2026-01-01 order', () => {
     expect(draft.cancelRequest).toEqual({ reason: 'Changed mind about purchase' });
   });
 
+  it('counts cancelled units from Amazon’s cancellation: ordered less shipped less still to ship', () => {
+    const order = exampleOrder();
+    const [first, second] = order.orderItems as Record<string, unknown>[];
+    const execution = { cancellationExecution: { cancelledBy: 'MERCHANT', cancelReason: 'NoInventory' } };
+    const partly = {
+      ...order,
+      fulfillment: { ...(order.fulfillment as object), fulfillmentStatus: 'PARTIALLY_SHIPPED' },
+      orderItems: [
+        // 5 ordered, 1 shipped, 1 still to ship: 3 cancelled.
+        {
+          ...first,
+          quantityOrdered: 5,
+          cancellation: execution,
+          fulfillment: { quantityFulfilled: 1, quantityUnfulfilled: 1 },
+        },
+        // No cancellation on this item: none cancelled, whatever is left to ship.
+        { ...second, quantityOrdered: 3, fulfillment: { quantityFulfilled: 1, quantityUnfulfilled: 2 } },
+      ],
+    };
+    expect(map(partly).items.map((i) => i.quantityCancelled)).toEqual([3, 0]);
+    const cancelled = withFulfillment(partly, { fulfillmentStatus: 'CANCELLED' });
+    // A cancelled order: everything not shipped is cancelled, whatever Amazon says is still to ship.
+    expect(map(cancelled).items.map((i) => i.quantityCancelled)).toEqual([4, 2]);
+  });
+
   it('refuses an unknown status, naming the order and the field', () => {
     expect(() => map(withFulfillment(exampleOrder(), { fulfillmentStatus: 'LOST_IN_SPACE' }))).toThrow(
       /order 123-4567890-1234567: fulfillment.fulfillmentStatus "LOST_IN_SPACE"/,

@@ -68,6 +68,16 @@ const fixture: fc.Arbitrary<OrderFixture> = walk.chain((statuses) =>
   }),
 );
 
+const PACKAGE = {
+  packageReferenceId: 'PKG-1',
+  carrier: 'UPS',
+  trackingNumber: '1Z999',
+  shippingService: null,
+  shipTime: null,
+  status: 'SHIPPED',
+  items: [{ orderItemId: '40000000000001', quantity: 2 }],
+};
+
 function timeOf(order: OrderFixture, version: number): Date {
   return new Date(T0 + order.gaps.slice(0, version + 1).reduce((sum, gap) => sum + gap * 1000, 0));
 }
@@ -98,6 +108,10 @@ function itemsOf(order: OrderFixture, version: number, status: OrderStatus, repo
       customizedUrlEnc: !report && order.customized ? { plain: 'https://amazon.com/custom/1' } : null,
       customizationRawEnc: custom ? { plain: '{"surfaces":[]}' } : null,
       customizationSummary: custom ? 'Engraving: "Anna"' : null,
+      priceDesignation: report ? null : 'BUSINESS_PRICE',
+      giftWrapLevel: report ? null : 'PREMIUM',
+      // The buyer writes the message once: every complete copy carries the same.
+      giftMessageEnc: report ? null : { plain: 'Happy birthday, Anna!' },
     },
   ];
 }
@@ -119,6 +133,11 @@ function copyOf(order: OrderFixture, version: number, report: boolean): Arrival 
   const copy: OrderCopy = {
     amazonOrderId: '111-0000000-0000001',
     marketplaceId: report ? null : 'ATVPDKIKX0DER',
+    // The report's merchant-order-id is often empty; the version shows which copy an alias came from.
+    sellerOrderId: report ? null : `SELLER-${version}`,
+    programs: report ? [] : [`PROGRAM_${version}`],
+    packages: report ? [] : [{ ...PACKAGE, shipTime: at.toISOString() }],
+    unknownValues: report ? [] : [{ field: 'programs[]', value: `PROGRAM_${version}` }],
     salesChannel: 'Amazon.com',
     isCheckoutByAmazon: false,
     purchaseDate: new Date(T0),

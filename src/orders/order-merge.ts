@@ -48,6 +48,9 @@ function mergeItems(winner: ItemState[], other: ItemState[], complete: boolean):
       customizedUrlEnc: storedFirst(item.customizedUrlEnc, known.customizedUrlEnc),
       customizationRawEnc: storedFirst(item.customizationRawEnc, known.customizationRawEnc),
       customizationSummary: item.customizationSummary ?? known.customizationSummary,
+      giftMessageEnc: storedFirst(item.giftMessageEnc, known.giftMessageEnc),
+      priceDesignation: item.priceDesignation ?? known.priceDesignation,
+      giftWrapLevel: item.giftWrapLevel ?? known.giftWrapLevel,
     };
   });
   const ids = new Set(winner.map((item) => item.orderItemId));
@@ -197,6 +200,11 @@ export function mergeOrder(
     replacedOrderId: full.replacedOrderId,
     shippedAt: full.shippedAt ?? rest.shippedAt,
     deliveredAt: win.deliveredAt ?? lose.deliveredAt,
+    // A report line may leave merchant-order-id empty: the alias once known stays.
+    sellerOrderId: full.sellerOrderId ?? rest.sellerOrderId,
+    programs: full.programs,
+    packages: full.packages,
+    unknownValues: full.unknownValues,
     note: erased ? null : (full.note ?? rest.note),
     hold: stored?.hold ?? NO_HOLD,
     cancelledBy: win.status === 'Canceled' ? (cancelledByOf(win) ?? cancelledByOf(lose)) : null,
@@ -208,7 +216,13 @@ export function mergeOrder(
     eraseAfter: null,
     items: mergeItems(full.items, rest.items, fullIsComplete || hasRealItems(full.items)).map((item) =>
       erased
-        ? { ...item, customizedUrlEnc: null, customizationRawEnc: null, customizationSummary: null }
+        ? {
+            ...item,
+            customizedUrlEnc: null,
+            customizationRawEnc: null,
+            customizationSummary: null,
+            giftMessageEnc: null,
+          }
         : item,
     ),
   };

@@ -33,6 +33,9 @@ function itemState(row: OrderItemRow): ItemState {
     customizedUrlEnc: row.customized_url_enc === null ? null : { sealed: row.customized_url_enc },
     customizationRawEnc: row.customization_raw_enc === null ? null : { sealed: row.customization_raw_enc },
     customizationSummary: row.customization_summary,
+    priceDesignation: row.price_designation,
+    giftWrapLevel: row.gift_wrap_level,
+    giftMessageEnc: row.gift_message_enc === null ? null : { sealed: row.gift_message_enc },
   };
 }
 
@@ -138,6 +141,10 @@ export function orderRowOf(
     delivered_at: state.deliveredAt,
     complete_copy_at: state.completeCopyAt,
     erase_after: state.eraseAfter,
+    seller_order_id: state.sellerOrderId,
+    programs: state.programs,
+    amazon_packages: state.packages,
+    unknown_values: state.unknownValues,
     first_seen_run_id: firstSeen.runId,
     first_seen_source: firstSeen.source,
   };
@@ -181,5 +188,11 @@ export function itemRowsOf(keyring: Keyring, orderId: number, state: OrderState)
     }),
     customization_summary: item.customizationSummary,
     cancel_requested: item.cancelRequested,
+    price_designation: item.priceDesignation,
+    gift_wrap_level: item.giftWrapLevel,
+    gift_message_enc: sealed(keyring, item.giftMessageEnc, 'gift_message_enc', {
+      orderId,
+      orderItemId: item.orderItemId,
+    }),
   }));
 }

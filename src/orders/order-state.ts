@@ -22,6 +22,8 @@ export interface ItemState extends OrderItemFacts {
   customizedUrlEnc: ItemSecret | null;
   customizationRawEnc: ItemSecret | null;
   customizationSummary: string | null;
+  /** The buyer's gift message. */
+  giftMessageEnc: ItemSecret | null;
 }
 
 export interface HoldState {

@@ -121,7 +121,7 @@ describe('downloading a seller’s orders from the simulator', () => {
 
   it('puts the customization on the order note and keeps the raw data encrypted', async () => {
     const found = await findOrderWithItems(context.db, seller.company.id, ids.custom ?? '');
-    expect(found?.order.note).toMatch(/^Engraving text: ".+"$/);
+    expect(found?.order.note).toMatch(/^Engraving text: ".+" \(font Roboto, colour Black\)$/);
     const item = await context.db
       .selectFrom('order_items')
       .selectAll()

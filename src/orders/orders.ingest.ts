@@ -100,7 +100,7 @@ function copyOf(batch: OrderBatch, keyring: Keyring, draft: OrderDraft): OrderCo
     note: noteOf(draft, batch.customizations),
     buyerEnc: sealPersonalData(keyring, buyer, 'buyer_enc', orderKey),
     recipientEnc: sealPersonalData(keyring, recipient, 'recipient_enc', orderKey),
-    items: items.map(({ customizedUrl, ...item }) => {
+    items: items.map(({ customizedUrl, giftMessage, ...item }) => {
       const custom = batch.customizations?.get(`${draft.amazonOrderId}/${item.orderItemId}`);
       return {
         ...item,
@@ -108,6 +108,7 @@ function copyOf(batch: OrderBatch, keyring: Keyring, draft: OrderDraft): OrderCo
         customizedUrlEnc: customizedUrl === null ? null : { plain: customizedUrl },
         customizationRawEnc: custom ? { plain: custom.raw } : null,
         customizationSummary: custom?.summary ?? null,
+        giftMessageEnc: giftMessage === null ? null : { plain: giftMessage },
       };
     }),
   };

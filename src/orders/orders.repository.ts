@@ -45,6 +45,10 @@ const ORDER_COLUMNS: { [K in keyof NewOrderRow]?: ColumnType } = {
   erase_after: 'timestamptz',
   first_seen_run_id: 'bigint',
   first_seen_source: 'text',
+  seller_order_id: 'text',
+  programs: 'text[]',
+  amazon_packages: 'jsonb',
+  unknown_values: 'jsonb',
 };
 
 const ITEM_COLUMNS: { [K in keyof NewOrderItemRow]?: ColumnType } = {
@@ -68,6 +72,9 @@ const ITEM_COLUMNS: { [K in keyof NewOrderItemRow]?: ColumnType } = {
   customization_raw_enc: 'text',
   customization_summary: 'text',
   cancel_requested: 'boolean',
+  price_designation: 'text',
+  gift_wrap_level: 'text',
+  gift_message_enc: 'text',
 };
 
 /** Columns written only when the order is first stored. */

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Keyring } from '../shared/crypto.js';
-import { openPersonalData } from './buyer-data.js';
+import { openPersonalData, openText } from './buyer-data.js';
 import type { BuyerData, OrderFacts, OrderItemFacts, RecipientData } from './order-draft.js';
 import type { OrderEventRow, OrderItemRow, OrderRow } from './orders.table.js';
 
@@ -25,6 +25,16 @@ export interface Order extends OrderFacts {
 export interface OrderItem extends OrderItemFacts {
   id: number;
   customizationSummary: string | null;
+  /** The message itself is buyer data: `showOrders` with buyer data gives it. */
+  hasGiftMessage: boolean;
+}
+
+/** What the buyer wrote on an item, decrypted for the person fulfilling the order. */
+export interface ItemBuyerData {
+  orderItemId: string;
+  giftMessage: string | null;
+  /** Amazon Custom's customization JSON as Amazon sent it. */
+  customization: unknown;
 }
 
 export interface OrderEvent {
@@ -60,6 +70,10 @@ export function orderFactsOf(row: OrderRow): OrderFacts {
     replacedOrderId: row.replaced_order_id,
     shippedAt: row.shipped_at,
     deliveredAt: row.delivered_at,
+    sellerOrderId: row.seller_order_id,
+    programs: row.programs,
+    packages: row.amazon_packages,
+    unknownValues: row.unknown_values,
   };
 }
 
@@ -103,6 +117,9 @@ function toOrderItem(row: OrderItemRow): OrderItem {
     promotionIds: row.promotion_ids,
     customizationSummary: row.customization_summary,
     cancelRequested: row.cancel_requested,
+    priceDesignation: row.price_designation,
+    giftWrapLevel: row.gift_wrap_level,
+    hasGiftMessage: row.gift_message_enc !== null,
   };
 }
 
@@ -137,6 +154,19 @@ export interface OrderDetails extends OrderWithItems {
   timeline: OrderEvent[];
   buyer?: BuyerData | null;
   recipient?: RecipientData | null;
+  itemBuyerData?: ItemBuyerData[];
+}
+
+function itemBuyerDataOf(keyring: Keyring, items: OrderItemRow[]): ItemBuyerData[] {
+  return items.flatMap((item) => {
+    const key = { orderId: item.order_id, orderItemId: item.order_item_id };
+    const giftMessage = openText(keyring, item.gift_message_enc, 'gift_message_enc', key);
+    const raw = openText(keyring, item.customization_raw_enc, 'customization_raw_enc', key);
+    if (giftMessage === null && raw === null) return [];
+    return [
+      { orderItemId: item.order_item_id, giftMessage, customization: raw === null ? null : JSON.parse(raw) },
+    ];
+  });
 }
 
 /** An order with items and timeline (every company's order with that id); buyer data only when asked for. */
@@ -183,6 +213,7 @@ export async function showOrders(
       ...(withBuyerData && {
         buyer: openPersonalData<BuyerData>(keyring, row.buyer_enc, 'buyer_enc', orderKey),
         recipient: openPersonalData<RecipientData>(keyring, row.recipient_enc, 'recipient_enc', orderKey),
+        itemBuyerData: itemBuyerDataOf(keyring, items),
       }),
     });
   }

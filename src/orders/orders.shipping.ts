@@ -22,6 +22,8 @@ export interface ShippableItem {
 export interface ShippableOrder {
   id: number;
   amazonOrderId: string;
+  /** Amazon's SELLER_ORDER_ID alias: what a feed may send as MerchantOrderID instead of AmazonOrderID. */
+  sellerOrderId: string | null;
   marketplaceId: string | null;
   status: OrderStatus;
   fulfillmentChannel: FulfillmentChannel;
@@ -68,6 +70,7 @@ export async function lockOrderForShipping(
     .select([
       'id',
       'amazon_order_id',
+      'seller_order_id',
       'marketplace_id',
       'status',
       'fulfillment_channel',
@@ -83,6 +86,7 @@ export async function lockOrderForShipping(
   return {
     id: order.id,
     amazonOrderId: order.amazon_order_id,
+    sellerOrderId: order.seller_order_id,
     marketplaceId: order.marketplace_id,
     status: order.status,
     fulfillmentChannel: order.fulfillment_channel,

@@ -46,6 +46,23 @@ export const ORDER_EVENT_KINDS = [
 ] as const;
 export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number];
 
+/** A package Amazon knows of (shipped through Amazon or confirmed elsewhere): not buyer data. */
+export interface KnownPackage {
+  packageReferenceId: string;
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippingService: string | null;
+  shipTime: string | null;
+  status: string | null;
+  items: { orderItemId: string; quantity: number }[];
+}
+
+/** An enum value Amazon sent that is not in its documented list, kept as data (`field` as in the payload). */
+export interface UnknownValue {
+  field: string;
+  value: string;
+}
+
 /** numeric columns: pg returns them as decimal strings, and we write decimal strings. */
 type Decimal = string | null;
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -96,6 +113,11 @@ export interface OrdersTable {
   first_seen_run_id: number | null;
   /** `searchOrders:<window start>#<page>`, `report:<reportId>` or `getOrder(problem):<problem id>`. */
   first_seen_source: string;
+  /** Amazon's SELLER_ORDER_ID alias (the report's merchant-order-id). */
+  seller_order_id: string | null;
+  programs: Defaulted<string[]>;
+  amazon_packages: Defaulted<KnownPackage[]>;
+  unknown_values: Defaulted<UnknownValue[]>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Defaulted<Date>;
 }
@@ -124,6 +146,10 @@ export interface OrderItemsTable {
   customization_raw_enc: string | null;
   customization_summary: string | null;
   cancel_requested: Defaulted<boolean>;
+  price_designation: string | null;
+  gift_wrap_level: string | null;
+  /** The buyer's gift message, encrypted: buyer data. */
+  gift_message_enc: string | null;
   created_at: ColumnType<Date, never, never>;
   updated_at: Defaulted<Date>;
 }

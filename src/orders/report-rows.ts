@@ -64,6 +64,12 @@ function reportDate(line: Line, column: string, where: string): Date {
   return new Date(date);
 }
 
+/** The report writes `BusinessPrice` where the API writes BUSINESS_PRICE. */
+function priceDesignationOf(value: string | null): string | null {
+  if (value === null) return null;
+  return value.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
 function itemOf(line: Line, index: number, where: string): OrderItemDraft {
   const quantity = Number(field(line, 'quantity') ?? 'NaN');
   if (!Number.isInteger(quantity) || quantity < 0)
@@ -91,6 +97,9 @@ function itemOf(line: Line, index: number, where: string): OrderItemDraft {
       .filter(Boolean),
     customizedUrl: null,
     cancelRequested: field(line, 'is-buyer-requested-cancelation') === 'true',
+    priceDesignation: priceDesignationOf(field(line, 'price-designation')),
+    giftWrapLevel: null,
+    giftMessage: null,
   };
 }
 
@@ -146,6 +155,10 @@ function draftOf(lines: [Line, ...Line[]], where: string): OrderDraft {
     recipient: null,
     shippedAt: null,
     deliveredAt: null,
+    sellerOrderId: field(first, 'merchant-order-id'),
+    programs: [],
+    packages: [],
+    unknownValues: [],
     items,
     complete: false,
   };

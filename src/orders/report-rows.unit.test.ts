@@ -6,6 +6,7 @@ import { readCustomization, summarizeCustomization } from './customization.js';
 import { sumDecimals } from './decimal.js';
 import { readAllOrdersReport, ReportFormatError } from './report-rows.js';
 import { deflatedZip } from './download.test-support.js';
+import type { OrderDraft } from './order-draft.js';
 
 async function readBatches(text: string) {
   const batches = [];
@@ -36,6 +37,8 @@ const HEADER = [
   'item-promotion-discount',
   'is-business-order',
   'is-buyer-requested-cancelation',
+  'merchant-order-id',
+  'price-designation',
 ].join('\t');
 
 function line(values: Record<string, string>): string {
@@ -70,7 +73,9 @@ describe('reading the all-orders flat file by header name', () => {
       quantityOrdered: 1,
       quantityCancelled: 1,
       itemPrice: '89.95',
+      priceDesignation: null,
     });
+    expect(batch?.[0]?.sellerOrderId).toBe('scrubbed');
   });
 
   it('groups an order’s lines wherever they are, sums its total exactly and batches the orders', async () => {
@@ -172,6 +177,25 @@ describe('reading the all-orders flat file by header name', () => {
     await expect(readAll('amazon-order-id\tsku\nA\tB\n')).rejects.toThrow(ReportFormatError);
   });
 
+  it('keeps the seller’s order id and the business price designation', async () => {
+    const body = [
+      HEADER,
+      line({
+        'amazon-order-id': 'B1',
+        'merchant-order-id': 'PO-7781',
+        'purchase-date': '2026-11-20T10:00:00+00:00',
+        'last-updated-date': '2026-11-20T10:00:00+00:00',
+        'order-status': 'Unshipped',
+        'fulfillment-channel': 'Merchant',
+        quantity: '1',
+        'price-designation': 'BusinessPrice',
+      }),
+    ].join('\n');
+    const [[draft]] = (await readAll(body)) as [[OrderDraft]];
+    expect(draft.sellerOrderId).toBe('PO-7781');
+    expect(draft.items[0]?.priceDesignation).toBe('BUSINESS_PRICE');
+  });
+
   it('holds one batch at a time, however long the report', async () => {
     const base = {
       'purchase-date': '2026-11-20T10:00:00+00:00',
@@ -239,6 +263,50 @@ describe('Amazon Custom customization', () => {
     );
     expect(custom.summary).toBe('Engraving: "For Anna"; Font: Script');
     expect(JSON.parse(custom.raw)).toEqual(document);
+  });
+
+  it('names the font, the colour and the option of each choice, in either of Amazon’s layouts', () => {
+    const v3 = {
+      'version3.0': {
+        customizationInfo: {
+          surfaces: [
+            {
+              name: 'Front',
+              areas: [
+                { label: 'Name', text: 'Anna', fontFamily: 'Great Vibes', colorName: 'Gold' },
+                { label: 'Thread', colorName: 'Navy', fill: '#000080' },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    expect(summarizeCustomization(JSON.stringify(v3))).toBe(
+      'Name: "Anna" (font Great Vibes, colour Gold); Thread: colour Navy',
+    );
+    const older = {
+      customizationData: {
+        type: 'CustomizationData',
+        children: [
+          {
+            type: 'FlatContainerCustomization',
+            children: [
+              {
+                type: 'TextCustomization',
+                label: 'Line 1',
+                inputValue: 'Happy Birthday',
+                fontSelection: { family: 'Arial' },
+                colorSelection: { name: 'Red', value: '#FF0000' },
+              },
+              { type: 'OptionCustomization', label: 'Size', optionSelection: { label: 'Large', name: 'L' } },
+            ],
+          },
+        ],
+      },
+    };
+    expect(summarizeCustomization(JSON.stringify(older))).toBe(
+      'Line 1: "Happy Birthday" (font Arial, colour Red); Size: Large',
+    );
   });
 
   it('refuses a download that is not a zip', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openEnum } from '../validate.js';
+import { findUnknowns, openEnum } from '../validate.js';
 
 /**
  * Orders API 2026-01-01 responses: what sellersync needs is required and checked in the form it is
@@ -85,7 +85,7 @@ const PACKAGE_STATUSES = [
 const orderItem = z.looseObject({
   orderItemId: z.string().min(1),
   quantityOrdered: quantity,
-  programs: z.array(z.string()).optional(),
+  programs: z.array(openEnum(['TRANSPARENCY', 'SUBSCRIBE_AND_SAVE'])).optional(),
   product: z.looseObject({
     asin: z.string().optional(),
     title: z.string().optional(),
@@ -97,7 +97,9 @@ const orderItem = z.looseObject({
         conditionNote: optionalText,
       })
       .optional(),
-    price: z.looseObject({ unitPrice: money.optional(), priceDesignation: z.string().optional() }).optional(),
+    price: z
+      .looseObject({ unitPrice: money.optional(), priceDesignation: openEnum(['BUSINESS_PRICE']).optional() })
+      .optional(),
     customization: z.looseObject({ customizedUrl: z.string().optional() }).optional(),
   }),
   proceeds: z
@@ -109,7 +111,7 @@ const orderItem = z.looseObject({
   cancellation: z
     .looseObject({
       cancellationRequest: z
-        .looseObject({ requester: z.string().optional(), cancelReason: z.string().optional() })
+        .looseObject({ requester: openEnum(['BUYER']).optional(), cancelReason: z.string().optional() })
         .optional(),
       cancellationExecution: z
         .looseObject({
@@ -120,7 +122,15 @@ const orderItem = z.looseObject({
     })
     .optional(),
   fulfillment: z
-    .looseObject({ quantityFulfilled: quantity.optional(), quantityUnfulfilled: quantity.optional() })
+    .looseObject({
+      quantityFulfilled: quantity.optional(),
+      quantityUnfulfilled: quantity.optional(),
+      packing: z
+        .looseObject({
+          giftOption: z.looseObject({ giftMessage: optionalText, giftWrapLevel: optionalText }).optional(),
+        })
+        .optional(),
+    })
     .optional(),
 });
 
@@ -137,7 +147,9 @@ const orderPackage = z.looseObject({
 
 export const orderSchema = z.looseObject({
   orderId: z.string().min(1).max(50),
-  orderAliases: z.array(z.looseObject({ aliasId: z.string(), aliasType: z.string() })).optional(),
+  orderAliases: z
+    .array(z.looseObject({ aliasId: z.string(), aliasType: openEnum(['SELLER_ORDER_ID']) }))
+    .optional(),
   createdTime: dateTime,
   lastUpdatedTime: dateTime,
   programs: z.array(openEnum(PROGRAMS)).optional(),
@@ -193,3 +205,13 @@ export const searchOrdersResponseSchema = z.looseObject({
 });
 
 export const getOrderResponseSchema = z.looseObject({ order: orderSchema });
+
+/**
+ * The enum values of an order (validated by orderSchema) that are not in Amazon's documented lists: a
+ * program, service level or status Amazon added since, kept as data. Field paths as in the payload.
+ */
+export function unknownOrderValues(order: unknown): { field: string; value: string }[] {
+  return findUnknowns(orderSchema, order).flatMap((unknown) =>
+    unknown.value === undefined ? [] : [{ field: unknown.path, value: unknown.value }],
+  );
+}

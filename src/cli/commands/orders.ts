@@ -130,6 +130,11 @@ function atRiskCommand(): Command {
     });
 }
 
+function describePackage(p: OrderDetails['order']['packages'][number]): string {
+  const parts = [p.carrier, p.shippingService, p.trackingNumber, p.shipTime && `shipped ${p.shipTime}`];
+  return `${p.packageReferenceId}: ${parts.filter(Boolean).join(' ')}${p.status ? ` (${p.status})` : ''}`;
+}
+
 function describeOrder(details: OrderDetails): string {
   const { order, items, timeline } = details;
   const flags = [
@@ -141,6 +146,9 @@ function describeOrder(details: OrderDetails): string {
     keyValues({
       ...order,
       subtypes: order.subtypes.join(', ') || '-',
+      programs: order.programs.join(', ') || '-',
+      packages: order.packages.map(describePackage).join('; ') || '-',
+      unknownValues: order.unknownValues.map((u) => `${u.field}=${u.value}`).join(', ') || '-',
       flags: flags.join('; ') || '-',
     } as unknown as Record<string, unknown>),
     '',
@@ -154,6 +162,9 @@ function describeOrder(details: OrderDetails): string {
       'quantityCancelled',
       'itemPrice',
       'itemTax',
+      'priceDesignation',
+      'giftWrapLevel',
+      'hasGiftMessage',
       'customizationSummary',
     ]),
     '',
@@ -163,7 +174,15 @@ function describeOrder(details: OrderDetails): string {
       ['occurredAt', 'kind', 'fromStatus', 'toStatus', 'source', 'detail'],
     ),
     ...(details.buyer !== undefined
-      ? ['', 'buyer:', JSON.stringify(details.buyer), 'recipient:', JSON.stringify(details.recipient)]
+      ? [
+          '',
+          'buyer:',
+          JSON.stringify(details.buyer),
+          'recipient:',
+          JSON.stringify(details.recipient),
+          'gift messages and customizations:',
+          JSON.stringify(details.itemBuyerData ?? []),
+        ]
       : []),
   ].join('\n');
 }
