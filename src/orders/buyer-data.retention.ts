@@ -12,13 +12,14 @@ export async function eraseExpiredBuyerData(
   retentionDays: number,
   now = new Date(),
 ): Promise<number> {
+  // erase_after was derived with the retention in force when the order was stored; a shorter one now wins.
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   return db.transaction().execute(async (tx) => {
     const erased = await tx
       .updateTable('orders')
       .set({ buyer_enc: null, recipient_enc: null, note: null, buyer_data_erased_at: now, updated_at: now })
       .where('company_id', '=', companyId)
-      .where('delivered_at', '<', cutoff)
+      .where((eb) => eb.or([eb('erase_after', '<=', now), eb('delivered_at', '<', cutoff)]))
       .where('buyer_data_erased_at', 'is', null)
       .where(
         sql<boolean>`(buyer_enc IS NOT NULL OR recipient_enc IS NOT NULL OR note IS NOT NULL OR EXISTS (
