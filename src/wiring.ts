@@ -1,3 +1,5 @@
+import { acknowledgementFeedKind } from './cancellations/cancellations.feed-kind.js';
+import { uploadCancellationsJob } from './cancellations/cancellations.jobs.js';
 import { FeedKinds } from './feeds/feed-kinds.js';
 import { followFeedsJob, type FeedFollowUpCounts } from './feeds/feeds.jobs.js';
 import { fulfillmentFeedKind } from './fulfillment/fulfillment.feed-kind.js';
@@ -14,7 +16,7 @@ import {
  * Where the domains are put together: the only module that imports every domain. Each domain that
  * sends feeds registers its feed kind here; the shared mechanisms (jobs, feeds, amazon) never import one.
  */
-export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind]);
+export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind, acknowledgementFeedKind]);
 
 /** What each kind of run counts. */
 export interface RunCountsByKind {
@@ -29,4 +31,5 @@ export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
   'fulfillment-upload': (context) => uploadFulfillmentsJob(context, FEED_KINDS),
   'buyer-data-retention': eraseExpiredBuyerDataJob,
   'feed-follow-up': (context) => followFeedsJob(context, FEED_KINDS),
+  'cancellation-upload': (context) => uploadCancellationsJob(context, FEED_KINDS),
 };

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeCliError, writeCliError } from './errors.js';
 import { packageVersion } from './version.js';
+import { cancellationsCommand, inventoryCommand } from './commands/cancellations.js';
 import { companyCommand } from './commands/company.js';
 import { migrateCommand, startCommand } from './commands/daemon.js';
 import { ordersCommand } from './commands/orders.js';
@@ -27,6 +28,8 @@ export function buildProgram(output: { json: boolean; printed: () => void }): Co
     shipCommand(),
     shipmentsCommand(),
     metricsCommand(),
+    cancellationsCommand(),
+    inventoryCommand(),
     simulatorCommand(),
     demoCommand(),
   ]) {

@@ -1,3 +1,4 @@
+import type { CancellationItemsTable, CancellationsTable } from '../cancellations/cancellations.table.js';
 import type { CompaniesTable } from '../companies/companies.table.js';
 import type { CompanyOperationProblemsTable } from '../companies/operation-problems.table.js';
 import type { FeedMessagesTable, FeedsTable } from '../feeds/feeds.table.js';
@@ -6,6 +7,7 @@ import type {
   ShipmentItemsTable,
   ShipmentsTable,
 } from '../fulfillment/shipments.table.js';
+import type { InventoryZeroingsTable } from '../inventory/zeroings.table.js';
 import type { JobLeasesTable } from '../jobs/job-leases.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
@@ -27,4 +29,7 @@ export interface Database {
   feed_messages: FeedMessagesTable;
   shipments: ShipmentsTable;
   shipment_items: ShipmentItemsTable;
+  cancellations: CancellationsTable;
+  cancellation_items: CancellationItemsTable;
+  inventory_zeroings: InventoryZeroingsTable;
 }

@@ -2,9 +2,10 @@ import { isAmazonError } from '../amazon/errors.js';
 import type { AmazonOrder } from '../amazon/port.js';
 import type { FeedPipeline } from '../feeds/feed-pipeline.js';
 import type { Tx } from '../db/client.js';
+import { heldQuantities } from '../cancellations/cancellations.repository.js';
 import { ordersKnownCurrentUntil } from '../orders/orders.known-current.js';
-import { localOrderStates, type LocalOrderState } from '../orders/orders.shipping.js';
-import { listShipments, moveShipments, type Shipment } from './shipments.repository.js';
+import { localOrderStates, lockOrderForShipping, type LocalOrderState } from '../orders/orders.shipping.js';
+import { listShipments, moveShipments, quantitiesInFlight, type Shipment } from './shipments.repository.js';
 
 /** Why a shipment must not be uploaded, or null when it may. */
 function localReason(order: LocalOrderState | undefined): string | null {
@@ -107,8 +108,49 @@ export async function withoutCancelledOrders(tx: Tx, shipments: Shipment[]): Pro
     const reason = localReason(local.get(s.orderId));
     if (reason) reasons.set(s.id, reason);
   }
+  for (const [id, reason] of await shipmentsOfCancelledUnits(
+    tx,
+    shipments.filter((s) => !reasons.has(s.id)),
+  )) {
+    reasons.set(id, reason);
+  }
   for (const [reason, ids] of groupByReason(reasons)) {
     await moveShipments(tx, ids, 'voided', { void_reason: reason }, ['pending_upload']);
   }
   return shipments.filter((s) => !reasons.has(s.id));
+}
+
+/**
+ * Shipments that would ship units held by a seller cancellation: when an order's shipments and its
+ * units being cancelled together exceed what is left to ship, that order's shipments in this batch
+ * do not go out (recording a shipment already refuses this; this is the last look before sending).
+ */
+async function shipmentsOfCancelledUnits(tx: Tx, shipments: Shipment[]): Promise<Map<number, string>> {
+  const reasons = new Map<number, string>();
+  const held = await heldQuantities(tx, [...new Set(shipments.map((s) => s.orderId))]);
+  if (held.size === 0) return reasons;
+  const byOrder = new Map<number, Shipment[]>();
+  for (const s of shipments) {
+    if (s.items.some((item) => held.has(item.orderItemRowId)))
+      byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
+  }
+  for (const [orderId, orderShipments] of byOrder) {
+    const order = await lockOrderForShipping(
+      tx,
+      orderShipments[0]!.companyId,
+      orderShipments[0]!.amazonOrderId,
+    );
+    const inFlight = await quantitiesInFlight(tx, orderId);
+    const overbooked = (order?.items ?? []).some((item) => {
+      const open = item.quantityOrdered - item.quantityShipped - item.quantityCancelled;
+      return (
+        (held.get(item.rowId) ?? 0) > 0 &&
+        (held.get(item.rowId) ?? 0) + (inFlight.get(item.rowId) ?? 0) > open
+      );
+    });
+    if (overbooked || !order) {
+      for (const s of orderShipments) reasons.set(s.id, 'units being cancelled before upload');
+    }
+  }
+  return reasons;
 }

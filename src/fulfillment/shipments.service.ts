@@ -1,3 +1,4 @@
+import { heldQuantities } from '../cancellations/cancellations.repository.js';
 import { describeIssues } from '../companies/companies.schema.js';
 import type { Db, Tx } from '../db/client.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
@@ -51,6 +52,7 @@ async function checkQuantities(
   items: ShipmentInput['items'],
 ): Promise<ShipmentItem[]> {
   const inFlight = await quantitiesInFlight(tx, order.id);
+  const beingCancelled = await heldQuantities(tx, [order.id]);
   const seen = new Set<string>();
   return items.map((wanted) => {
     const item = order.items.find((candidate) => candidate.orderItemId === wanted.orderItemId);
@@ -64,11 +66,13 @@ async function checkQuantities(
     if (seen.has(item.orderItemId)) throw new UsageError(`item ${item.orderItemId} is listed twice`);
     seen.add(item.orderItemId);
     const pending = inFlight.get(item.rowId) ?? 0;
-    const left = item.quantityOrdered - item.quantityShipped - item.quantityCancelled - pending;
+    const held = beingCancelled.get(item.rowId) ?? 0;
+    const left = item.quantityOrdered - item.quantityShipped - item.quantityCancelled - pending - held;
     if (wanted.quantity > left) {
       throw new UsageError(
         `item ${item.orderItemId}: cannot ship ${wanted.quantity}, only ${Math.max(0, left)} left ` +
-          `(ordered ${item.quantityOrdered}, shipped ${item.quantityShipped}, cancelled ${item.quantityCancelled}, awaiting upload ${pending})`,
+          `(ordered ${item.quantityOrdered}, shipped ${item.quantityShipped}, cancelled ${item.quantityCancelled}, ` +
+          `being cancelled ${held}, awaiting upload ${pending})`,
       );
     }
     return { orderItemRowId: item.rowId, orderItemId: item.orderItemId, quantity: wanted.quantity };

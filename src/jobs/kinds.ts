@@ -4,6 +4,7 @@ export const JOB_KINDS = [
   'fulfillment-upload',
   'buyer-data-retention',
   'feed-follow-up',
+  'cancellation-upload',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -51,6 +52,13 @@ export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
   'buyer-data-retention': { toggle: null, setting: null, intervalMinutes: () => DAILY },
   // Follows submitted feeds to their end; queued with a delay by the feed pipeline, never scheduled.
   'feed-follow-up': { toggle: null, setting: null, intervalMinutes: () => null },
+  // The operator's cancellations go whatever allow_fulfillment_upload says; the schedule is a safety net
+  // behind the run queued when a cancellation is requested.
+  'cancellation-upload': {
+    toggle: null,
+    setting: null,
+    intervalMinutes: (company) => company.uploadIntervalMinutes,
+  },
 };
 
 export function isJobKind(value: string): value is JobKind {

@@ -8,6 +8,8 @@ export const FAULT_KINDS = [
   'throttle',
   'server-error',
   'slow',
+  // The call is carried out, then answered only after delayMs: it reached Amazon, the caller does not know yet.
+  'slow-answer',
   'drop-connection',
   'truncate-download',
 ] as const;

@@ -84,18 +84,59 @@ function fulfil(sim: Simulation, order: SimOrder, body: Node, at: Date): void {
   );
 }
 
+/**
+ * StatusCode Failure cancels: each Item's units (its Quantity, or all it has left), with its own
+ * CancelReason; no Item at all cancels the whole order. Amazon refuses a seller cancellation of an FBA
+ * order, of an order still Pending, and of units already shipped.
+ */
 function acknowledge(order: SimOrder, body: Node, at: Date): void {
   if (text(body, 'StatusCode') !== 'Failure') return;
+  if (order.fulfilledBy === 'AMAZON') {
+    throw new OrderRefusal(
+      'fulfilled-by-amazon',
+      `Order ${order.orderId} is fulfilled by Amazon and cannot be cancelled by the seller`,
+    );
+  }
+  if (order.status === 'PENDING') {
+    throw new OrderRefusal(
+      'pending',
+      `Order ${order.orderId} is Pending and cannot be cancelled by the seller until payment is confirmed`,
+    );
+  }
   const items = list(body, 'Item');
-  const reason = text(items[0], 'CancelReason') ?? 'GeneralAdjustment';
+  if (items.length === 0) {
+    cancelOrder(order, 'MERCHANT', 'GeneralAdjustment', at);
+    return;
+  }
   const targets = items.map((item) => {
     const quantity = text(item, 'Quantity');
     return {
       orderItemId: text(item, 'AmazonOrderItemCode') ?? '',
+      reason: text(item, 'CancelReason') ?? 'GeneralAdjustment',
       ...(quantity !== undefined ? { quantity: Number(quantity) } : {}),
     };
   });
-  cancelOrder(order, 'MERCHANT', reason, at, targets.length > 0 ? targets : undefined);
+  const reasons = [...new Set(targets.map((t) => t.reason))];
+  // Every line is checked on a copy before any is applied, so a refused message leaves the order untouched.
+  const trial = structuredClone(order);
+  for (const reason of reasons) {
+    cancelOrder(
+      trial,
+      'MERCHANT',
+      reason,
+      at,
+      targets.filter((t) => t.reason === reason),
+    );
+  }
+  for (const reason of reasons) {
+    cancelOrder(
+      order,
+      'MERCHANT',
+      reason,
+      at,
+      targets.filter((t) => t.reason === reason),
+    );
+  }
 }
 
 const TAX_COMPONENTS = ['Tax', 'ShippingTax', 'GiftWrapTax', 'RestockingFeeTax', 'CODTax'];

@@ -126,7 +126,10 @@ async function respond(
       };
     }
   }
-  return route.handler(sim, request);
+  const response = await route.handler(sim, request);
+  const late = route.kind === 'control' ? undefined : sim.faults.take(route.operation, ['slow-answer']);
+  if (late) await new Promise((resolve) => setTimeout(resolve, late.delayMs));
+  return response;
 }
 
 function truncate(sim: Simulation, res: ServerResponse, request: SimRequest, response: SimResponse): boolean {

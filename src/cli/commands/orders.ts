@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { cancelOrderCommand, cancelRequestsCommand } from './cancellations.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
@@ -243,5 +244,7 @@ export function ordersCommand(): Command {
     .addCommand(listCommand())
     .addCommand(showCommand())
     .addCommand(atRiskCommand())
-    .addCommand(problemsCommand());
+    .addCommand(problemsCommand())
+    .addCommand(cancelOrderCommand())
+    .addCommand(cancelRequestsCommand());
 }

@@ -1,0 +1,47 @@
+import type { FeedApplier } from '../feeds/feed-applier.js';
+import { applyAcceptedCancellations } from '../orders/orders.cancelling.js';
+import { CANCELLATION_ENTITY } from './acknowledgement-message.js';
+import {
+  listCancellations,
+  moveCancellations,
+  rejectCancellations,
+  releaseCancellationsOfFeed,
+} from './cancellations.repository.js';
+
+/** What an acknowledgement feed's outcome does to cancellations and orders. */
+export const acknowledgementFeedApplier: FeedApplier = {
+  async applyVerdicts(tx, feed, verdicts) {
+    const mine = verdicts.filter((v) => v.entityKind === CANCELLATION_ENTITY);
+    const accepted = await moveCancellations(
+      tx,
+      mine.filter((v) => v.accepted).map((v) => v.entityId),
+      'accepted',
+      { result_code: null, result_message: null },
+      ['in_feed'],
+    );
+    const cancellations = await listCancellations(tx, feed.companyId, { ids: accepted });
+    await applyAcceptedCancellations(
+      tx,
+      cancellations.flatMap((c) =>
+        c.items.map((item) => ({ orderItemRowId: item.orderItemRowId, quantity: item.quantity })),
+      ),
+      `feed:${feed.amazonFeedId}`,
+    );
+    await rejectCancellations(
+      tx,
+      mine
+        .filter((v) => !v.accepted)
+        .map((v) => ({
+          id: v.entityId,
+          code: v.resultCode ?? '',
+          message: v.description ?? 'rejected by Amazon',
+        })),
+      ['in_feed'],
+    );
+  },
+
+  async releaseEntities(tx, feed, entities, reason) {
+    const ids = entities.filter((e) => e.entityKind === CANCELLATION_ENTITY).map((e) => e.entityId);
+    await releaseCancellationsOfFeed(tx, feed.id, ids, reason);
+  },
+};

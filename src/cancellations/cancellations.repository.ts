@@ -1,0 +1,271 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/client.js';
+import type { Tx } from '../db/client.js';
+import type { CancelReason } from './cancel-reasons.js';
+import {
+  cancellationStatesLeadingTo,
+  HOLDING_STATES,
+  type CancellationRow,
+  type CancellationRowUpdate,
+  type CancellationState,
+} from './cancellations.table.js';
+
+export interface CancellationItem {
+  orderItemRowId: number;
+  orderItemId: string;
+  sku: string | null;
+  quantity: number;
+}
+
+export interface Cancellation {
+  id: number;
+  companyId: number;
+  orderId: number;
+  amazonOrderId: string;
+  marketplaceId: string;
+  reason: CancelReason;
+  wholeOrder: boolean;
+  buyerRequested: boolean;
+  forced: boolean;
+  zeroInventory: boolean;
+  state: CancellationState;
+  feedId: number | null;
+  attempts: number;
+  retryAfter: Date | null;
+  lastError: string | null;
+  resultCode: string | null;
+  resultMessage: string | null;
+  requestedAt: Date;
+  finishedAt: Date | null;
+  items: CancellationItem[];
+}
+
+function toCancellation(row: CancellationRow, items: CancellationItem[]): Cancellation {
+  return {
+    id: Number(row.id),
+    companyId: Number(row.company_id),
+    orderId: Number(row.order_id),
+    amazonOrderId: row.amazon_order_id,
+    marketplaceId: row.marketplace_id,
+    reason: row.reason,
+    wholeOrder: row.whole_order,
+    buyerRequested: row.buyer_requested,
+    forced: row.forced,
+    zeroInventory: row.zero_inventory,
+    state: row.state,
+    feedId: row.feed_id === null ? null : Number(row.feed_id),
+    attempts: row.attempts,
+    retryAfter: row.retry_after,
+    lastError: row.last_error,
+    resultCode: row.result_code,
+    resultMessage: row.result_message,
+    requestedAt: row.requested_at,
+    finishedAt: row.finished_at,
+    items,
+  };
+}
+
+export type NewCancellation = Pick<
+  Cancellation,
+  | 'companyId'
+  | 'orderId'
+  | 'amazonOrderId'
+  | 'marketplaceId'
+  | 'reason'
+  | 'wholeOrder'
+  | 'buyerRequested'
+  | 'forced'
+  | 'zeroInventory'
+  | 'items'
+>;
+
+export async function insertCancellation(tx: Tx, cancellation: NewCancellation): Promise<Cancellation> {
+  const row = await tx
+    .insertInto('cancellations')
+    .values({
+      company_id: cancellation.companyId,
+      order_id: cancellation.orderId,
+      amazon_order_id: cancellation.amazonOrderId,
+      marketplace_id: cancellation.marketplaceId,
+      reason: cancellation.reason,
+      whole_order: cancellation.wholeOrder,
+      buyer_requested: cancellation.buyerRequested,
+      forced: cancellation.forced,
+      zero_inventory: cancellation.zeroInventory,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('cancellation_items')
+    .values(
+      cancellation.items.map((item) => ({
+        cancellation_id: row.id,
+        order_item_row_id: item.orderItemRowId,
+        order_item_id: item.orderItemId,
+        sku: item.sku,
+        quantity: item.quantity,
+      })),
+    )
+    .execute();
+  return toCancellation(row, cancellation.items);
+}
+
+async function withItems(db: Db | Tx, rows: CancellationRow[]): Promise<Cancellation[]> {
+  if (rows.length === 0) return [];
+  const items = await db
+    .selectFrom('cancellation_items')
+    .selectAll()
+    .where('cancellation_id', '=', sql<number>`ANY(${rows.map((r) => r.id)}::bigint[])`)
+    .orderBy('order_item_row_id')
+    .execute();
+  const byCancellation = new Map<number, CancellationItem[]>();
+  for (const item of items) {
+    const id = Number(item.cancellation_id);
+    byCancellation.set(id, [
+      ...(byCancellation.get(id) ?? []),
+      {
+        orderItemRowId: Number(item.order_item_row_id),
+        orderItemId: item.order_item_id,
+        sku: item.sku,
+        quantity: item.quantity,
+      },
+    ]);
+  }
+  return rows.map((row) => toCancellation(row, byCancellation.get(Number(row.id)) ?? []));
+}
+
+export interface CancellationFilter {
+  ids?: number[];
+  states?: readonly CancellationState[];
+  orderId?: number;
+  limit?: number;
+}
+
+export async function listCancellations(
+  db: Db | Tx,
+  companyId: number,
+  filter: CancellationFilter = {},
+): Promise<Cancellation[]> {
+  let query = db.selectFrom('cancellations').selectAll().where('company_id', '=', companyId);
+  if (filter.ids) query = query.where('id', '=', sql<number>`ANY(${filter.ids}::bigint[])`);
+  if (filter.states) query = query.where('state', 'in', [...filter.states]);
+  if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+  const rows = await query
+    .orderBy('id')
+    .limit(filter.limit ?? 100_000)
+    .execute();
+  return withItems(db, rows);
+}
+
+/** Units per order item held by cancellations not yet accepted or released. */
+export async function heldQuantities(db: Db | Tx, orderIds: number[]): Promise<Map<number, number>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('cancellation_items')
+    .innerJoin('cancellations', 'cancellations.id', 'cancellation_items.cancellation_id')
+    .select([
+      'cancellation_items.order_item_row_id',
+      (eb) => eb.fn.sum<string>('cancellation_items.quantity').as('quantity'),
+    ])
+    .where('cancellations.order_id', '=', sql<number>`ANY(${orderIds}::bigint[])`)
+    .where('cancellations.state', 'in', [...HOLDING_STATES])
+    .groupBy('cancellation_items.order_item_row_id')
+    .execute();
+  return new Map(rows.map((row) => [Number(row.order_item_row_id), Number(row.quantity)]));
+}
+
+/** Cancellations waiting for a feed whose backoff, if any, has passed, row-locked (SKIP LOCKED). */
+export async function lockDueCancellations(tx: Tx, companyId: number, now: Date): Promise<Cancellation[]> {
+  const rows = await tx
+    .selectFrom('cancellations')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('state', '=', 'requested')
+    .where((eb) => eb.or([eb('retry_after', 'is', null), eb('retry_after', '<=', now)]))
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return withItems(tx, rows);
+}
+
+type CancellationChanges = Omit<CancellationRowUpdate, 'id' | 'company_id' | 'state'>;
+
+/** Moves cancellations to `to` from the states the transition table allows; returns the ids moved. */
+export async function moveCancellations(
+  db: Db | Tx,
+  ids: number[],
+  to: CancellationState,
+  changes: CancellationChanges = {},
+  onlyFrom?: readonly CancellationState[],
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const finished = to === 'accepted' || to === 'rejected' || to === 'released';
+  const rows = await db
+    .updateTable('cancellations')
+    .set({
+      ...changes,
+      state: to,
+      updated_at: new Date(),
+      finished_at: finished ? new Date() : null,
+    })
+    .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+    .where('state', 'in', [...(onlyFrom ?? cancellationStatesLeadingTo(to))])
+    .returning('id')
+    .execute();
+  return rows.map((row) => Number(row.id));
+}
+
+/** Marks cancellations Amazon (or our own schema check) rejected, each with its code and message. */
+export async function rejectCancellations(
+  tx: Tx,
+  rejected: { id: number; code: string; message: string }[],
+  from: readonly CancellationState[],
+): Promise<number> {
+  if (rejected.length === 0) return 0;
+  const result = await sql`
+    UPDATE cancellations AS c
+    SET state = 'rejected', result_code = v.code, result_message = v.message, finished_at = now(),
+        updated_at = now()
+    FROM unnest(${rejected.map((r) => r.id)}::bigint[], ${rejected.map((r) => r.code)}::text[],
+                ${rejected.map((r) => r.message)}::text[]) AS v(id, code, message)
+    WHERE c.id = v.id AND c.state = ANY(${[...from]}::text[])
+  `.execute(tx);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Sends cancellations of a feed that ended without a verdict back to wait, with a growing backoff. */
+export async function releaseCancellationsOfFeed(
+  tx: Tx,
+  feedId: number,
+  ids: number[],
+  reason: string,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await sql`
+    UPDATE cancellations
+    SET state = 'requested', attempts = attempts + 1, last_error = ${reason}, feed_id = NULL,
+        retry_after = now() + LEAST(interval '5 minutes' * power(2, attempts), interval '6 hours'),
+        updated_at = now()
+    WHERE id = ANY(${ids}::bigint[]) AND state = 'in_feed' AND feed_id = ${feedId}
+  `.execute(tx);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Counting cancellations (not rejected or released) of these orders requested since `since`. */
+export async function ordersWithCountingCancellations(
+  db: Db | Tx,
+  companyId: number,
+  since: Date,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('cancellations')
+    .select('order_id')
+    .distinct()
+    .where('company_id', '=', companyId)
+    .where('state', 'in', ['requested', 'in_feed', 'accepted'])
+    .where('requested_at', '>=', since)
+    .where((eb) => eb.or([eb('reason', '<>', 'BuyerCanceled'), eb('buyer_requested', '=', false)]))
+    .execute();
+  return rows.map((row) => Number(row.order_id));
+}
