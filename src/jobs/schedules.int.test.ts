@@ -36,7 +36,8 @@ describe('schedules derived from company toggles', () => {
   it('creates a schedule when a toggle is turned on and removes it when turned off', async () => {
     const company = await addTestCompany(context);
     await reconcileCompanySchedules(queues, company);
-    expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440']);
+    // Cancellations go whatever the toggles say; their upload is scheduled as a safety net.
+    expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'cancellation-upload/30']);
 
     const on = await updateCompany(context.db, context.config.keyring, company.id, {
       allowOrderDownload: true,
@@ -46,6 +47,7 @@ describe('schedules derived from company toggles', () => {
     await reconcileCompanySchedules(queues, on);
     expect(await schedulesOf(company.id)).toEqual([
       'buyer-data-retention/1440',
+      'cancellation-upload/10',
       'fulfillment-upload/10',
       'order-download/30',
     ]);
@@ -58,7 +60,11 @@ describe('schedules derived from company toggles', () => {
       allowOrderDownload: false,
     });
     await reconcileCompanySchedules(queues, off);
-    expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'fulfillment-upload/10']);
+    expect(await schedulesOf(company.id)).toEqual([
+      'buyer-data-retention/1440',
+      'cancellation-upload/10',
+      'fulfillment-upload/10',
+    ]);
 
     await removeCompanySchedules(queues, company.id);
     expect(await schedulesOf(company.id)).toEqual([]);
@@ -97,7 +103,7 @@ describe('schedules derived from company toggles', () => {
     // A schedule whose company no longer exists (removed by another process) is dropped.
     await context.db.deleteFrom('companies').where('id', '=', a.id).execute();
     const changes = await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
-    expect(changes.removed).toBe(3);
+    expect(changes.removed).toBe(4);
     expect(await schedulesOf(a.id)).toEqual([]);
   });
 

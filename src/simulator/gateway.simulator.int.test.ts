@@ -88,7 +88,14 @@ describe('the SP-API gateway against the simulator', () => {
   });
 
   it('round-trips a feed: upload, processing, the processing report, the order cancelled', async () => {
-    const order = [...server.sim.store.orders.values()][0];
+    // A seller may cancel only a seller-fulfilled order whose payment has cleared.
+    const created = (await (
+      await fetch(`${server.url}/_sim/orders`, {
+        method: 'POST',
+        body: JSON.stringify({ fulfilledBy: 'MERCHANT', pendingMinutes: 0 }),
+      })
+    ).json()) as { order: { orderId: string } };
+    const order = server.sim.store.orders.get(created.order.orderId);
     if (!order) throw new Error('no order');
     const xml = envelope('OrderAcknowledgement', [
       `<OrderAcknowledgement><AmazonOrderID>${order.orderId}</AmazonOrderID><StatusCode>Failure</StatusCode></OrderAcknowledgement>`,
