@@ -1,5 +1,5 @@
 import { acknowledgementFeedKind } from './cancellations/cancellations.feed-kind.js';
-import { uploadCancellationsJob } from './cancellations/cancellations.jobs.js';
+import { uploadCancellationsJob, type CancellationUploadCounts } from './cancellations/cancellations.jobs.js';
 import { FeedKinds } from './feeds/feed-kinds.js';
 import { followFeedsJob, type FeedFollowUpCounts } from './feeds/feeds.jobs.js';
 import { fulfillmentFeedKind } from './fulfillment/fulfillment.feed-kind.js';
@@ -24,6 +24,7 @@ export interface RunCountsByKind {
   'fulfillment-upload': FulfillmentUploadCounts;
   'buyer-data-retention': BuyerDataRetentionCounts;
   'feed-follow-up': FeedFollowUpCounts;
+  'cancellation-upload': CancellationUploadCounts;
 }
 
 export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFeeds } from '../feeds/feeds.repository.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { cancel, cancellationsOf, storedOrder } from './cancellations.test-support.js';
+import { uploadCancellations } from './cancellations.upload.js';
 
 let world: FulfillmentWorld;
 
@@ -51,9 +52,20 @@ describe('a cancellation upload killed during submission', () => {
     expect(interrupted).toMatchObject({ state: 'submitting', amazonFeedId: null });
     await world.control('DELETE', '/faults');
 
-    const restarted = await world.run('cancellation-upload');
-    expect(restarted.status).toBe('succeeded');
+    // Within the landing horizon the dead process's createFeed may still land: nothing is sent.
+    const early = await world.run('cancellation-upload');
+    expect(early.run?.counts).toMatchObject({ cancellations: 0, feeds: 0, awaiting_landing: 1 });
+    // Past it, getFeeds finds the feed Amazon created, and it is adopted rather than sent again.
+    const horizonMs = world.context.config.feeds.landingHorizonMinutes * 60_000;
+    const restarted = await uploadCancellations(
+      await world.pipeline(),
+      world.company,
+      new Date(interrupted!.submitStartedAt!.getTime() + horizonMs + 1_000),
+    );
+    expect(restarted).toMatchObject({ feeds: 1, awaitingLandingUntil: null });
     expect(await acknowledgementFeedCount()).toBe(1);
+    const [adopted] = await listFeeds(world.context.db, world.company.id, { kind: 'order-acknowledgement' });
+    expect(adopted?.state).toBe('submitted');
     await world.finishFeeds();
     expect(await acknowledgementFeedCount()).toBe(1);
     const [done] = await cancellationsOf(world, order.orderId);

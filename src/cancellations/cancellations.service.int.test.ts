@@ -5,6 +5,8 @@ import { recordShipment } from '../fulfillment/shipments.service.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { listZeroings } from '../inventory/zeroings.repository.js';
 import { UsageError } from '../shared/errors.js';
+import { listOpenCancelRequests } from '../orders/orders.cancelling.js';
+import { declineCancelRequest } from './cancellations.service.js';
 import { cancel, cancellationsOf } from './cancellations.test-support.js';
 
 let world: FulfillmentWorld;
@@ -20,6 +22,7 @@ const SPECS: Record<string, Record<string, unknown>> = {
   three: { items: [{ quantity: 3 }] },
   unrequested: {},
   requested: {},
+  declinable: { items: [{ quantity: 1 }] },
   other: {},
   waiting: { items: [{ quantity: 1 }] },
   partial: { items: [{ quantity: 3 }] },
@@ -31,9 +34,11 @@ const SPECS: Record<string, Record<string, unknown>> = {
 beforeAll(async () => {
   world = await startFulfillmentWorld(1201);
   for (const [name, spec] of Object.entries(SPECS)) orders[name] = await world.createOrder(spec);
-  await world.control('POST', `/orders/${orders.requested!.orderId}/buyer-cancel-request`, {
-    reason: 'Found it cheaper',
-  });
+  for (const name of ['requested', 'declinable']) {
+    await world.control('POST', `/orders/${orders[name]!.orderId}/buyer-cancel-request`, {
+      reason: 'Found it cheaper',
+    });
+  }
   await world.downloadOrders();
 });
 
@@ -162,6 +167,47 @@ describe('the BuyerCanceled guardrail', () => {
     expect(accepted.warnings).toEqual([]);
     expect(accepted.cancelRate.cancelledOrders).toBe(before.cancelledOrders);
     expect(accepted.cancelRate.threshold).toBe(0.025);
+  });
+});
+
+describe('answering a buyer cancellation request', () => {
+  async function holdOf(amazonOrderId: string) {
+    return world.context.db
+      .selectFrom('orders')
+      .select(['cancel_request_state', 'on_hold'])
+      .where('amazon_order_id', '=', amazonOrderId)
+      .executeTakeFirstOrThrow();
+  }
+
+  it('lists open requests with the buyer’s reason and a deadline 48 h after the request, soonest first', async () => {
+    const open = await listOpenCancelRequests(world.context.db, world.company.id);
+    const declinable = open.find((r) => r.amazonOrderId === order('declinable').orderId);
+    expect(declinable?.buyerReason).toBe('Found it cheaper');
+    expect(declinable!.respondBy!.getTime() - declinable!.requestedAt.getTime()).toBe(48 * 3_600_000);
+    const deadlines = open.map((r) => r.respondBy!.getTime());
+    expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
+  });
+
+  it('accepting (BuyerCanceled) moves the hold to accepted; declining releases it and the order ships', async () => {
+    const accepted = order('requested').orderId;
+    // The guardrail test above may already have accepted it; accept only once.
+    if ((await cancellationsOf(world, accepted)).length === 0)
+      await cancel(world, { amazonOrderId: accepted, reason: 'BuyerCanceled' });
+    expect(await holdOf(accepted)).toMatchObject({ cancel_request_state: 'accepted', on_hold: true });
+
+    const kept = order('declinable');
+    await expect(shipWhole(kept)).rejects.toThrow(/buyer cancellation request on hold/);
+    expect(await declineCancelRequest(world.context.db, world.company.id, kept.orderId)).toMatchObject({
+      state: 'declined',
+      onHold: false,
+    });
+    expect(await holdOf(kept.orderId)).toMatchObject({ cancel_request_state: 'declined', on_hold: false });
+    expect((await shipWhole(kept)).state).toBe('pending_upload');
+    const open = await listOpenCancelRequests(world.context.db, world.company.id);
+    expect(open.map((r) => r.amazonOrderId)).not.toContain(kept.orderId);
+    await expect(declineCancelRequest(world.context.db, world.company.id, accepted)).rejects.toThrow(
+      /cannot decline the cancellation request/,
+    );
   });
 });
 

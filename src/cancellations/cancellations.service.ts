@@ -3,6 +3,7 @@ import { describeIssues } from '../companies/companies.schema.js';
 import type { Db } from '../db/client.js';
 import type { Tx } from '../db/client.js';
 import { recordZeroings } from '../inventory/zeroings.repository.js';
+import { BuyerCancellationDecisionError, decideBuyerCancellation } from '../orders/buyer-cancellation.js';
 import { countSellerFulfilledOrders, ordersPurchasedBetween } from '../orders/orders.cancelling.js';
 import { lockOrderForShipping, type ShippableItem, type ShippableOrder } from '../orders/orders.shipping.js';
 import { UsageError } from '../shared/errors.js';
@@ -267,6 +268,32 @@ export async function requestCancellation(
           })),
         )
       : 0;
+    // Cancelling with BuyerCanceled is the seller's acceptance of the buyer's request.
+    if (values.reason === 'BuyerCanceled' && requested)
+      await decideBuyerCancellation(tx, company.id, order.amazonOrderId, 'accepted', now);
     return { cancellation, cancelRate, voidedShipments, zeroings, warnings };
   });
+}
+
+/**
+ * The seller keeps the order the buyer asked to cancel: the hold is released (through the orders'
+ * hold transitions) and the order ships normally.
+ */
+export async function declineCancelRequest(
+  db: Db,
+  companyId: number,
+  amazonOrderId: string,
+  now = new Date(),
+): Promise<{ amazonOrderId: string; state: string; onHold: boolean }> {
+  try {
+    const outcome = await decideBuyerCancellation(db, companyId, amazonOrderId, 'declined', now);
+    return { amazonOrderId, state: outcome.state, onHold: outcome.onHold };
+  } catch (err) {
+    if (err instanceof BuyerCancellationDecisionError) {
+      throw new UsageError(
+        `cannot decline the cancellation request of order ${amazonOrderId}: ${err.message}`,
+      );
+    }
+    throw err;
+  }
 }

@@ -129,8 +129,7 @@ export async function listOpenCancelRequests(db: Db, companyId: number): Promise
       'cancel_respond_by',
     ])
     .where('company_id', '=', companyId)
-    .where('cancel_requested_at', 'is not', null)
-    .where('on_hold', '=', true)
+    .where('cancel_request_state', '=', 'requested')
     .where('status', 'in', ['Pending', 'Unshipped', 'PartiallyShipped'])
     .orderBy('cancel_respond_by', 'asc')
     .orderBy('id', 'asc')

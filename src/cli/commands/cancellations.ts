@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { CANCEL_REASONS, isCancelReason, type CancelReason } from '../../cancellations/cancel-reasons.js';
 import { describeCancelRate } from '../../cancellations/cancel-rate.js';
 import { listCancellations, type Cancellation } from '../../cancellations/cancellations.repository.js';
-import { requestCancellation } from '../../cancellations/cancellations.service.js';
+import { declineCancelRequest, requestCancellation } from '../../cancellations/cancellations.service.js';
 import { CANCELLATION_STATES, type CancellationState } from '../../cancellations/cancellations.table.js';
 import { getCompany } from '../../companies/companies.service.js';
 import { listFeeds } from '../../feeds/feeds.repository.js';
@@ -116,6 +116,27 @@ export function cancelRequestsCommand(): Command {
           'requestedAt',
           'respondBy',
         ]),
+      );
+    });
+}
+
+export function declineCancelCommand(): Command {
+  return new Command('decline-cancel')
+    .description(
+      'keep an order whose buyer asked to cancel: the hold is released and the order ships normally',
+    )
+    .argument('<amazon-order-id>', 'Amazon order id, e.g. 113-1234567-1234567')
+    .requiredOption('--company <id>', 'company id', parseId)
+    .option('--json', 'print JSON')
+    .action(async (amazonOrderId: string, flags: { company: number; json?: boolean }) => {
+      const outcome = await withApp(async (app) => {
+        await getCompany(app.db, flags.company);
+        return declineCancelRequest(app.db, flags.company, amazonOrderId);
+      });
+      printResult(
+        flags.json ?? false,
+        outcome,
+        () => `cancellation request of order ${amazonOrderId} declined: the order is no longer on hold`,
       );
     });
 }

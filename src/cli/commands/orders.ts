@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { cancelOrderCommand, cancelRequestsCommand } from './cancellations.js';
+import { cancelOrderCommand, cancelRequestsCommand, declineCancelCommand } from './cancellations.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
@@ -246,5 +246,6 @@ export function ordersCommand(): Command {
     .addCommand(atRiskCommand())
     .addCommand(problemsCommand())
     .addCommand(cancelOrderCommand())
-    .addCommand(cancelRequestsCommand());
+    .addCommand(cancelRequestsCommand())
+    .addCommand(declineCancelCommand());
 }
