@@ -53,8 +53,9 @@ describe('a cancellation upload killed during submission', () => {
     await world.control('DELETE', '/faults');
 
     // Within the landing horizon the dead process's createFeed may still land: nothing is sent.
-    const early = await world.run('cancellation-upload');
-    expect(early.run?.counts).toMatchObject({ cancellations: 0, feeds: 0, awaiting_landing: 1 });
+    // (the dead process's job lease may also still hold the run back).
+    await world.run('cancellation-upload');
+    expect(await acknowledgementFeedCount()).toBe(1);
     // Past it, getFeeds finds the feed Amazon created, and it is adopted rather than sent again.
     const horizonMs = world.context.config.feeds.landingHorizonMinutes * 60_000;
     const restarted = await uploadCancellations(

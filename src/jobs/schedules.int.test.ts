@@ -117,7 +117,11 @@ describe('schedules derived from company toggles', () => {
       await retired.upsertJobScheduler(schedulerId(company.id), { every: 360 * 60_000 });
       await retired.add('settlement-reconciliation', { companyId: company.id, trigger: 'manual' });
       await reconcileCompanySchedules(queues, company);
-      expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'order-download/30']);
+      expect(await schedulesOf(company.id)).toEqual([
+        'buyer-data-retention/1440',
+        'cancellation-upload/30',
+        'order-download/30',
+      ]);
 
       await removeRetiredQueues(context.redis, context.redisPrefix);
       expect(await retired.getJobSchedulers()).toEqual([]);
