@@ -124,7 +124,7 @@ describe('sellersync orders', { timeout: 120_000 }, () => {
     expect(badStatus.stderr).toMatch(/unknown status Lost; expected PendingAvailability, Pending/);
     const badDate = await cli('orders', 'list', '--from', 'yesterday');
     expect(badDate.code).toBe(2);
-    expect(badDate.stderr).toMatch(/expected a date like 2026-11-21/);
+    expect(badDate.stderr).toMatch(/expected an ISO date or date-time, e.g. 2026-11-20/);
     const missing = await cli('orders', 'show', '999-0000000-0000000');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/order 999-0000000-0000000 has not been downloaded/);
