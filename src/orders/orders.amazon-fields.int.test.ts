@@ -4,7 +4,13 @@ import { runCliProcess } from '../../test/helpers/cli.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { Company } from '../companies/companies.service.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
-import { exampleOrder, nockedCompany, pendingAmazonCalls, SP_API } from './amazon-nock.test-support.js';
+import {
+  amazonClockAt,
+  exampleOrder,
+  nockedCompany,
+  pendingAmazonCalls,
+  SP_API,
+} from './amazon-nock.test-support.js';
 import { eraseExpiredBuyerData } from './buyer-data.retention.js';
 import { deflatedZip, runDownload, testGateway } from './download.test-support.js';
 import { ORDERS_STREAM } from './download-window.js';
@@ -109,6 +115,7 @@ async function show(...flags: string[]): Promise<OrderDetails> {
 
 describe('Amazon’s fields, stored and shown', { timeout: 120_000 }, () => {
   it('keeps the alias, programs, packages, gift options, price designation, customization and cancelled units', async () => {
+    amazonClockAt(AMAZON_DATE);
     nock(SP_API)
       .get('/orders/2026-01-01/orders')
       .query(true)
