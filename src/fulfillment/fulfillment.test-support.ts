@@ -100,6 +100,10 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
   const queues = createQueues(context.redis, context.config.redisPrefix);
   const company = await createSimulatedSeller(context, server);
   const control = simulatorControl(server);
+  // Every order download learns Amazon's clock from one getReports (0.0222/s, burst 10): a file downloading
+  // orders a dozen times within seconds would wait 45 s per further run. Fulfillment is not about that
+  // budget, so this seller's getReports plan is a fast one (the client adopts it from x-amzn-RateLimit-Limit).
+  await control('PUT', '/rate-limits/getReports', { rate: 5, burst: 10 });
   const pipeline = async (options: PipelineOptions = {}): Promise<FeedPipeline> => {
     const { config, db, logger } = context;
     const factory = options.gateway
