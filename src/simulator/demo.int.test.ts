@@ -80,7 +80,7 @@ async function runDemoOnce(): Promise<DemoRun> {
     };
   } finally {
     demo.child.kill('SIGTERM');
-    expect(await demo.exited).toBe(0);
+    expect(await demo.exited, `sellersync demo printed:\n${demo.output().slice(-4000)}`).toBe(0);
   }
 }
 

@@ -1,4 +1,5 @@
 import { createCompany, listCompanies, updateCompany, type Company } from '../companies/companies.service.js';
+import type { CompanyChanges } from '../companies/companies.schema.js';
 import { loadConfig, readEnvironment } from '../config.js';
 import type { AppContext } from '../context.js';
 import { reconcileCompanySchedules } from '../jobs/schedules.js';
@@ -65,6 +66,7 @@ function seedOrders(sim: Simulation): void {
 }
 
 async function upsertDemoCompany(app: AppContext, endpoint: string): Promise<Company> {
+  // Typed, so that a setting the companies drop fails the build instead of every demo start.
   const settings = {
     name: 'Demo seller (simulator)',
     endpoint,
@@ -72,13 +74,12 @@ async function upsertDemoCompany(app: AppContext, endpoint: string): Promise<Com
     allowFulfillmentUpload: true,
     allowCheckoutByAmazonOrders: true,
     zeroInventoryOnNoStockCancel: true,
-    settlementReconciliation: true,
     downloadIntervalMinutes: 1,
     uploadIntervalMinutes: 1,
     lwaClientId: DEFAULT_SELLER.clientId,
     lwaClientSecret: DEFAULT_SELLER.clientSecret,
     refreshToken: DEFAULT_SELLER.refreshToken,
-  };
+  } satisfies CompanyChanges;
   const existing = (await listCompanies(app.db)).find(
     (company) => company.sellerId === DEFAULT_SELLER.sellerId,
   );
