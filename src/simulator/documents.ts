@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import type { SimDocument } from './records.js';
-import type { Simulation } from './simulation.js';
+import type { SimulationState } from './types.js';
 
 /** Keeps a document the simulator serves (a report, a feed result), gzipped when Amazon would. */
 export function storeDocument(
-  sim: Simulation,
+  sim: SimulationState,
   sellerId: string,
   purpose: SimDocument['purpose'],
   contentType: string,
@@ -28,7 +28,7 @@ export function storeDocument(
 
 /** A presigned-style URL on the simulator, valid for a few (simulated) minutes like Amazon's S3 links. */
 export function documentUrl(
-  sim: Simulation,
+  sim: SimulationState,
   documentId: string,
   now: Date,
   direction: 'download' | 'upload',

@@ -1,26 +1,8 @@
-import { z } from 'zod';
 import { CATALOG, CUSTOMIZABLE_SKU } from './catalog.js';
 import { HOUR, MINUTE } from './clock.js';
 import { lifecycleEvents } from './lifecycle.js';
 import { buildOrder } from './order-builder.js';
-import { SERVICE_LEVELS } from './model.js';
-import type { Simulation } from './simulation.js';
-
-/** Share of generated orders with each trait (independent draws, 0-1). */
-export interface OrderMix {
-  fba: number;
-  prime: number;
-  business: number;
-  premium: number;
-  secondDay: number;
-  replacement: number;
-  customization: number;
-  nonAmazon: number;
-  buyerCancelRequest: number;
-  amazonCancel: number;
-  amazonRefund: number;
-  multiItem: number;
-}
+import type { OrderMix, OrderSpec, SimulationState } from './types.js';
 
 export const DEFAULT_MIX: OrderMix = {
   fba: 0.2,
@@ -37,49 +19,8 @@ export const DEFAULT_MIX: OrderMix = {
   multiItem: 0.3,
 };
 
-const decimal = z.string().regex(/^\d+(\.\d{1,2})?$/, { error: 'expected a decimal amount like 12.99' });
-
-/** An order asked for through the control API; anything left out is drawn at random. */
-export const orderSpecSchema = z
-  .object({
-    sellerId: z.string().min(1).optional(),
-    fulfilledBy: z.enum(['MERCHANT', 'AMAZON']).optional(),
-    serviceLevel: z.enum(SERVICE_LEVELS).optional(),
-    programs: z.array(z.string().regex(/^[A-Z_]+$/)).optional(),
-    channel: z.enum(['AMAZON', 'NON_AMAZON']).optional(),
-    replacementOf: z
-      .string()
-      .regex(/^\d{3}-\d{7}-\d{7}$/)
-      .optional(),
-    items: z
-      .array(
-        z
-          .object({
-            sku: z.string().min(1).max(40).optional(),
-            quantity: z.number().int().min(1).max(99).default(1),
-            unitPrice: decimal.optional(),
-            customized: z.boolean().default(false),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(20)
-      .optional(),
-    pendingMinutes: z
-      .number()
-      .min(0)
-      .max(30 * 24 * 60)
-      .optional(),
-    buyerCancelRequestAfterMinutes: z.number().min(0).optional(),
-    amazonCancelAfterMinutes: z.number().min(0).optional(),
-    amazonRefundAfterMinutes: z.number().min(0).optional(),
-  })
-  .strict();
-
-export type OrderSpec = z.infer<typeof orderSpecSchema>;
-
 /** Draws the traits of one order from the mix. */
-export function randomSpec(sim: Simulation): OrderSpec {
+export function randomSpec(sim: SimulationState): OrderSpec {
   const { random } = sim;
   const mix = sim.settings.mix;
   const fba = random.chance(mix.fba);
@@ -111,7 +52,7 @@ export function randomSpec(sim: Simulation): OrderSpec {
 }
 
 /** Creates an order now and schedules what will happen to it (Pending → Unshipped, Amazon's own actions). */
-export function createOrder(sim: Simulation, spec: OrderSpec, at: Date): string {
+export function createOrder(sim: SimulationState, spec: OrderSpec, at: Date): string {
   const order = buildOrder(sim, spec, at);
   sim.store.orders.set(order.orderId, order);
   for (const event of lifecycleEvents(sim, order, spec)) sim.events.schedule(event.at, event.run);
@@ -119,7 +60,7 @@ export function createOrder(sim: Simulation, spec: OrderSpec, at: Date): string 
 }
 
 /** New orders arrive as a Poisson process at `ordersPerHour` (read at each arrival, so it can change). */
-export function startOrderGenerator(sim: Simulation, from: Date): void {
+export function startOrderGenerator(sim: SimulationState, from: Date): void {
   const rate = sim.settings.ordersPerHour;
   const gap = rate > 0 ? sim.random.exponential(HOUR / rate) : 5 * MINUTE;
   sim.events.schedule(new Date(from.getTime() + Math.max(1_000, Math.round(gap))), (at) => {

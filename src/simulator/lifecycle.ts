@@ -1,6 +1,5 @@
 import { CANCEL_REASONS } from './catalog.js';
 import { MINUTE } from './clock.js';
-import type { OrderSpec } from './generator.js';
 import {
   cancelOrder,
   OrderRefusal,
@@ -10,7 +9,7 @@ import {
   touch,
 } from './order-actions.js';
 import { itemChargedCents, type SimOrder } from './model.js';
-import type { Simulation } from './simulation.js';
+import type { OrderSpec, SimulationState } from './types.js';
 
 interface LifecycleEvent {
   at: Date;
@@ -31,7 +30,7 @@ function after(order: SimOrder, minutes: number): Date {
 }
 
 /** What Amazon and the buyer will do to a new order, at simulator times. */
-export function lifecycleEvents(sim: Simulation, order: SimOrder, spec: OrderSpec): LifecycleEvent[] {
+export function lifecycleEvents(sim: SimulationState, order: SimOrder, spec: OrderSpec): LifecycleEvent[] {
   const pendingMinutes = spec.pendingMinutes ?? sim.settings.pendingMinutes;
   const events: LifecycleEvent[] = [
     {
@@ -80,7 +79,7 @@ export function lifecycleEvents(sim: Simulation, order: SimOrder, spec: OrderSpe
 }
 
 /** An Amazon-issued refund (A-to-z claim, customer service): the first shipped item, in full. */
-export function amazonRefund(sim: Simulation, order: SimOrder, at: Date): void {
+export function amazonRefund(sim: SimulationState, order: SimOrder, at: Date): void {
   const item = order.items.find(
     (candidate) => candidate.shipped > 0 && itemChargedCents(candidate) > candidate.refundedCents,
   );

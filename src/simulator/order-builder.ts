@@ -1,14 +1,13 @@
 import { ADDRESSES, BUYER_NAMES, CATALOG, COMPANIES } from './catalog.js';
 import { DAY, HOUR, MINUTE } from './clock.js';
-import type { OrderSpec } from './generator.js';
 import { parseCents, type SimItem, type SimOrder } from './model.js';
-import type { Simulation } from './simulation.js';
+import type { OrderSpec, SimulationState } from './types.js';
 
 const TAX_RATE = 0.08;
 const STANDARD_SHIPPING_CENTS = 499;
 
 function buildItems(
-  sim: Simulation,
+  sim: SimulationState,
   spec: OrderSpec,
   replacement: boolean,
   freeShipping: boolean,
@@ -43,7 +42,7 @@ function shipByHours(serviceLevel: SimOrder['serviceLevel']): number {
 }
 
 /** A new Pending order from the spec (unspecified details drawn with the seeded generator). */
-export function buildOrder(sim: Simulation, spec: OrderSpec, at: Date): SimOrder {
+export function buildOrder(sim: SimulationState, spec: OrderSpec, at: Date): SimOrder {
   const sellerId = spec.sellerId ?? [...sim.store.sellers.keys()][0];
   const seller = sellerId === undefined ? undefined : sim.store.sellers.get(sellerId);
   if (!seller) throw new Error(`unknown seller ${String(sellerId)}`);

@@ -2,7 +2,7 @@ import { DAY } from './clock.js';
 import { storeDocument } from './documents.js';
 import { formatCents, type MoneyLine } from './model.js';
 import type { SimReport } from './records.js';
-import type { Simulation } from './simulation.js';
+import type { SimulationState } from './types.js';
 import type { SettlementPeriod } from './store.js';
 
 export const SETTLEMENT_REPORT_TYPE = 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2';
@@ -114,7 +114,7 @@ function serviceFeeLine(period: SettlementPeriod, at: Date): MoneyLine {
 }
 
 /** Ends every seller's open period at `at`: a DONE settlement report appears, a new period starts. */
-export function closeSettlementPeriods(sim: Simulation, at: Date): SimReport[] {
+export function closeSettlementPeriods(sim: SimulationState, at: Date): SimReport[] {
   const closed: SimReport[] = [];
   for (const seller of sim.store.sellers.values()) {
     const period = sim.store.openPeriods.get(seller.sellerId) ?? {

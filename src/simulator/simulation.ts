@@ -1,12 +1,13 @@
 import { DAY, SimClock } from './clock.js';
 import { EventQueue } from './events.js';
 import { Faults } from './faults.js';
-import { DEFAULT_MIX, startOrderGenerator, type OrderMix } from './generator.js';
+import { DEFAULT_MIX, startOrderGenerator } from './generator.js';
 import type { SimSeller } from './model.js';
 import { SeededRandom } from './random.js';
 import { RateLimiter } from './rate-limiter.js';
 import { closeSettlementPeriods } from './settlement.js';
 import { SimStore } from './store.js';
+import type { OrderMix, SimulationSettings, SimulationState } from './types.js';
 
 export interface SimulationOptions {
   seed?: number;
@@ -16,21 +17,6 @@ export interface SimulationOptions {
   ordersPerHour?: number;
   mix?: Partial<OrderMix>;
   startTime?: Date;
-}
-
-export interface SimulationSettings {
-  ordersPerHour: number;
-  mix: OrderMix;
-  pendingMinutes: number;
-  /** How long Amazon takes to ship an FBA order once it is Unshipped. */
-  fbaShipMinutes: number;
-  reportQueueMs: number;
-  reportProcessingMs: number;
-  feedQueueMs: number;
-  feedProcessingMs: number;
-  settlementPeriodMs: number;
-  documentUrlTtlMs: number;
-  accessTokenTtlMs: number;
 }
 
 export const DEFAULT_SELLER: SimSeller = {
@@ -43,7 +29,7 @@ export const DEFAULT_SELLER: SimSeller = {
 };
 
 /** One simulated marketplace: state, clock, the events that move it, throttling and injected faults. */
-export class Simulation {
+export class Simulation implements SimulationState {
   readonly clock: SimClock;
   readonly store: SimStore;
   readonly events = new EventQueue();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MINUTE } from '../clock.js';
 import { faultSchema, stickyFaultSchema } from '../faults.js';
-import { createOrder, orderSpecSchema } from '../generator.js';
+import { createOrder } from '../generator.js';
+import { orderSpecSchema } from '../types.js';
 import { invalidInput, json, notFound, parseBody, route, type Route, type SimRequest } from '../http.js';
 import { amazonRefund } from '../lifecycle.js';
 import { cancelOrder, OrderRefusal, requestBuyerCancel } from '../order-actions.js';
