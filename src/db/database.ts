@@ -11,6 +11,7 @@ import type { InventoryZeroingsTable } from '../inventory/zeroings.table.js';
 import type { JobLeasesTable } from '../jobs/job-leases.table.js';
 import type { JobRunsTable } from '../jobs/job-runs.table.js';
 import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
+import type { SkippedCheckoutByAmazonOrdersTable } from '../orders/checkout-by-amazon.table.js';
 import type { OrderDownloadProblemsTable } from '../orders/download-problems.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
 
@@ -25,6 +26,7 @@ export interface Database {
   order_items: OrderItemsTable;
   order_events: OrderEventsTable;
   order_download_problems: OrderDownloadProblemsTable;
+  skipped_checkout_by_amazon_orders: SkippedCheckoutByAmazonOrdersTable;
   feeds: FeedsTable;
   feed_messages: FeedMessagesTable;
   shipments: ShipmentsTable;

@@ -31,6 +31,7 @@ export type OrderDownloadCounts = Partial<
       | 'estimatedOrders'
       | 'windowRestarts'
       | 'cursorRepaired'
+      | 'checkoutByAmazonImported'
       | 'rejected'
       | 'customizations'
       | 'customizationFailures'
@@ -148,6 +149,7 @@ export async function commitDrafts(
       source,
       drafts,
       retentionDays: context.settings.buyerDataRetentionDays,
+      seenAt: context.now(),
       ...(customizations && { customizations }),
     });
     await alongside(tx, written.unstorable);
@@ -169,9 +171,32 @@ function reportRejected(context: DownloadContext, rejected: readonly RejectedOrd
 }
 
 /**
- * Commits a batch of orders, the orders that could not be read beside them (and any Postgres refused),
- * recorded as download problems, and the cursor that covers them.
+ * Commits a batch of orders with the orders that could not be read beside them (and any Postgres refused),
+ * recorded as download problems, and what must land with them (`alongside`).
  */
+export async function commitSettingAside(
+  context: DownloadContext,
+  batch: { drafts: OrderDraft[]; source: string; rejected: readonly RejectedOrder[] },
+  alongside: (tx: Transaction<Database>) => Promise<void>,
+  customizations?: ReadonlyMap<string, Customization>,
+): Promise<RejectedOrder[]> {
+  let setAside: RejectedOrder[] = [];
+  await commitDrafts(
+    context,
+    batch.drafts,
+    batch.source,
+    async (tx, unstorable) => {
+      setAside = [...batch.rejected, ...unstorable];
+      await recordProblems(tx, context.company.id, context.runId, batch.source, setAside, context.now());
+      await alongside(tx);
+    },
+    customizations,
+  );
+  reportRejected(context, setAside);
+  return setAside;
+}
+
+/** Commits a batch of orders, the orders set aside beside them, and the cursor that covers them. */
 export async function commitWithCursor(
   context: DownloadContext,
   drafts: OrderDraft[],
@@ -180,19 +205,12 @@ export async function commitWithCursor(
   customizations?: ReadonlyMap<string, Customization>,
   rejected: readonly RejectedOrder[] = [],
 ): Promise<void> {
-  let setAside: RejectedOrder[] = [];
-  await commitDrafts(
+  await commitSettingAside(
     context,
-    drafts,
-    source,
-    async (tx, unstorable) => {
-      setAside = [...rejected, ...unstorable];
-      await recordProblems(tx, context.company.id, context.runId, source, setAside, context.now());
-      await saveCursor(tx, context.company.id, ORDERS_STREAM, cursor);
-    },
+    { drafts, source, rejected },
+    (tx) => saveCursor(tx, context.company.id, ORDERS_STREAM, cursor),
     customizations,
   );
-  reportRejected(context, setAside);
 }
 
 /** Stops the run at a safe point (between committed batches) when the process is shutting down. */

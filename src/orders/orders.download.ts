@@ -7,6 +7,7 @@ import { choosePlan, estimateBacklog } from './download-plan.js';
 import { ORDERS_STREAM, windowEnd, type OrderCursor, type WindowState } from './download-window.js';
 import { nextWindowStart } from './amazon-clock.js';
 import { retryDownloadProblems } from './download-problems.retry.js';
+import { importSkippedCheckoutByAmazon } from './checkout-by-amazon.import.js';
 import { finishReport, requestReport } from './report-phase.js';
 import { downloadCustomizations, draftsOf, searchParams } from './search-pages.js';
 import { needsBuyerData, type OrderDraft } from './order-draft.js';
@@ -171,10 +172,11 @@ export interface DownloadProgress {
 /**
  * Downloads the company's orders updated since its cursor: one window per run, resumed where a stopped
  * run left it, committed page by page, after asking again for the orders Amazon sent malformed before
- * (docs/orders.md).
+ * and for the Checkout by Amazon orders skipped before the company imported them (docs/orders.md).
  */
 export async function downloadOrders(context: DownloadContext): Promise<DownloadProgress> {
   await retryDownloadProblems(context);
+  await importSkippedCheckoutByAmazon(context);
   for (let restarts = 0; ; restarts++) {
     let cursor = (await loadCursor<OrderCursor>(context.db, context.company.id, ORDERS_STREAM)) ?? {};
     try {

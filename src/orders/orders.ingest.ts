@@ -2,6 +2,7 @@ import type { Tx } from '../db/client.js';
 import { voidUnconfirmedShipments } from '../fulfillment/shipments.service.js';
 import type { Keyring } from '../shared/crypto.js';
 import { sealPersonalData } from './buyer-data.js';
+import { forgetSkippedOrders, rememberSkippedOrders } from './checkout-by-amazon.repository.js';
 import type { OrderDraft } from './order-draft.js';
 import { mergeOrder } from './order-merge.js';
 import type { MergeEvent, MergeProblem, MergeSource, OrderCopy, OrderState } from './order-state.js';
@@ -33,6 +34,8 @@ export interface OrderBatch {
   drafts: OrderDraft[];
   /** BUYER_DATA_RETENTION_DAYS: the erase-after time of each order is derived with it. */
   retentionDays: number;
+  /** When the batch was read (our clock): a skipped Checkout by Amazon order is remembered with it. */
+  seenAt: Date;
   customizations?: ReadonlyMap<string, Customization>;
 }
 
@@ -120,18 +123,33 @@ export function sourceOf(label: string): MergeSource {
 }
 
 /**
+ * Checkout by Amazon orders are skipped unless the company imports them, and remembered, so that they are
+ * imported once it does; those it imports are no longer waiting.
+ */
+async function takeCheckoutByAmazon(tx: Tx, batch: OrderBatch, counts: BatchCounts): Promise<OrderDraft[]> {
+  const checkoutByAmazon = batch.drafts.filter((draft) => draft.isCheckoutByAmazon);
+  if (checkoutByAmazon.length === 0) return batch.drafts;
+  if (batch.allowCheckoutByAmazon) {
+    await forgetSkippedOrders(
+      tx,
+      batch.companyId,
+      checkoutByAmazon.map((draft) => draft.amazonOrderId),
+    );
+    return batch.drafts;
+  }
+  counts.checkoutByAmazonSkipped += checkoutByAmazon.length;
+  await rememberSkippedOrders(tx, batch.companyId, checkoutByAmazon, batch.source, batch.seenAt);
+  return batch.drafts.filter((draft) => !draft.isCheckoutByAmazon);
+}
+
+/**
  * Writes one batch of orders (a page, or a slice of a report) in the caller's transaction: each copy is
  * merged with the stored order (mergeOrder decides everything), then orders, items and timeline events
- * are written in bulk. Checkout by Amazon orders are skipped unless the company imports them. Newly
- * cancelled orders get their unconfirmed shipments voided.
+ * are written in bulk. Newly cancelled orders get their unconfirmed shipments voided.
  */
 export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBatch): Promise<BatchResult> {
   const counts = emptyCounts(batch.drafts.length);
-  const wanted = batch.drafts.filter((draft) => {
-    if (!draft.isCheckoutByAmazon || batch.allowCheckoutByAmazon) return true;
-    counts.checkoutByAmazonSkipped++;
-    return false;
-  });
+  const wanted = await takeCheckoutByAmazon(tx, batch, counts);
   const stored = await lockOrderStates(
     tx,
     batch.companyId,
