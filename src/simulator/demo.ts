@@ -22,6 +22,8 @@ export interface DemoOptions {
   timeScale: number;
   seed: number;
   ordersPerHour: number;
+  /** JSON log lines, and the banner as one of them, whatever LOG_PRETTY says. */
+  json?: boolean;
 }
 
 /** Short Amazon delays so each step shows within a minute at real-time speed. */
@@ -115,7 +117,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   env.DATABASE_URL = stores.databaseUrl;
   env.REDIS_PREFIX = stores.redisPrefix;
   env.MIGRATE_ON_START = 'true'; // a fresh database each run
-  env.LOG_PRETTY ??= 'true';
+  if (options.json) env.LOG_PRETTY = 'false';
+  else env.LOG_PRETTY ??= 'true';
   const config = loadConfig(env);
   await resetDemoStores(stores, config.redisUrl);
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
@@ -130,7 +133,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const daemon = await startDaemon(config, { logger });
   const company = await upsertDemoCompany(daemon.app, server.url);
   await reconcileCompanySchedules(daemon.queues, company);
-  process.stdout.write(banner(server, daemon, company, config.databaseUrl));
+  if (options.json) {
+    logger.info(
+      {
+        simulatorUrl: server.url,
+        companyId: company.id,
+        adminUrl: `http://127.0.0.1:${daemon.adminAddress.port}`,
+        database: config.databaseUrl.replace(/\/\/[^@]*@/, '//'),
+      },
+      'sellersync demo is running',
+    );
+  } else process.stdout.write(banner(server, daemon, company, config.databaseUrl));
   const observer = observeDemo(server.sim, daemon.app, company, logger.child({ component: 'demo' }));
   const stopDaemon = daemon.stop.bind(daemon);
   daemon.stop = async () => {

@@ -10,9 +10,10 @@ import { printResult } from '../output.js';
 export function startCommand(): Command {
   return new Command('start')
     .description('run the daemon: migrate, reconcile schedules, run the workers and the admin server')
-    .action(async () => {
+    .option('--json', 'log JSON lines, one object per line (overrides LOG_PRETTY)')
+    .action(async (flags: { json?: boolean }) => {
       const config = loadConfig();
-      const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+      const logger = createLogger({ level: config.logLevel, pretty: config.logPretty && !flags.json });
       const daemon = await startDaemon(config, { logger });
       installSignalHandlers(daemon, logger);
     });

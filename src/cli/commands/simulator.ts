@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { runDemo } from '../../simulator/demo.js';
-import { startSimulator } from '../../simulator/server.js';
+import { runDemo, type DemoOptions } from '../../simulator/demo.js';
+import { startSimulator, type SimulatorServer } from '../../simulator/server.js';
 import { DEFAULT_SELLER } from '../../simulator/simulation.js';
 
 function parsePort(value: string): number {
@@ -34,6 +34,39 @@ interface SimulatorFlags {
   timeScale: number;
   seed: number;
   ordersPerHour: number;
+  json?: boolean;
+}
+
+/** What a client needs to reach the simulator, as people read it or as one JSON line. */
+function announce(server: SimulatorServer, flags: SimulatorFlags): string {
+  if (flags.json) {
+    const line = {
+      time: new Date().toISOString(),
+      msg: 'simulated Amazon listening',
+      url: server.url,
+      timeScale: flags.timeScale,
+      seed: flags.seed,
+      // The simulator's own published test seller (docs/simulator.md), not a real credential.
+      seller: {
+        sellerId: DEFAULT_SELLER.sellerId,
+        marketplaceId: DEFAULT_SELLER.marketplaceId,
+        lwaClientId: DEFAULT_SELLER.clientId,
+        clientSecret: DEFAULT_SELLER.clientSecret,
+        refreshToken: DEFAULT_SELLER.refreshToken,
+      },
+      controlApi: `${server.url}/_sim/state`,
+    };
+    return `${JSON.stringify(line)}\n`;
+  }
+  return [
+    `simulated Amazon listening on ${server.url} (time scale ${flags.timeScale}, seed ${flags.seed})`,
+    `  seller id       ${DEFAULT_SELLER.sellerId}   marketplace ${DEFAULT_SELLER.marketplaceId}`,
+    `  lwa client id   ${DEFAULT_SELLER.clientId}`,
+    `  client secret   ${DEFAULT_SELLER.clientSecret}`,
+    `  refresh token   ${DEFAULT_SELLER.refreshToken}`,
+    `  control API     ${server.url}/_sim/state (see docs/simulator.md)`,
+    '',
+  ].join('\n');
 }
 
 export function simulatorCommand(): Command {
@@ -44,20 +77,14 @@ export function simulatorCommand(): Command {
     .option('--time-scale <k>', 'simulated seconds per real second', parsePositive, 1)
     .option('--seed <n>', 'seed of the order generator and ids', parseSeed, 1)
     .option('--orders-per-hour <n>', 'new random orders per simulated hour', parseRate, 12)
+    .option('--json', 'print JSON lines, one object per line')
     .action(async (flags: SimulatorFlags) => {
       const server = await startSimulator(flags);
-      process.stdout.write(
-        [
-          `simulated Amazon listening on ${server.url} (time scale ${flags.timeScale}, seed ${flags.seed})`,
-          `  seller id       ${DEFAULT_SELLER.sellerId}   marketplace ${DEFAULT_SELLER.marketplaceId}`,
-          `  lwa client id   ${DEFAULT_SELLER.clientId}`,
-          `  client secret   ${DEFAULT_SELLER.clientSecret}`,
-          `  refresh token   ${DEFAULT_SELLER.refreshToken}`,
-          `  control API     ${server.url}/_sim/state (see docs/simulator.md)`,
-          '',
-        ].join('\n'),
-      );
+      process.stdout.write(announce(server, flags));
       const stop = () => {
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg: 'stopping' })}\n`);
+        }
         server.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -80,7 +107,8 @@ export function demoCommand(): Command {
     )
     .option('--seed <n>', 'seed of the order generator', parseSeed, 1)
     .option('--orders-per-hour <n>', 'new random orders per simulated hour', parseRate, 20)
-    .action(async (flags: { port: number; timeScale: number; seed: number; ordersPerHour: number }) => {
+    .option('--json', 'log JSON lines, one object per line (overrides LOG_PRETTY)')
+    .action(async (flags: DemoOptions) => {
       await runDemo(flags);
     });
 }
