@@ -4,8 +4,10 @@ import { FeedKinds } from './feeds/feed-kinds.js';
 import { followFeedsJob, type FeedFollowUpCounts } from './feeds/feeds.jobs.js';
 import { fulfillmentFeedKind } from './fulfillment/fulfillment.feed-kind.js';
 import { uploadFulfillmentsJob, type FulfillmentUploadCounts } from './fulfillment/fulfillment.jobs.js';
+import { voidShipmentsOfCancelledOrder } from './fulfillment/shipments.service.js';
 import type { JobHandlers } from './jobs/handlers.js';
 import type { OrderDownloadCounts } from './orders/download-context.js';
+import type { OrderEventHandlers } from './orders/order-events.js';
 import {
   downloadOrdersJob,
   eraseExpiredBuyerDataJob,
@@ -18,6 +20,11 @@ import {
  */
 export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind, acknowledgementFeedKind]);
 
+/** What follows an order's change in other domains, in the transaction that stores the change. */
+export const ORDER_EVENTS: OrderEventHandlers = {
+  cancelledOnAmazon: voidShipmentsOfCancelledOrder,
+};
+
 /** What each kind of run counts. */
 export interface RunCountsByKind {
   'order-download': OrderDownloadCounts;
@@ -28,7 +35,7 @@ export interface RunCountsByKind {
 }
 
 export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
-  'order-download': downloadOrdersJob,
+  'order-download': (context) => downloadOrdersJob(context, ORDER_EVENTS),
   'fulfillment-upload': (context) => uploadFulfillmentsJob(context, FEED_KINDS),
   'buyer-data-retention': eraseExpiredBuyerDataJob,
   'feed-follow-up': (context) => followFeedsJob(context, FEED_KINDS),

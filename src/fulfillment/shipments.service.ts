@@ -1,6 +1,7 @@
 import { heldQuantities } from '../cancellations/cancellations.repository.js';
 import { describeIssues } from '../companies/companies.schema.js';
 import type { Db, Tx } from '../db/client.js';
+import type { OrderCancelledOnAmazon } from '../orders/order-events.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
 import { UsageError } from '../shared/errors.js';
 import { normalizeTracking, resolveCarrier, trackingProblem } from './carriers.js';
@@ -155,17 +156,17 @@ export async function requeueShipments(db: Db, companyId: number, ids: number[])
 }
 
 /**
- * Voids the company's shipments of these orders that were not yet sent (pending_upload), with the
- * reason; called when Amazon cancels an order. Returns how many were voided.
+ * Voids the shipments not yet sent (pending_upload) of an order cancelled on Amazon, with the reason, in
+ * the transaction that stores the cancellation (registered as the orders' `cancelledOnAmazon` handler).
  */
-export async function voidUnconfirmedShipments(
+export async function voidShipmentsOfCancelledOrder(
   tx: Tx,
-  companyId: number,
-  amazonOrderIds: string[],
-  reason: string,
-): Promise<number> {
-  if (amazonOrderIds.length === 0) return 0;
-  const pending = await listShipments(tx, companyId, { amazonOrderIds, states: ['pending_upload'] });
+  { companyId, amazonOrderId, reason }: OrderCancelledOnAmazon,
+): Promise<{ shipmentsVoided: number }> {
+  const pending = await listShipments(tx, companyId, {
+    amazonOrderIds: [amazonOrderId],
+    states: ['pending_upload'],
+  });
   const voided = await moveShipments(
     tx,
     pending.map((s) => s.id),
@@ -173,5 +174,5 @@ export async function voidUnconfirmedShipments(
     { void_reason: reason },
     ['pending_upload'],
   );
-  return voided.length;
+  return { shipmentsVoided: voided.length };
 }

@@ -18,6 +18,7 @@ import {
   type OrderBatch,
 } from './orders.ingest.js';
 import type { OrderDraft } from './order-draft.js';
+import type { OrderEventHandlers } from './order-events.js';
 import type { MergeProblem } from './order-state.js';
 
 /** What an order download run counts, as recorded on its run. */
@@ -58,6 +59,8 @@ export interface DownloadContext {
   /** Our clock; replaceable so a test can run it fast or slow. */
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** What other domains do when an order changes (`ORDER_EVENTS` in `src/wiring.ts`). */
+  orderEvents: OrderEventHandlers;
   counts: OrderDownloadCounts;
 }
 
@@ -150,6 +153,7 @@ export async function commitDrafts(
       drafts,
       retentionDays: context.settings.buyerDataRetentionDays,
       seenAt: context.now(),
+      orderEvents: context.orderEvents,
       ...(customizations && { customizations }),
     });
     await alongside(tx, written.unstorable);

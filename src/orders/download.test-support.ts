@@ -1,4 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 import type { AmazonGatewayOptions } from '../amazon/factory.js';
 import { createAmazonPortFactory, type AmazonPortFactory } from '../companies/companies.amazon.js';
 import { createCompany, getCompany, type Company } from '../companies/companies.service.js';
@@ -8,8 +9,9 @@ import type { OrderSpec } from '../simulator/types.js';
 import type { SimOrder } from '../simulator/model.js';
 import { startSimulator, type SimulatorServer } from '../simulator/server.js';
 import { DEFAULT_SELLER } from '../simulator/simulation.js';
-import type { TestContext } from '../../test/helpers/context.js';
+import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { DownloadContext } from './download-context.js';
+import { NO_ORDER_EVENT_HANDLERS } from './order-events.js';
 import { downloadOrders } from './orders.download.js';
 
 /** A seller on an in-process simulator, with its company row pointing at it. */
@@ -102,6 +104,32 @@ export const TEST_ORDER_SETTINGS: OrderSettings = {
   reportExpectedSeconds: 600,
 };
 
+/** A test file's database and Redis context, and the simulated sellers it starts (all closed after the file). */
+export interface SimulatedSellers {
+  context: TestContext;
+  newSeller(): Promise<SimulatedSeller>;
+}
+
+export function useSimulatedSellers(): SimulatedSellers {
+  const sellers: SimulatedSeller[] = [];
+  const suite: SimulatedSellers = {
+    context: undefined as unknown as TestContext,
+    async newSeller() {
+      const seller = await simulatedSeller(suite.context);
+      sellers.push(seller);
+      return seller;
+    },
+  };
+  beforeAll(async () => {
+    suite.context = await createTestContext();
+  });
+  afterAll(async () => {
+    await Promise.all(sellers.map((seller) => seller.server.close()));
+    await suite.context?.cleanup();
+  });
+  return suite;
+}
+
 /** Runs one order download for the seller in this process, as the job does; returns its counts. */
 export async function runDownload(
   context: TestContext,
@@ -119,6 +147,7 @@ export async function runDownload(
     signal: new AbortController().signal,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    orderEvents: NO_ORDER_EVENT_HANDLERS,
     counts: {},
     ...overrides,
   };

@@ -9,6 +9,7 @@ import { amazonClockAt } from './amazon-nock.test-support.js';
 import { deflatedZip, testGateway, TEST_ORDER_SETTINGS } from './download.test-support.js';
 import { downloadOrders } from './orders.download.js';
 import type { DownloadContext } from './download-context.js';
+import { NO_ORDER_EVENT_HANDLERS } from './order-events.js';
 import { findOrderWithItems } from './orders.service.js';
 
 /** Amazon's own payloads (the models' examples) through the real gateway, faked only at the HTTP layer. */
@@ -60,6 +61,7 @@ async function download(company: Company): Promise<Record<string, number>> {
     // Our clock, pinned days behind Amazon's: the window follows Amazon's.
     now: () => new Date(Date.parse(AMAZON_DATE) - 3 * 86_400_000),
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    orderEvents: NO_ORDER_EVENT_HANDLERS,
     counts: {},
   };
   await downloadOrders(run);

@@ -1,9 +1,9 @@
 import type { Tx } from '../db/client.js';
-import { voidUnconfirmedShipments } from '../fulfillment/shipments.service.js';
 import type { Keyring } from '../shared/crypto.js';
 import { sealPersonalData } from './buyer-data.js';
 import { forgetSkippedOrders, rememberSkippedOrders } from './checkout-by-amazon.repository.js';
 import type { OrderDraft } from './order-draft.js';
+import type { OrderEventHandlers } from './order-events.js';
 import { mergeOrder } from './order-merge.js';
 import type { MergeEvent, MergeProblem, MergeSource, OrderCopy, OrderState } from './order-state.js';
 import { itemRowsOf, lockOrderStates, orderRowOf, type StoredOrder } from './order-state.repository.js';
@@ -37,6 +37,8 @@ export interface OrderBatch {
   /** When the batch was read (our clock): a skipped Checkout by Amazon order is remembered with it. */
   seenAt: Date;
   customizations?: ReadonlyMap<string, Customization>;
+  /** Told, in the batch's transaction, of what other domains follow (an order cancelled on Amazon). */
+  orderEvents: OrderEventHandlers;
 }
 
 export interface BatchCounts {
@@ -145,7 +147,8 @@ async function takeCheckoutByAmazon(tx: Tx, batch: OrderBatch, counts: BatchCoun
 /**
  * Writes one batch of orders (a page, or a slice of a report) in the caller's transaction: each copy is
  * merged with the stored order (mergeOrder decides everything), then orders, items and timeline events
- * are written in bulk. Newly cancelled orders get their unconfirmed shipments voided.
+ * are written in bulk. Newly cancelled orders are told to `batch.orderEvents` (fulfillment voids their
+ * shipments not yet sent).
  */
 export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBatch): Promise<BatchResult> {
   const counts = emptyCounts(batch.drafts.length);
@@ -203,12 +206,12 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
   for (const order of newlyCancelled) {
     const by = order.cancelledBy ?? 'Amazon';
     const reason = `order cancelled (by ${by}${order.cancelReason ? `: ${order.cancelReason}` : ''})`;
-    counts.shipmentsVoided += await voidUnconfirmedShipments(
-      tx,
-      batch.companyId,
-      [order.amazonOrderId],
+    const followed = await batch.orderEvents.cancelledOnAmazon(tx, {
+      companyId: batch.companyId,
+      amazonOrderId: order.amazonOrderId,
       reason,
-    );
+    });
+    counts.shipmentsVoided += followed.shipmentsVoided;
   }
   return { counts, problems };
 }

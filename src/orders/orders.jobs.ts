@@ -4,6 +4,7 @@ import type { JobContext } from '../jobs/handlers.js';
 import { succeeded, type RunResult } from '../jobs/run-result.js';
 import { eraseExpiredBuyerData } from './buyer-data.retention.js';
 import { DownloadStopped, type DownloadContext, type OrderDownloadCounts } from './download-context.js';
+import type { OrderEventHandlers } from './order-events.js';
 import { downloadOrders } from './orders.download.js';
 
 /** When Amazon gives no hint, a throttled download resumes after one searchOrders restore period. */
@@ -11,7 +12,11 @@ const DEFAULT_THROTTLE_DELAY_MS = 180_000;
 /** A run that only finished an earlier run's window queues the run that goes on to the present. */
 const CATCH_UP_DELAY_MS = 1_000;
 
-export function downloadContextOf(context: JobContext, port: DownloadContext['port']): DownloadContext {
+export function downloadContextOf(
+  context: JobContext,
+  port: DownloadContext['port'],
+  orderEvents: OrderEventHandlers,
+): DownloadContext {
   return {
     db: context.db,
     keyring: context.app.config.keyring,
@@ -23,6 +28,7 @@ export function downloadContextOf(context: JobContext, port: DownloadContext['po
     signal: context.signal,
     now: () => new Date(),
     sleep: (ms) => sleep(ms, undefined, { signal: context.signal }).catch(() => undefined),
+    orderEvents,
     counts: {},
   };
 }
@@ -32,9 +38,12 @@ export function downloadContextOf(context: JobContext, port: DownloadContext['po
  * a throttled or stopped run keeps what it did; a throttled one, or one that only finished the window an
  * earlier run left, queues its own continuation and is recorded as deferred.
  */
-export async function downloadOrdersJob(context: JobContext): Promise<RunResult<OrderDownloadCounts>> {
+export async function downloadOrdersJob(
+  context: JobContext,
+  orderEvents: OrderEventHandlers,
+): Promise<RunResult<OrderDownloadCounts>> {
   const port = await context.app.amazon.forCompany(context.company.id, context.signal);
-  const download = downloadContextOf(context, port);
+  const download = downloadContextOf(context, port, orderEvents);
   try {
     const { resumed } = await downloadOrders(download);
     if (!resumed) return succeeded(download.counts);

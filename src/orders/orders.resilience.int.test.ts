@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordShipment } from '../fulfillment/shipments.service.js';
-import { listShipments } from '../fulfillment/shipments.repository.js';
 import { MINUTE } from '../simulator/clock.js';
 import { cancelOrder, shipOrder } from '../simulator/order-actions.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
@@ -14,6 +12,7 @@ import {
   type SimulatedSeller,
 } from './download.test-support.js';
 import type { OrderCursor } from './download-window.js';
+import type { OrderCancelledOnAmazon, OrderEventHandlers } from './order-events.js';
 import { findOrderWithItems, showOrders } from './orders.service.js';
 
 let context: TestContext;
@@ -183,39 +182,46 @@ describe('killing the process mid-run', () => {
 });
 
 describe('an Amazon-side cancellation', () => {
-  it('cancels the order locally, with who and why, and voids its shipment not yet sent to Amazon', async () => {
+  it('cancels the order locally, with who and why, and tells the order events in the same transaction', async () => {
     const seller = await newSeller();
     const [orderId = ''] = placeOrders(seller, merchantOrders(1));
     seller.server.sim.advance(40 * MINUTE);
     await runDownload(context, seller);
-    const before = await findOrderWithItems(context.db, seller.company.id, orderId);
-    const item = before?.items[0];
-    await recordShipment(context.db, seller.company.id, {
-      amazonOrderId: orderId,
-      carrier: 'Other',
-      carrierName: 'Local Courier',
-      trackingNumber: 'LC-1234567',
-      shipDate: new Date().toISOString(),
-      shipFrom: {
-        name: 'Warehouse',
-        line1: '1 Dock Road',
-        city: 'Reno',
-        state: 'NV',
-        postalCode: '89501',
-        country: 'US',
-      },
-      items: [{ orderItemId: item?.orderItemId ?? '', quantity: item?.quantityOrdered ?? 1 }],
-    });
     const simOrder = simulatedOrders(seller).find((o) => o.orderId === orderId);
     if (!simOrder) throw new Error('order missing');
     cancelOrder(simOrder, 'AMAZON', 'Payment could not be verified', seller.server.sim.now());
     seller.server.sim.advance(3 * MINUTE);
 
-    const counts = await runDownload(context, seller);
+    const refusing: OrderEventHandlers = {
+      cancelledOnAmazon: () => Promise.reject(new Error('handler failed')),
+    };
+    await expect(runDownload(context, seller, { orderEvents: refusing })).rejects.toThrow('handler failed');
+    const untouched = await findOrderWithItems(context.db, seller.company.id, orderId);
+    expect(untouched?.order.status).toBe('Unshipped');
+
+    const told: OrderCancelledOnAmazon[] = [];
+    const listening: OrderEventHandlers = {
+      cancelledOnAmazon: async (tx, event) => {
+        const row = await tx
+          .selectFrom('orders')
+          .select('status')
+          .where('company_id', '=', event.companyId)
+          .where('amazon_order_id', '=', event.amazonOrderId)
+          .executeTakeFirstOrThrow();
+        expect(row.status).toBe('Canceled');
+        told.push(event);
+        return { shipmentsVoided: 1 };
+      },
+    };
+    const counts = await runDownload(context, seller, { orderEvents: listening });
     expect(counts).toMatchObject({ cancelled: 1, shipmentsVoided: 1 });
-    const [shipment] = await listShipments(context.db, seller.company.id, { amazonOrderIds: [orderId] });
-    expect(shipment?.state).toBe('voided');
-    expect(shipment?.voidReason).toMatch(/AMAZON: Payment could not be verified/);
+    expect(told).toEqual([
+      {
+        companyId: seller.company.id,
+        amazonOrderId: orderId,
+        reason: 'order cancelled (by AMAZON: Payment could not be verified)',
+      },
+    ]);
     const details = (await showOrders(context.db, context.config.keyring, orderId, false)).find(
       (d) => d.order.companyId === seller.company.id,
     );
