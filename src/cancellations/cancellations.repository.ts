@@ -157,6 +157,18 @@ export async function listCancellations(
   return withItems(db, rows);
 }
 
+/** One cancellation, row-locked; the caller has locked its order row first. */
+export async function lockCancellation(tx: Tx, companyId: number, id: number): Promise<Cancellation | null> {
+  const rows = await tx
+    .selectFrom('cancellations')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
+  return (await withItems(tx, rows))[0] ?? null;
+}
+
 /** Units per order item held by cancellations not yet accepted or released. */
 export async function heldQuantities(db: Db | Tx, orderIds: number[]): Promise<Map<number, number>> {
   if (orderIds.length === 0) return new Map();

@@ -22,6 +22,7 @@ import {
   type CancellationItem,
 } from './cancellations.repository.js';
 import type { ShipmentGuard } from './shipment-guard.js';
+import { refuseOrder } from './cancellation-refusals.js';
 
 export interface CancellationRequested {
   cancellation: Cancellation;
@@ -31,23 +32,6 @@ export interface CancellationRequested {
   /** SKUs recorded to be set to quantity 0 on Amazon. */
   zeroings: number;
   warnings: string[];
-}
-
-function refuseOrder(order: ShippableOrder | null, amazonOrderId: string): asserts order is ShippableOrder {
-  const where = `order ${amazonOrderId}`;
-  if (!order) throw new UsageError(`${where} is not known: download orders first, or check the id`);
-  if (order.fulfillmentChannel === 'AFN')
-    throw new UsageError(`${where} is fulfilled by Amazon (FBA): Amazon cancels FBA orders, not the seller`);
-  if (order.status === 'Pending' || order.status === 'PendingAvailability') {
-    throw new UsageError(
-      `${where} is ${order.status}: a seller cannot cancel before Amazon has cleared the payment; ` +
-        'wait until it is Unshipped (or let Amazon cancel it)',
-    );
-  }
-  if (order.status === 'Canceled') throw new UsageError(`${where} is already cancelled`);
-  if (order.status !== 'Unshipped' && order.status !== 'PartiallyShipped') {
-    throw new UsageError(`${where} is ${order.status}: it was ship-confirmed; refund or return it instead`);
-  }
 }
 
 interface Availability {

@@ -66,3 +66,21 @@ export async function decideBuyerCancellation(
   if (db.isTransaction) return decideIn(db as Tx, companyId, amazonOrderId, decision, at);
   return db.transaction().execute((tx) => decideIn(tx, companyId, amazonOrderId, decision, at));
 }
+
+/**
+ * Reopens a buyer's request whose acceptance Amazon rejected and the seller gave up (accepted →
+ * requested): the order is held until the seller answers again, or, when the respond-by deadline has
+ * already passed, the request expires and the hold lifts. Runs in the caller's transaction.
+ */
+export async function reopenBuyerCancellation(
+  tx: Tx,
+  companyId: number,
+  amazonOrderId: string,
+  at: Date,
+): Promise<BuyerCancellationOutcome> {
+  const reopened = await decideIn(tx, companyId, amazonOrderId, 'requested', at);
+  const stored = (await lockOrderStates(tx, companyId, [amazonOrderId])).get(amazonOrderId);
+  const respondBy = stored?.state.hold.respondBy ?? null;
+  if (reopened.state !== 'requested' || respondBy === null || respondBy > at) return reopened;
+  return decideIn(tx, companyId, amazonOrderId, 'expired', at);
+}

@@ -243,13 +243,17 @@ function cancelReasonOf(order: OrderCopy | OrderState): string | null {
   return 'cancellation' in order ? (order.cancellation?.reason ?? null) : order.cancelReason;
 }
 
-/** The seller's answer to a buyer's cancellation request, or its deadline passing. */
-export type HoldDecision = 'accepted' | 'declined' | 'expired';
+/**
+ * The seller's answer to a buyer's cancellation request, or its deadline passing; `requested` reopens a
+ * request whose acceptance Amazon rejected and the seller released.
+ */
+export type HoldDecision = 'accepted' | 'declined' | 'expired' | 'requested';
 
 const DECISION_EVENTS = {
   accepted: 'seller_accepted',
   declined: 'seller_declined',
   expired: 'deadline_passed',
+  requested: 'acceptance_withdrawn',
 } as const;
 
 /**
@@ -268,7 +272,8 @@ export function decideHold(stored: OrderState, decision: HoldDecision, at: Date)
     };
     return { next: stored, events: [], problems: [problem], changed: false };
   }
-  const next: OrderState = { ...stored, hold: { ...stored.hold, state, decidedAt: at } };
+  const decidedAt = decision === 'requested' ? null : at;
+  const next: OrderState = { ...stored, hold: { ...stored.hold, state, decidedAt } };
   const detail = { decision, by: decision === 'expired' ? 'deadline' : 'seller', at: at.toISOString() };
   const event: MergeEvent = { kind: 'cancel_request_decided', fromStatus: null, toStatus: null, detail };
   return { next, events: [event], problems: [], changed: true };

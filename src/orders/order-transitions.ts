@@ -35,10 +35,16 @@ export function statusMoveAllowed(from: OrderStatus, to: OrderStatus): boolean {
  * answer, the answer's deadline passing, and Amazon cancelling the order.
  */
 export type HoldEvent =
-  'buyer_requested' | 'seller_accepted' | 'seller_declined' | 'deadline_passed' | 'order_cancelled';
+  | 'buyer_requested'
+  | 'seller_accepted'
+  | 'seller_declined'
+  | 'deadline_passed'
+  | 'order_cancelled'
+  | 'acceptance_withdrawn';
 
 /**
- * none → requested → accepted | declined | expired. Only a decision (the seller's answer, its deadline, or
+ * none → requested → accepted | declined | expired; accepted → requested when the seller releases an
+ * acceptance Amazon rejected. Only a decision (the seller's answer, its deadline, or
  * Amazon's cancellation, which accepts the request) ends a hold; a copy still showing the request after a
  * decision changes nothing. A pair not listed leaves the state as it is.
  */
@@ -52,7 +58,8 @@ export const HOLD_TRANSITIONS: Readonly<
     deadline_passed: 'expired',
     order_cancelled: 'accepted',
   },
-  accepted: {},
+  // The seller gave up a BuyerCanceled cancellation Amazon rejected: the request is open again.
+  accepted: { acceptance_withdrawn: 'requested' },
   declined: {},
   expired: {},
 };

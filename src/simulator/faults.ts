@@ -26,23 +26,33 @@ export const faultSchema = z
 
 export type Fault = z.infer<typeof faultSchema>;
 
-/** Marks on what is created next: a report that never leaves IN_QUEUE, a feed that ends FATAL. */
+/**
+ * Marks on what is created or processed next: a report that never leaves IN_QUEUE, a feed that ends
+ * FATAL, a seller cancellation message Amazon refuses (an Error result; sent again later, it may pass).
+ */
+export const STICKY_FAULT_KINDS = ['report-stuck', 'feed-fatal', 'cancel-refused'] as const;
+export type StickyFaultKind = (typeof STICKY_FAULT_KINDS)[number];
+
 export const stickyFaultSchema = z
   .object({
-    kind: z.enum(['report-stuck', 'feed-fatal']),
+    kind: z.enum(STICKY_FAULT_KINDS),
     count: z.number().int().min(1).max(10_000).default(1),
   })
   .strict();
 
 export class Faults {
   private readonly pending: Fault[] = [];
-  private readonly sticky = { 'report-stuck': 0, 'feed-fatal': 0 };
+  private readonly sticky: Record<StickyFaultKind, number> = {
+    'report-stuck': 0,
+    'feed-fatal': 0,
+    'cancel-refused': 0,
+  };
 
   add(fault: Fault): void {
     this.pending.push({ ...fault });
   }
 
-  addSticky(kind: 'report-stuck' | 'feed-fatal', count: number): void {
+  addSticky(kind: StickyFaultKind, count: number): void {
     this.sticky[kind] += count;
   }
 
@@ -58,7 +68,7 @@ export class Faults {
     return fault;
   }
 
-  takeSticky(kind: 'report-stuck' | 'feed-fatal'): boolean {
+  takeSticky(kind: StickyFaultKind): boolean {
     if (this.sticky[kind] === 0) return false;
     this.sticky[kind] -= 1;
     return true;
@@ -66,8 +76,7 @@ export class Faults {
 
   clear(): void {
     this.pending.length = 0;
-    this.sticky['report-stuck'] = 0;
-    this.sticky['feed-fatal'] = 0;
+    for (const kind of STICKY_FAULT_KINDS) this.sticky[kind] = 0;
   }
 
   list(): { pending: Fault[]; sticky: Record<string, number> } {

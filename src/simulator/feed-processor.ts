@@ -89,8 +89,14 @@ function fulfil(sim: Simulation, order: SimOrder, body: Node, at: Date): void {
  * CancelReason; no Item at all cancels the whole order. Amazon refuses a seller cancellation of an FBA
  * order, of an order still Pending, and of units already shipped.
  */
-function acknowledge(order: SimOrder, body: Node, at: Date): void {
+function acknowledge(sim: Simulation, order: SimOrder, body: Node, at: Date): void {
   if (text(body, 'StatusCode') !== 'Failure') return;
+  if (sim.faults.takeSticky('cancel-refused')) {
+    throw new OrderRefusal(
+      'cancel-refused',
+      `The cancellation of order ${order.orderId} could not be processed at this time. Resubmit it later`,
+    );
+  }
   if (order.fulfilledBy === 'AMAZON') {
     throw new OrderRefusal(
       'fulfilled-by-amazon',
@@ -197,7 +203,7 @@ export function applyOrderFeed(
     }
     try {
       if (feed.messageType === 'OrderFulfillment') fulfil(sim, order, body, at);
-      else if (feed.messageType === 'OrderAcknowledgement') acknowledge(order, body, at);
+      else if (feed.messageType === 'OrderAcknowledgement') acknowledge(sim, order, body, at);
       else adjust(sim, order, body, at);
     } catch (err) {
       if (!(err instanceof OrderRefusal)) throw err;

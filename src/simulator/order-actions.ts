@@ -14,7 +14,8 @@ export type RefusalReason =
   | 'quantity-above-remaining'
   | 'refund-above-charged'
   | 'not-shipped'
-  | 'unknown-carrier';
+  | 'unknown-carrier'
+  | 'cancel-refused';
 
 export class OrderRefusal extends Error {
   override name = 'OrderRefusal';

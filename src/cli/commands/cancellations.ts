@@ -8,11 +8,16 @@ import { getCompany } from '../../companies/companies.service.js';
 import { listFeeds } from '../../feeds/feeds.repository.js';
 import { fulfillmentShipmentGuard } from '../../fulfillment/cancellation-guard.js';
 import { listZeroings } from '../../inventory/zeroings.repository.js';
-import { enqueueManualRun } from '../../jobs/queues.js';
 import { listOpenCancelRequests } from '../../orders/orders.cancelling.js';
 import { printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
-import { withApp, withQueues } from '../session.js';
+import { withApp } from '../session.js';
+import {
+  describeQueued,
+  queueCancellationUpload,
+  releaseCancellationCommand,
+  requeueCancellationCommand,
+} from './cancellation-resolve.js';
 
 type ItemFlag = { orderItemId: string; quantity?: number };
 
@@ -68,14 +73,7 @@ export function cancelOrderCommand(): Command {
           zeroInventory: flags.zeroInventory ?? false,
           force: flags.force ?? false,
         });
-        // Sent at once by a worker; the scheduled upload is the safety net if Redis is away right now.
-        const queued = await withQueues(app, (queues) =>
-          enqueueManualRun(queues, 'cancellation-upload', company.id),
-        ).then(
-          () => true,
-          () => false,
-        );
-        return { ...requested, queued };
+        return { ...requested, queued: await queueCancellationUpload(app, company.id) };
       });
       const { cancellation } = result;
       printResult(flags.json ?? false, result, () =>
@@ -86,9 +84,7 @@ export function cancelOrderCommand(): Command {
           ...result.warnings.map((w) => `warning: ${w}`),
           result.voidedShipments > 0 ? `${result.voidedShipments} shipment(s) waiting for upload voided` : '',
           result.zeroings > 0 ? `${result.zeroings} SKU(s) to be set to quantity 0 on Amazon` : '',
-          result.queued
-            ? 'queued for the cancellation upload'
-            : 'the next scheduled cancellation upload sends it (the queue is unreachable)',
+          describeQueued(result.queued),
         ]
           .filter(Boolean)
           .join('\n'),
@@ -197,6 +193,8 @@ export function cancellationsCommand(): Command {
           ),
       );
     });
+  command.addCommand(requeueCancellationCommand());
+  command.addCommand(releaseCancellationCommand());
   return command;
 }
 
