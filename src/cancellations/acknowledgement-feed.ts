@@ -4,6 +4,8 @@ import type { Db, Tx } from '../db/client.js';
 import { packDocuments } from '../feeds/feed-envelope.js';
 import { prepareFeeds } from '../feeds/feed-prepare.js';
 import type { Feed } from '../feeds/feeds.repository.js';
+import { sellerOrderIdsOf } from '../orders/orders.shipping.js';
+import type { CancellationToSend } from './acknowledgement-message.js';
 import { acknowledgementFeedKind } from './cancellations.feed-kind.js';
 import {
   lockDueCancellations,
@@ -12,7 +14,7 @@ import {
   type Cancellation,
 } from './cancellations.repository.js';
 
-function documentsOf(sellerId: string, cancellations: Cancellation[]): string[] {
+function documentsOf(sellerId: string, cancellations: CancellationToSend[]): string[] {
   return packDocuments(
     { merchantIdentifier: sellerId, messageType: acknowledgementFeedKind.messageType },
     cancellations.map((c) => acknowledgementFeedKind.buildMessage(c)),
@@ -24,7 +26,10 @@ function documentsOf(sellerId: string, cancellations: Cancellation[]): string[] 
  * checked first; only when it fails is each message checked alone, so one bad message is set aside and
  * the others still go. Cancellations are few, so every feed is checked before it is stored.
  */
-async function schemaFailures(sellerId: string, cancellations: Cancellation[]): Promise<Map<number, string>> {
+async function schemaFailures(
+  sellerId: string,
+  cancellations: CancellationToSend[],
+): Promise<Map<number, string>> {
   const failures = new Map<number, string>();
   const results = await Promise.all(
     documentsOf(sellerId, cancellations).map((xml) => validateOrderFeed(xml)),
@@ -38,8 +43,17 @@ async function schemaFailures(sellerId: string, cancellations: Cancellation[]): 
   return failures;
 }
 
-function byMarketplace(cancellations: Cancellation[]): Map<string, Cancellation[]> {
-  const groups = new Map<string, Cancellation[]>();
+/** The cancellations with their orders' seller order ids, read as they are now. */
+async function toSend(tx: Tx, cancellations: Cancellation[]): Promise<CancellationToSend[]> {
+  const sellerOrderIds = await sellerOrderIdsOf(
+    tx,
+    cancellations.map((c) => c.orderId),
+  );
+  return cancellations.map((c) => ({ ...c, sellerOrderId: sellerOrderIds.get(c.orderId) ?? null }));
+}
+
+function byMarketplace(cancellations: CancellationToSend[]): Map<string, CancellationToSend[]> {
+  const groups = new Map<string, CancellationToSend[]>();
   for (const c of cancellations) groups.set(c.marketplaceId, [...(groups.get(c.marketplaceId) ?? []), c]);
   return groups;
 }
@@ -61,7 +75,7 @@ export async function storeAcknowledgementFeeds(
   now: Date,
 ): Promise<StoredAcknowledgements> {
   return db.transaction().execute(async (tx: Tx) => {
-    const due = await lockDueCancellations(tx, company.id, now);
+    const due = await toSend(tx, await lockDueCancellations(tx, company.id, now));
     if (due.length === 0) return { feeds: [], invalid: 0 };
     const failures = await schemaFailures(company.sellerId, due);
     await rejectCancellations(

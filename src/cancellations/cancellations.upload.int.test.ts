@@ -14,6 +14,7 @@ const SPECS: Record<string, Record<string, unknown>> = {
   partial: { items: [{ quantity: 2 }, { quantity: 1 }] },
   gone: { items: [{ quantity: 1 }] },
   zeroed: { items: [{ sku: 'SKU-NOSTOCK-1', quantity: 1 }] },
+  aliased: { items: [{ quantity: 1 }], sellerOrderId: 'BACKOFFICE-10042' },
 };
 
 beforeAll(async () => {
@@ -66,6 +67,22 @@ describe('cancellation upload against the simulator', () => {
     expect(accepted).toMatchObject({ state: 'accepted', resultMessage: null });
     expect((await storedOrder(world, order.orderId)).status).toBe('Canceled');
     expect((await world.simOrder(order.orderId)).fulfillment?.fulfillmentStatus).toBe('CANCELLED');
+  });
+
+  it('names the order by the seller’s own order id too (MerchantOrderID) when Amazon gave one', async () => {
+    const order = orders.aliased!;
+    await cancel(world, { amazonOrderId: order.orderId, reason: 'ShippingAddressUndeliverable' });
+    await world.run('cancellation-upload');
+    const sent = (await acknowledgementFeeds()).find((feed) => feed.content.includes(order.orderId));
+    expect(sent?.content).toContain(
+      `<AmazonOrderID>${order.orderId}</AmazonOrderID><MerchantOrderID>BACKOFFICE-10042</MerchantOrderID>`,
+    );
+    expect((await validateOrderFeed(sent!.content)).errors).toEqual([]);
+    await world.finishFeeds();
+    expect((await cancellationsOf(world, order.orderId))[0]?.state).toBe('accepted');
+    // The other orders have no seller order id: their messages name them by AmazonOrderID alone.
+    const others = (await acknowledgementFeeds()).filter((feed) => !feed.content.includes(order.orderId));
+    for (const feed of others) expect(feed.content).not.toContain('<MerchantOrderID>');
   });
 
   it('cancels some units of one line: Quantity sent, the rest still to ship on both sides', async () => {
@@ -131,6 +148,6 @@ describe('cancellation upload against the simulator', () => {
     expect(again.run?.counts).toMatchObject({ cancellations: 0, zeroings: 0 });
     expect(
       (await listFeeds(world.context.db, world.company.id, { kind: 'order-acknowledgement' })).length,
-    ).toBe(4);
+    ).toBe(5);
   });
 });

@@ -59,6 +59,21 @@ async function lockedOrderItems(tx: Tx, orderId: number, onHold: boolean): Promi
   }));
 }
 
+/** The seller's own order ids (Amazon's SELLER_ORDER_ID alias) of those of these orders that have one, by order row id. */
+export async function sellerOrderIdsOf(
+  db: Db | Tx,
+  orderIds: readonly number[],
+): Promise<Map<number, string>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('orders')
+    .select(['id', 'seller_order_id'])
+    .where('id', '=', sql<number>`ANY(${[...orderIds]}::bigint[])`)
+    .where('seller_order_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [Number(row.id), row.seller_order_id ?? '']));
+}
+
 /** The order with its items, row-locked for the caller's transaction so two shipments cannot overbook it. */
 export async function lockOrderForShipping(
   tx: Tx,

@@ -76,7 +76,7 @@ function row(order: SimOrder, item: SimItem): string[] {
   const business = order.programs.includes('AMAZON_BUSINESS');
   const values: Record<(typeof ALL_ORDERS_COLUMNS)[number], string> = {
     'amazon-order-id': order.orderId,
-    'merchant-order-id': '',
+    'merchant-order-id': order.sellerOrderId ?? '',
     'purchase-date': reportDate(order.createdTime),
     'last-updated-date': reportDate(order.lastUpdatedTime),
     'order-status': ORDER_STATUS_NAMES[order.status],

@@ -180,6 +180,18 @@ function refusalResult(messageId: string, orderId: string, err: OrderRefusal): M
   };
 }
 
+/** The order a message names: by AmazonOrderID, or by the seller's own order id (MerchantOrderID). */
+function namedOrder(sim: Simulation, sellerId: string, body: Node) {
+  const amazonOrderId = text(body, 'AmazonOrderID');
+  if (amazonOrderId !== undefined)
+    return { orderId: amazonOrderId, order: sim.store.orders.get(amazonOrderId) };
+  const merchantOrderId = text(body, 'MerchantOrderID') ?? '';
+  const order = [...sim.store.orders.values()].find(
+    (candidate) => candidate.sellerId === sellerId && candidate.sellerOrderId === merchantOrderId,
+  );
+  return { orderId: merchantOrderId, order };
+}
+
 /** Runs every message; a refused message becomes an Error result and leaves its order untouched. */
 export function applyOrderFeed(
   sim: Simulation,
@@ -189,8 +201,7 @@ export function applyOrderFeed(
 ): MessageResult[] {
   const results: MessageResult[] = [];
   for (const { messageId, body } of feed.messages) {
-    const orderId = text(body, 'AmazonOrderID') ?? text(body, 'MerchantOrderID') ?? '';
-    const order = sim.store.orders.get(orderId);
+    const { orderId, order } = namedOrder(sim, sellerId, body);
     if (!order || order.sellerId !== sellerId) {
       results.push({
         messageId,

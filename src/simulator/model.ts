@@ -80,6 +80,7 @@ export interface SimOrder {
   programs: string[];
   channel: 'AMAZON' | 'NON_AMAZON';
   replacementOf?: string;
+  sellerOrderId?: string;
   buyer: { name: string; email: string; companyName?: string; purchaseOrderNumber?: string };
   address: SimAddress;
   items: SimItem[];

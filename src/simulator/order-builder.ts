@@ -90,5 +90,6 @@ export function buildOrder(sim: SimulationState, spec: OrderSpec, at: Date): Sim
     },
   };
   if (spec.replacementOf !== undefined) order.replacementOf = spec.replacementOf;
+  if (spec.sellerOrderId !== undefined) order.sellerOrderId = spec.sellerOrderId;
   return order;
 }

@@ -106,6 +106,9 @@ function packagesView(order: SimOrder) {
 export function orderView(order: SimOrder, included: Set<string>, baseUrl: string): Record<string, unknown> {
   const view: Record<string, unknown> = {
     orderId: order.orderId,
+    ...(order.sellerOrderId !== undefined
+      ? { orderAliases: [{ aliasId: order.sellerOrderId, aliasType: 'SELLER_ORDER_ID' }] }
+      : {}),
     createdTime: isoSeconds(order.createdTime),
     lastUpdatedTime: isoSeconds(order.lastUpdatedTime),
     programs: order.programs,

@@ -69,6 +69,8 @@ export const orderSpecSchema = z
       .string()
       .regex(/^\d{3}-\d{7}-\d{7}$/)
       .optional(),
+    /** The seller's own order id, sent as the SELLER_ORDER_ID alias and the report's merchant-order-id. */
+    sellerOrderId: z.string().min(1).max(50).optional(),
     items: z
       .array(
         z
