@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { readSecretFiles } from './config.secret-files.js';
 import { keyStrengthProblem, parseKeyring, type Keyring } from './shared/crypto.js';
 import { isLoopbackHost } from './shared/outbound-url.js';
 
@@ -171,15 +172,16 @@ export function readEnvironment(dotenvPath = '.env'): Env {
   return { ...fromFile, ...process.env };
 }
 
-export function loadConfig(env: Env = readEnvironment()): Config {
+export function loadConfig(environment: Env = readEnvironment()): Config {
+  const { env, fromFiles, problems } = readSecretFiles(environment);
   // An empty variable (FOO=) means "not set", as in most .env tooling.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = schema.safeParse(present);
-  const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '(environment)');
-      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
+      const got = fromFiles.has(name) ? `the content of ${name}_FILE` : JSON.stringify(env[name] ?? null);
+      problems.push(`${name}: ${issue.message} (got ${got})`);
     }
   }
   const production = (present.NODE_ENV ?? 'development') === 'production';

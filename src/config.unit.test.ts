@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 const KEY = randomBytes(32).toString('hex');
@@ -161,5 +164,62 @@ describe('configuration that refuses the dangerous', () => {
       adminToken: 'y'.repeat(30),
       adminTokenGenerated: false,
     });
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'sellersync-secrets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function secretFile(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
+}
+
+describe('secrets from files (*_FILE, as Docker secrets mount them)', () => {
+  it('reads the key, the admin token and the store URLs from their files, without the trailing newline', () => {
+    const key = randomBytes(32).toString('hex');
+    const token = randomBytes(24).toString('hex');
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      ENCRYPTION_KEY_FILE: secretFile('encryption_key', `${key}\n`),
+      ADMIN_TOKEN_FILE: secretFile('admin_token', `${token}\n`),
+      DATABASE_URL_FILE: secretFile('database_url', 'postgres://app:s3cret@db:5432/sellersync\n'),
+      REDIS_URL_FILE: secretFile('redis_url', 'redis://:pw@cache:6379'),
+    });
+    expect(config.adminToken).toBe(token);
+    expect(config.adminTokenGenerated).toBe(false);
+    expect(config.databaseUrl).toBe('postgres://app:s3cret@db:5432/sellersync');
+    expect(config.redisUrl).toBe('redis://:pw@cache:6379');
+    expect(config.keyring.keys.get('k1')?.toString('hex')).toBe(key);
+  });
+
+  it('refuses a missing or empty file, and a variable set both ways, naming each', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      ENCRYPTION_KEY_FILE: join(dir, 'absent'),
+      ADMIN_TOKEN_FILE: secretFile('empty_token', '\n'),
+      DATABASE_URL: 'postgres://a@b/c',
+      DATABASE_URL_FILE: secretFile('url', 'postgres://a@b/c'),
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ENCRYPTION_KEY_FILE: cannot read .*absent \(ENOENT\)$/),
+        expect.stringMatching(/^ADMIN_TOKEN_FILE: .* is empty$/),
+        'DATABASE_URL_FILE: set DATABASE_URL or DATABASE_URL_FILE, not both',
+      ]),
+    );
+  });
+
+  it('checks a value read from a file like any other, without printing it', () => {
+    const problems = problemsOf({
+      DATABASE_URL_FILE: secretFile('bad_url', 'mysql://root:hunter2@db/x'),
+      ENCRYPTION_KEY_FILE: secretFile('zero_key', '0'.repeat(64)),
+    });
+    expect(problems.join('\n')).toMatch(
+      /DATABASE_URL: expected a postgres:\/\/ URL.*the content of DATABASE_URL_FILE/,
+    );
+    expect(problems.join('\n')).toMatch(/^ENCRYPTION_KEY: /m);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 });

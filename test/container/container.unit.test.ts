@@ -14,6 +14,7 @@ const engines = (JSON.parse(read('package.json')) as { engines: { node: string }
 
 interface ComposeService {
   environment?: Record<string, string>;
+  secrets?: string[];
   env_file?: (string | { path: string })[];
   ports?: string[];
   read_only?: boolean;
@@ -21,7 +22,10 @@ interface ComposeService {
   cap_drop?: string[];
   deploy?: { resources?: { limits?: Record<string, unknown> } };
 }
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, ComposeService>;
+  secrets?: Record<string, { file?: string }>;
+};
 const daemon = compose.services.sellersync as ComposeService;
 
 /** `>=20.12 <25` → the versions it allows, as [major, minor] bounds. */
@@ -39,7 +43,8 @@ describe('the container image', () => {
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith('#'));
     for (const required of ['.git', 'node_modules', '.env', 'dist']) expect(patterns).toContain(required);
-    expect(patterns).toContain('*.env'); // sellersync.env, the compose file's keys
+    expect(patterns).toContain('*.env');
+    expect(patterns).toContain('secrets'); // the compose file's keys
   });
 
   it('runs the current Node LTS, within engines, as README says', () => {
@@ -75,17 +80,25 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('has no default password and keeps the keys in a 0600 env file', () => {
+  it('has no default password and passes the keys as Docker secrets, never in the environment', () => {
     const text = read('docker-compose.yml');
     expect(text).not.toMatch(/\$\{[A-Z_]+:-/); // no ${VAR:-default} anywhere
-    expect(compose.services.postgres?.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
-    expect(daemon.environment?.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
-    expect(daemon.environment).not.toHaveProperty('ENCRYPTION_KEY');
-    expect(daemon.environment).not.toHaveProperty('ADMIN_TOKEN');
-    const files = (daemon.env_file ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.path));
-    expect(files).toEqual(['./sellersync.env']);
-    expect(readme).toContain('install -m 600 /dev/null sellersync.env');
-    expect(read('.gitignore').split('\n')).toContain('sellersync.env');
+    const postgres = compose.services.postgres as ComposeService;
+    expect(postgres.environment).not.toHaveProperty('POSTGRES_PASSWORD');
+    expect(postgres.environment?.POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
+    expect(postgres.secrets).toEqual(['postgres_password']);
+    for (const name of ['ENCRYPTION_KEY', 'ADMIN_TOKEN', 'DATABASE_URL']) {
+      expect(daemon.environment).not.toHaveProperty(name);
+      const secret = name.toLowerCase();
+      expect(daemon.environment?.[`${name}_FILE`]).toBe(`/run/secrets/${secret}`);
+      expect(daemon.secrets).toContain(secret);
+    }
+    expect(daemon.env_file).toBeUndefined();
+    for (const [name, secret] of Object.entries(compose.secrets ?? {})) {
+      expect(secret.file).toBe(`./secrets/${name}`);
+    }
+    expect(readme).toContain('install -d -m 700 secrets');
+    expect(read('.gitignore').split('\n')).toContain('secrets/');
   });
 
   it('runs the daemon read-only, without capabilities, within resource limits', () => {

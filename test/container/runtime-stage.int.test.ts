@@ -1,5 +1,14 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -153,6 +162,18 @@ describe('the runtime stage', () => {
       expect(existsSync(path.join(app, 'src'))).toBe(false);
       expect(stage.user).toBe('node');
 
+      // The keys as docker-compose passes them: Docker secrets, files named by *_FILE.
+      const secrets = path.join(app, 'run-secrets');
+      mkdirSync(secrets, { mode: 0o700 });
+      const secret = (name: string, value: string) => {
+        writeFileSync(path.join(secrets, name), `${value}\n`, { mode: 0o600 });
+        return path.join(secrets, name);
+      };
+      const secretFiles = {
+        DATABASE_URL_FILE: secret('database_url', context.databaseUrl),
+        ENCRYPTION_KEY_FILE: secret('encryption_key', TEST_ENCRYPTION_KEY),
+        ADMIN_TOKEN_FILE: secret('admin_token', TEST_ADMIN_TOKEN),
+      };
       // USER node: as root here, the stand-in is nobody; otherwise this (unprivileged) user.
       const asRoot = process.getuid?.() === 0;
       if (asRoot) {
@@ -163,11 +184,9 @@ describe('the runtime stage', () => {
       const env = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         ...stage.env,
-        DATABASE_URL: context.databaseUrl,
+        ...secretFiles,
         REDIS_URL: context.env.REDIS_URL ?? '',
         REDIS_PREFIX: context.redisPrefix,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         ADMIN_PORT: String(port),
       };
       const [program, ...args] = stage.command;
@@ -178,6 +197,10 @@ describe('the runtime stage', () => {
         expect(daemon.output()).not.toMatch(/compiling the source/);
         const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
         expect(ready.status).toBe(200);
+        const api = await fetch(`http://127.0.0.1:${port}/api/companies`, {
+          headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        });
+        expect(api.status).toBe(200); // the admin token came from its file
         const [checkProgram, ...checkArgs] = stage.healthcheck;
         expect(checkProgram).toBe('node');
         const check = spawnSync(process.execPath, checkArgs, { env, timeout: 10_000 });
