@@ -24,6 +24,8 @@ export interface AccountEvents {
   operationForbidden(operation: string, error: AmazonError): Promise<void>;
   /** The first success of an operation in this gateway (a refusal recorded earlier no longer holds). */
   operationSucceeded(operation: string): Promise<void>;
+  /** Amazon exchanged the refresh token for an access token: the credentials work. */
+  credentialsAccepted(): Promise<void>;
 }
 
 export interface AmazonAccount {

@@ -78,7 +78,14 @@ export function createGateway(services: GatewayServices, account: AmazonAccount)
     keyring: services.keyring,
     accountId: account.id,
     refreshToken: account.credentials.refreshToken,
-    exchange: () => client.exchangeToken(),
+    exchange: async () => {
+      const token = await client.exchangeToken();
+      // Recording it must not cost the call its token.
+      await account.events?.credentialsAccepted?.().catch((err: unknown) => {
+        logger.warn({ err, event: 'credentialsAccepted' }, 'recording an amazon account event failed');
+      });
+      return token;
+    },
   });
   // Amazon limits per (selling partner, application, operation): the bucket is shared by every
   // account and process calling for that seller with that application.

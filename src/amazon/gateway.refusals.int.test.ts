@@ -116,7 +116,8 @@ describe('a throttled token endpoint', () => {
     expect(outcome.status === 'deferred' ? outcome.retryAfterMs : 0).toBe(90_000);
     expect(outcome.run?.status).toBe('deferred');
     expect(fake.apiRequests().length).toBe(apiCallsBefore);
-    expect((await getCompany(context.db, company.id)).authStatus).toBe('active');
+    // No token exchanged yet: the credentials are still unverified, not refused.
+    expect((await getCompany(context.db, company.id)).authStatus).toBe('unverified');
     const delayed = await queues['order-download'].getDelayed();
     expect(delayed.find((job) => job.data.companyId === company.id)?.opts.delay).toBe(90_000);
   });

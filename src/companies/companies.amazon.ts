@@ -15,6 +15,7 @@ import type { Redis } from '../shared/redis.js';
 import {
   getCompany,
   getCompanyCredentials,
+  markAuthorized,
   markNeedsReauthorization,
   type Company,
 } from './companies.service.js';
@@ -58,6 +59,11 @@ function companyEvents(db: Db, company: Company, logger: Logger): AccountEvents 
     },
     async operationSucceeded(operation: string) {
       await clearOperationProblem(db, company.id, operation);
+    },
+    async credentialsAccepted() {
+      if (await markAuthorized(db, company.id)) {
+        logger.info('amazon accepted the credentials: the company is active');
+      }
     },
   };
 }

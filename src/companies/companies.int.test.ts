@@ -52,7 +52,7 @@ describe('companies', () => {
     const company = await addTestCompany(context);
     expect(company).toMatchObject({
       endpoint: 'live',
-      authStatus: 'active',
+      authStatus: 'unverified',
       allowOrderDownload: false,
       allowFulfillmentUpload: false,
       allowCheckoutByAmazonOrders: false,
@@ -62,7 +62,7 @@ describe('companies', () => {
     });
   });
 
-  it('updates settings and re-encrypts a new refresh token, reactivating the company', async () => {
+  it('updates settings and re-encrypts a new refresh token, which the next token exchange verifies', async () => {
     const company = await addTestCompany(context);
     await markNeedsReauthorization(context.db, company.id, 'invalid_grant');
     expect((await getCompany(context.db, company.id)).authStatus).toBe('needs_reauthorization');
@@ -76,7 +76,7 @@ describe('companies', () => {
       allowOrderDownload: true,
       downloadIntervalMinutes: 15,
       endpoint: 'http://127.0.0.1:4555',
-      authStatus: 'active',
+      authStatus: 'unverified',
     });
     const credentials = await getCompanyCredentials(context.db, context.config.keyring, company.id);
     expect(credentials.refreshToken).toBe('Atzr|a-new-token');

@@ -36,7 +36,18 @@ export async function markCompanyNeedsReauthorization(db: Db, id: number, reason
     .updateTable('companies')
     .set({ auth_status: 'needs_reauthorization', auth_status_reason: reason, updated_at: new Date() })
     .where('id', '=', id)
-    .where('auth_status', '=', 'active')
+    .where('auth_status', '!=', 'needs_reauthorization')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Amazon accepted the credentials: an unverified company becomes active (true only when it changed). */
+export async function markCompanyAuthorized(db: Db, id: number): Promise<boolean> {
+  const result = await db
+    .updateTable('companies')
+    .set({ auth_status: 'active', auth_status_reason: null })
+    .where('id', '=', id)
+    .where('auth_status', '=', 'unverified')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -6,6 +6,7 @@ import {
   findCompanyRow,
   insertCompany,
   listCompanyRows,
+  markCompanyAuthorized,
   markCompanyNeedsReauthorization,
   updateCompanyRow,
 } from './companies.repository.js';
@@ -115,12 +116,27 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
 }
 
-export async function createCompany(db: Db, keyring: Keyring, input: unknown): Promise<Company> {
+/** A new company's input, checked as createCompany checks it (a UsageError naming the field). */
+export function validateNewCompany(input: unknown): NewCompany {
   const parsed = newCompanySchema.safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid company: ${describeIssues(parsed.error)}`);
   const values: NewCompany = parsed.data;
   const regionProblem = marketplaceRegionProblem(values.region, values.marketplaceIds);
   if (regionProblem) throw new UsageError(`invalid company: ${regionProblem}`);
+  return values;
+}
+
+/**
+ * Adds a company, `unverified` until Amazon first accepts its credentials, or `active` at once when the
+ * caller has just had them accepted (`company add --verify`).
+ */
+export async function createCompany(
+  db: Db,
+  keyring: Keyring,
+  input: unknown,
+  options: { verified?: boolean } = {},
+): Promise<Company> {
+  const values = validateNewCompany(input);
   try {
     // The id is known only once the row exists, and the credentials are bound to it: both in one transaction.
     const row = await db.transaction().execute(async (tx) => {
@@ -131,6 +147,7 @@ export async function createCompany(db: Db, keyring: Keyring, input: unknown): P
         region: values.region,
         marketplace_ids: values.marketplaceIds,
         endpoint: values.endpoint ?? 'live',
+        auth_status: options.verified ? 'active' : 'unverified',
         lwa_client_id_enc: '',
         lwa_client_secret_enc: '',
         refresh_token_enc: '',
@@ -162,9 +179,9 @@ export async function updateCompany(db: Db, keyring: Keyring, id: number, input:
     if (regionProblem) throw new UsageError(`invalid company change: ${regionProblem}`);
   }
   const changes = { ...toRowChanges(parsed.data), ...sealCredentials(keyring, id, parsed.data) };
-  // New credentials are a reauthorization: the company may call Amazon again.
+  // New credentials are a reauthorization: the company may call Amazon again, unverified until it has.
   if (parsed.data.refreshToken !== undefined) {
-    changes.auth_status = 'active';
+    changes.auth_status = 'unverified';
     changes.auth_status_reason = null;
   }
   if (Object.keys(changes).length === 0) throw new UsageError('nothing to change');
@@ -218,6 +235,11 @@ export async function getMaskedCredentials(
     lwaClientSecret: mask(credentials.lwaClientSecret),
     refreshToken: mask(credentials.refreshToken),
   };
+}
+
+/** Amazon accepted an unverified company's credentials: it is active; true only for the call that changed it. */
+export async function markAuthorized(db: Db, id: number): Promise<boolean> {
+  return markCompanyAuthorized(db, id);
 }
 
 /** Stops a company's Amazon work until new credentials are set; true only for the call that changed it. */

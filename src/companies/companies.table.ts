@@ -4,7 +4,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export const REGIONS = AMAZON_REGIONS;
 export type Region = AmazonRegion;
 
-export const AUTH_STATUSES = ['active', 'needs_reauthorization'] as const;
+/** `unverified` until Amazon first accepts the credentials (a token exchange), then `active`. */
+export const AUTH_STATUSES = ['unverified', 'active', 'needs_reauthorization'] as const;
 export type AuthStatus = (typeof AUTH_STATUSES)[number];
 
 export interface CompaniesTable {

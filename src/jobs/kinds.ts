@@ -68,7 +68,7 @@ export function isJobKind(value: string): value is JobKind {
 /** Whether the company currently allows this kind of job to touch Amazon. */
 export function isJobAllowed(company: SchedulableCompany, kind: JobKind): boolean {
   const toggle = JOB_KIND_DEFINITIONS[kind].toggle;
-  return company.authStatus === 'active' && (toggle === null || company[toggle]);
+  return company.authStatus !== 'needs_reauthorization' && (toggle === null || company[toggle]);
 }
 
 /** Minutes between scheduled runs of this kind for this company, or null when it must not be scheduled. */

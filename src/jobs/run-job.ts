@@ -47,7 +47,7 @@ export type RunOutcome =
 const STOPPED_REQUEUE_MS = 1_000;
 
 function disallowedReason(company: Company, kind: JobKind): string {
-  if (company.authStatus !== 'active') return `company ${company.id} needs reauthorization`;
+  if (company.authStatus === 'needs_reauthorization') return `company ${company.id} needs reauthorization`;
   return `${JOB_KIND_DEFINITIONS[kind].setting ?? kind} is off for company ${company.id}`;
 }
 

@@ -7,12 +7,14 @@ import {
   listCompanies,
   removeCompany,
   updateCompany,
+  validateNewCompany,
   type Company,
 } from '../../companies/companies.service.js';
+import type { NewCompany } from '../../companies/companies.schema.js';
 import { listOperationProblems } from '../../companies/operation-problems.repository.js';
 import { reconcileCompanySchedules, removeCompanySchedules } from '../../jobs/schedules.js';
 import { UsageError } from '../../shared/errors.js';
-import { keyValues, printResult, table } from '../output.js';
+import { keyValues, printNotes, printResult, table } from '../output.js';
 import { parseId, parseList, parseMinutes, parseOnOff } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
 
@@ -33,6 +35,7 @@ interface CompanyFlags {
   zeroInventoryOnNoStockCancel?: boolean;
   downloadInterval?: number;
   uploadInterval?: number;
+  verify?: boolean;
   json?: boolean;
 }
 
@@ -135,6 +138,23 @@ async function readSecretFiles(flags: CompanyFlags): Promise<CompanyFlags> {
   return read;
 }
 
+/** `--verify`: one token exchange before anything is stored; a refusal or no verdict adds nothing. */
+async function verifyCredentials(values: NewCompany): Promise<void> {
+  const { checkCredentials } = await import('../../amazon/verify.js');
+  const check = await checkCredentials(values.endpoint ?? 'live', values);
+  if (check.outcome === 'refused') {
+    throw new UsageError(
+      `Amazon refused the credentials (${check.code}: ${check.message}); the company was not added`,
+      { field: check.code === 'invalid_client' ? '--lwa-client-secret' : '--refresh-token' },
+    );
+  }
+  if (check.outcome === 'unknown') {
+    throw new Error(
+      `could not verify the credentials: Amazon's token endpoint gave no verdict (${check.code ?? 'error'}: ${check.message}); the company was not added (try again, or add it without --verify and its first run checks them)`,
+    );
+  }
+}
+
 function describe(company: Company): string {
   return keyValues({ ...company });
 }
@@ -142,23 +162,29 @@ function describe(company: Company): string {
 export function companyCommand(): Command {
   const company = new Command('company').description('manage seller accounts (companies)');
 
-  addCompanyOptions(company.command('add').description('add a company')).action(
-    async (given: CompanyFlags) => {
+  addCompanyOptions(company.command('add').description('add a company'))
+    .option('--verify', 'exchange the refresh token with Amazon first; add the company only if it works')
+    .action(async (given: CompanyFlags) => {
       const flags = await readSecretFiles(given);
       const missing = REQUIRED_FOR_ADD.filter(([key]) => flags[key] === undefined).map(([, flag]) => flag);
       if (missing.length > 0)
         throw new UsageError(`company add: missing ${missing.join(', ')}`, { field: missing[0] });
+      const input = toInput(flags);
       const created = await withApp(
         async (app) => {
-          const added = await createCompany(app.db, app.config.keyring, toInput(flags));
+          if (flags.verify) await verifyCredentials(validateNewCompany(input));
+          const added = await createCompany(app.db, app.config.keyring, input, {
+            verified: flags.verify ?? false,
+          });
           await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
           return added;
         },
         { redis: true },
       );
+      if (flags.verify)
+        printNotes(flags.json ?? false, ['Amazon accepted the credentials: the company is active']);
       printResult(flags.json ?? false, created, () => `company ${created.id} added\n${describe(created)}`);
-    },
-  );
+    });
 
   company
     .command('list')
