@@ -14,6 +14,14 @@ import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
 import type { SkippedCheckoutByAmazonOrdersTable } from '../orders/checkout-by-amazon.table.js';
 import type { OrderDownloadProblemsTable } from '../orders/download-problems.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
+import type {
+  SettlementDiscrepanciesTable,
+  SettlementLinesTable,
+  SettlementQuarantineTable,
+  SettlementReportsTable,
+  SettlementRevisionsTable,
+  SettlementsTable,
+} from '../settlements/settlements.table.js';
 
 /** Every table sellersync owns; each domain declares its own tables. */
 export interface Database {
@@ -34,4 +42,10 @@ export interface Database {
   cancellations: CancellationsTable;
   cancellation_items: CancellationItemsTable;
   inventory_zeroings: InventoryZeroingsTable;
+  settlements: SettlementsTable;
+  settlement_lines: SettlementLinesTable;
+  settlement_quarantine: SettlementQuarantineTable;
+  settlement_revisions: SettlementRevisionsTable;
+  settlement_reports: SettlementReportsTable;
+  settlement_discrepancies: SettlementDiscrepanciesTable;
 }
