@@ -94,6 +94,9 @@ const schema = z.object({
   ORDER_REPORT_QUEUE_TIMEOUT_MINUTES: positiveInt(1440).default(20),
   ORDER_REPORT_PROCESSING_TIMEOUT_MINUTES: positiveInt(1440).default(120),
   ORDER_REPORT_EXPECTED_SECONDS: positiveInt(86_400).default(600),
+  REFUND_HOLD_MINUTES: wholeNumber('expected a whole decimal number')
+    .pipe(z.number().max(1440, { error: 'expected at most 1440' }))
+    .default(15),
   // Longer than any request can be in flight: the gateway's deadline is 2 minutes and createFeed is not resent.
   FEED_LANDING_HORIZON_MINUTES: wholeNumber('expected a whole decimal number')
     .pipe(
@@ -126,6 +129,7 @@ export interface Config {
   scheduleReconcileIntervalMs: number;
   orders: OrderSettings;
   feeds: FeedSettings;
+  refunds: RefundSettings;
   /** Settings that fell back to development-only defaults; logged as warnings at start. */
   developmentDefaults: string[];
 }
@@ -155,6 +159,12 @@ export interface FeedSettings {
    * again: past it the attempt can no longer land, getFeeds is searched and only then is the feed resent.
    */
   landingHorizonMinutes: number;
+}
+
+/** Refund settings (docs/refunds.md). */
+export interface RefundSettings {
+  /** A refund waits this long before a feed takes it, and can be undone until then. */
+  holdMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -250,6 +260,7 @@ export function loadConfig(environment: Env = readEnvironment()): Config {
       reportExpectedSeconds: values.ORDER_REPORT_EXPECTED_SECONDS,
     },
     feeds: { landingHorizonMinutes: values.FEED_LANDING_HORIZON_MINUTES },
+    refunds: { holdMinutes: values.REFUND_HOLD_MINUTES },
     developmentDefaults,
   };
 }

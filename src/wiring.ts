@@ -13,12 +13,14 @@ import {
   eraseExpiredBuyerDataJob,
   type BuyerDataRetentionCounts,
 } from './orders/orders.jobs.js';
+import { adjustmentFeedKind } from './refunds/refunds.feed-kind.js';
+import { uploadRefundsJob, type RefundUploadCounts } from './refunds/refunds.jobs.js';
 
 /**
  * Where the domains are put together: the only module that imports every domain. Each domain that
  * sends feeds registers its feed kind here; the shared mechanisms (jobs, feeds, amazon) never import one.
  */
-export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind, acknowledgementFeedKind]);
+export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind, acknowledgementFeedKind, adjustmentFeedKind]);
 
 /** What follows an order's change in other domains, in the transaction that stores the change. */
 export const ORDER_EVENTS: OrderEventHandlers = {
@@ -32,6 +34,7 @@ export interface RunCountsByKind {
   'buyer-data-retention': BuyerDataRetentionCounts;
   'feed-follow-up': FeedFollowUpCounts;
   'cancellation-upload': CancellationUploadCounts;
+  'refund-upload': RefundUploadCounts;
 }
 
 export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
@@ -40,4 +43,5 @@ export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
   'buyer-data-retention': eraseExpiredBuyerDataJob,
   'feed-follow-up': (context) => followFeedsJob(context, FEED_KINDS),
   'cancellation-upload': (context) => uploadCancellationsJob(context, FEED_KINDS),
+  'refund-upload': (context) => uploadRefundsJob(context, FEED_KINDS),
 };

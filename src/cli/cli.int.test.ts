@@ -66,7 +66,7 @@ describe('sellersync CLI', { timeout: 120_000 }, () => {
         .filter((s) => s.companyId === company.id)
         .map((s) => s.kind)
         .sort(),
-    ).toEqual(['buyer-data-retention', 'cancellation-upload', 'order-download']);
+    ).toEqual(['buyer-data-retention', 'cancellation-upload', 'order-download', 'refund-upload']);
 
     const changed = await cli(
       'company',

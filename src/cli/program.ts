@@ -5,6 +5,7 @@ import { cancellationsCommand, inventoryCommand } from './commands/cancellations
 import { companyCommand } from './commands/company.js';
 import { migrateCommand, startCommand } from './commands/daemon.js';
 import { ordersCommand } from './commands/orders.js';
+import { refundsCommand } from './commands/refunds.js';
 import { runCommand, runsCommand, schedulesCommand } from './commands/jobs.js';
 import { metricsCommand, shipCommand, shipmentsCommand } from './commands/shipments.js';
 import { demoCommand, simulatorCommand } from './commands/simulator.js';
@@ -30,6 +31,7 @@ export function buildProgram(output: { json: boolean; printed: () => void }): Co
     metricsCommand(),
     cancellationsCommand(),
     inventoryCommand(),
+    refundsCommand(),
     simulatorCommand(),
     demoCommand(),
   ]) {

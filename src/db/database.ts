@@ -14,6 +14,7 @@ import type { SyncCursorsTable } from '../jobs/sync-cursors.table.js';
 import type { SkippedCheckoutByAmazonOrdersTable } from '../orders/checkout-by-amazon.table.js';
 import type { OrderDownloadProblemsTable } from '../orders/download-problems.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
+import type { RefundItemsTable, RefundLinesTable, RefundsTable } from '../refunds/refunds.table.js';
 import type {
   SettlementDiscrepanciesTable,
   SettlementLinesTable,
@@ -48,4 +49,7 @@ export interface Database {
   settlement_revisions: SettlementRevisionsTable;
   settlement_reports: SettlementReportsTable;
   settlement_discrepancies: SettlementDiscrepanciesTable;
+  refunds: RefundsTable;
+  refund_items: RefundItemsTable;
+  refund_lines: RefundLinesTable;
 }

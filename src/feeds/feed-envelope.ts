@@ -41,6 +41,19 @@ export function element(name: string, ...children: XmlChild[]): XmlFragment {
   return new XmlFragment(`<${name}>${inner}</${name}>`);
 }
 
+/** `<name a="v">…</name>`: `element` with attributes, every attribute value escaped. */
+export function elementWithAttributes(
+  name: string,
+  attributes: Record<string, string>,
+  ...children: XmlChild[]
+): XmlFragment {
+  const attrs = Object.entries(attributes)
+    .map(([key, value]) => ` ${key}="${escapeXml(value)}"`)
+    .join('');
+  const inner = element(name, ...children).markup.slice(name.length + 2);
+  return new XmlFragment(`<${name}${attrs}>${inner}`);
+}
+
 /** An optional element: left out when the value is null or undefined. */
 export function optionalElement(name: string, value: string | number | null | undefined): XmlFragment | null {
   return value === null || value === undefined ? null : element(name, value);

@@ -5,6 +5,7 @@ export const JOB_KINDS = [
   'buyer-data-retention',
   'feed-follow-up',
   'cancellation-upload',
+  'refund-upload',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -55,6 +56,13 @@ export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
   // The operator's cancellations go whatever allow_fulfillment_upload says; the schedule is a safety net
   // behind the run queued when a cancellation is requested.
   'cancellation-upload': {
+    toggle: null,
+    setting: null,
+    intervalMinutes: (company) => company.uploadIntervalMinutes,
+  },
+  // Like cancellations, the operator's refunds go whatever allow_fulfillment_upload says; queued when a
+  // refund's hold ends, scheduled as a safety net.
+  'refund-upload': {
     toggle: null,
     setting: null,
     intervalMinutes: (company) => company.uploadIntervalMinutes,

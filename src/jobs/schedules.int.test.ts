@@ -36,8 +36,12 @@ describe('schedules derived from company toggles', () => {
   it('creates a schedule when a toggle is turned on and removes it when turned off', async () => {
     const company = await addTestCompany(context);
     await reconcileCompanySchedules(queues, company);
-    // Cancellations go whatever the toggles say; their upload is scheduled as a safety net.
-    expect(await schedulesOf(company.id)).toEqual(['buyer-data-retention/1440', 'cancellation-upload/30']);
+    // Cancellations and refunds go whatever the toggles say; their uploads are scheduled as a safety net.
+    expect(await schedulesOf(company.id)).toEqual([
+      'buyer-data-retention/1440',
+      'cancellation-upload/30',
+      'refund-upload/30',
+    ]);
 
     const on = await updateCompany(context.db, context.config.keyring, company.id, {
       allowOrderDownload: true,
@@ -50,6 +54,7 @@ describe('schedules derived from company toggles', () => {
       'cancellation-upload/10',
       'fulfillment-upload/10',
       'order-download/30',
+      'refund-upload/10',
     ]);
     const next = (await listSchedules(queues)).find(
       (s) => s.companyId === company.id && s.kind === 'order-download',
@@ -64,6 +69,7 @@ describe('schedules derived from company toggles', () => {
       'buyer-data-retention/1440',
       'cancellation-upload/10',
       'fulfillment-upload/10',
+      'refund-upload/10',
     ]);
 
     await removeCompanySchedules(queues, company.id);
@@ -103,7 +109,7 @@ describe('schedules derived from company toggles', () => {
     // A schedule whose company no longer exists (removed by another process) is dropped.
     await context.db.deleteFrom('companies').where('id', '=', a.id).execute();
     const changes = await reconcileAllSchedules(queues, await listCompanies(context.db), context.logger);
-    expect(changes.removed).toBe(4);
+    expect(changes.removed).toBe(5);
     expect(await schedulesOf(a.id)).toEqual([]);
   });
 
@@ -121,6 +127,7 @@ describe('schedules derived from company toggles', () => {
         'buyer-data-retention/1440',
         'cancellation-upload/30',
         'order-download/30',
+        'refund-upload/30',
       ]);
 
       await removeRetiredQueues(context.redis, context.redisPrefix);

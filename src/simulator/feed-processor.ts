@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { cancelOrder, OrderRefusal, refundOrder, shipOrder, type ItemRefund } from './order-actions.js';
+import { adjustOrder, cancelOrder, OrderRefusal, shipOrder, type ItemAdjustment } from './order-actions.js';
 import { parseCents, type SimOrder } from './model.js';
 import type { MessageResult } from './processing-report.js';
 import type { Simulation } from './simulation.js';
@@ -145,29 +145,23 @@ function acknowledge(sim: Simulation, order: SimOrder, body: Node, at: Date): vo
   }
 }
 
-const TAX_COMPONENTS = ['Tax', 'ShippingTax', 'GiftWrapTax', 'RestockingFeeTax', 'CODTax'];
-const SHIPPING_COMPONENTS = ['Shipping', 'ReturnShipping', 'GiftWrap'];
-
+/**
+ * ActionType Refund (or none): each AdjustedItem's components, as line totals, applied together or not
+ * at all (adjustOrder says what Amazon refuses).
+ */
 function adjust(sim: Simulation, order: SimOrder, body: Node, at: Date): void {
-  const refunds: ItemRefund[] = list(body, 'AdjustedItem').map((adjusted) => {
-    const refund: ItemRefund = {
-      orderItemId: text(adjusted, 'AmazonOrderItemCode') ?? '',
-      principalCents: 0,
-      taxCents: 0,
-      shippingCents: 0,
-    };
+  const adjustments: ItemAdjustment[] = list(body, 'AdjustedItem').map((adjusted) => {
     const merchantId = text(adjusted, 'MerchantAdjustmentItemID');
-    if (merchantId !== undefined) refund.merchantAdjustmentItemId = merchantId;
-    for (const component of list(adjusted.ItemPriceAdjustments, 'Component')) {
-      const type = text(component, 'Type') ?? '';
-      const cents = parseCents(text(component, 'Amount') ?? '') ?? 0;
-      if (TAX_COMPONENTS.includes(type)) refund.taxCents += cents;
-      else if (SHIPPING_COMPONENTS.includes(type)) refund.shippingCents += cents;
-      else refund.principalCents += cents;
-    }
-    return refund;
+    return {
+      orderItemId: text(adjusted, 'AmazonOrderItemCode') ?? '',
+      ...(merchantId !== undefined ? { merchantAdjustmentItemId: merchantId } : {}),
+      components: list(adjusted.ItemPriceAdjustments, 'Component').map((component) => ({
+        type: text(component, 'Type') ?? '',
+        cents: parseCents(text(component, 'Amount') ?? '') ?? 0,
+      })),
+    };
   });
-  refundOrder(sim.store, order, refunds, at);
+  adjustOrder(sim.store, order, adjustments, at);
 }
 
 function refusalResult(messageId: string, orderId: string, err: OrderRefusal): MessageResult {

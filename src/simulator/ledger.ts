@@ -91,33 +91,38 @@ export function bookSale(
   post(store, order.sellerId, at, lines);
 }
 
-export interface RefundAmounts {
-  principalCents: number;
-  taxCents: number;
-  shippingCents: number;
+/** One component of a refunded line, as the adjustment feed names it; RestockingFee is negative. */
+export interface RefundComponent {
+  type: string;
+  cents: number;
 }
 
-/** The refund lines of one item: amounts given back (−), commission returned (+), refund fee (−). */
+/**
+ * The refund lines of one item: each component given back (−; a restocking fee kept, +), the commission
+ * on principal and shipping returned (+), and the refund administration fee (−): the lesser of $5 and 20 %
+ * of the commission returned.
+ */
 export function bookRefund(
   store: SimStore,
   order: SimOrder,
   item: SimItem,
-  amounts: RefundAmounts,
+  components: RefundComponent[],
   ids: { adjustmentId: string; merchantAdjustmentItemId?: string },
   at: Date,
 ): void {
   const context: LineContext = { order, item, transactionType: 'Refund', at, ...ids, quantity: null };
-  const lines: MoneyLine[] = [];
-  if (amounts.principalCents > 0)
-    lines.push(line(context, 'ItemPrice', 'Principal', -amounts.principalCents));
-  if (amounts.taxCents > 0) lines.push(line(context, 'ItemPrice', 'Tax', -amounts.taxCents));
-  if (amounts.shippingCents > 0) lines.push(line(context, 'ItemPrice', 'Shipping', -amounts.shippingCents));
-  const commission = commissionOf(amounts.principalCents, amounts.shippingCents);
+  const lines: MoneyLine[] = components
+    .filter((c) => c.cents !== 0)
+    .map((c) => line(context, 'ItemPrice', c.type, -c.cents));
+  const of = (type: string) => components.filter((c) => c.type === type).reduce((sum, c) => sum + c.cents, 0);
+  const commission = commissionOf(of('Principal'), of('Shipping'));
   if (commission > 0) {
     lines.push(line(context, 'ItemFees', 'Commission', commission));
     const adminFee = Math.min(REFUND_ADMIN_CAP_CENTS, Math.round(commission * REFUND_ADMIN_RATE));
     lines.push(line(context, 'ItemFees', 'RefundCommission', -adminFee));
   }
   post(store, order.sellerId, at, lines);
-  item.refundedCents += amounts.principalCents + amounts.taxCents + amounts.shippingCents;
+  const refunded = (item.refundedComponents ??= {});
+  for (const c of components) refunded[c.type] = (refunded[c.type] ?? 0) + c.cents;
+  item.refundedCents += components.reduce((sum, c) => sum + c.cents, 0);
 }

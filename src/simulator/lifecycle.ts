@@ -1,14 +1,15 @@
 import { CANCEL_REASONS } from './catalog.js';
 import { MINUTE } from './clock.js';
 import {
+  adjustOrder,
   cancelOrder,
   OrderRefusal,
-  refundOrder,
+  refundableComponents,
   requestBuyerCancel,
   shipOrder,
   touch,
 } from './order-actions.js';
-import { itemChargedCents, type SimOrder } from './model.js';
+import type { SimOrder } from './model.js';
 import type { OrderSpec, SimulationState } from './types.js';
 
 interface LifecycleEvent {
@@ -78,29 +79,23 @@ export function lifecycleEvents(sim: SimulationState, order: SimOrder, spec: Ord
   return events;
 }
 
-/** An Amazon-issued refund (A-to-z claim, customer service): the first shipped item, in full. */
+/** An Amazon-issued refund (A-to-z claim, customer service): the first shipped item, all that is left of it. */
 export function amazonRefund(sim: SimulationState, order: SimOrder, at: Date): void {
-  const item = order.items.find(
-    (candidate) => candidate.shipped > 0 && itemChargedCents(candidate) > candidate.refundedCents,
-  );
-  if (!item) return;
-  const share = item.shipped / item.quantity;
-  const tax = Math.round(item.taxCents * share);
-  const shipping = Math.round(item.shippingCents * share);
-  const principal = itemChargedCents(item) - item.refundedCents - tax - shipping;
+  const candidates = order.items.map((item) => ({
+    item,
+    components: Object.entries(refundableComponents(order, item))
+      .filter(([, cents]) => cents > 0)
+      .map(([type, cents]) => ({ type, cents })),
+  }));
+  const found = candidates.find((c) => c.item.shipped > 0 && c.components.length > 0);
+  if (!found) return;
   unlessRefused(() =>
-    refundOrder(
+    adjustOrder(
       sim.store,
       order,
-      [
-        {
-          orderItemId: item.orderItemId,
-          principalCents: Math.max(0, principal),
-          taxCents: tax,
-          shippingCents: shipping,
-        },
-      ],
+      [{ orderItemId: found.item.orderItemId, components: found.components }],
       at,
+      'AMAZON',
     ),
   );
 }

@@ -39,6 +39,8 @@ export interface SimItem {
   shipped: number;
   cancelled: number;
   refundedCents: number;
+  /** Refunded so far per adjustment component (Principal, Tax, Shipping, Goodwill, RestockingFee, …). */
+  refundedComponents?: Record<string, number>;
   customized: boolean;
   buyerCancelReason?: string;
   cancelledBy?: Party;
@@ -123,6 +125,21 @@ export function parseCents(text: string): number | undefined {
 
 export function remainingToShip(item: SimItem): number {
   return item.quantity - item.shipped - item.cancelled;
+}
+
+/** Marketplaces whose prices include tax: a separate Tax refund is refused there (Amazon.co.jp). */
+export const TAX_INCLUSIVE_MARKETPLACES = ['A1VC38T7YXB528'];
+
+/** What the buyer was charged per component for the shipped units; tax is part of Principal where prices include it. */
+export function itemChargedComponents(item: SimItem, marketplaceId: string): Record<string, number> {
+  if (item.shipped === 0) return {};
+  const share = item.shipped / item.quantity;
+  const principal = item.unitPriceCents * item.shipped;
+  const tax = Math.round(item.taxCents * share);
+  const shipping = Math.round(item.shippingCents * share);
+  return TAX_INCLUSIVE_MARKETPLACES.includes(marketplaceId)
+    ? { Principal: principal + tax, Shipping: shipping }
+    : { Principal: principal, Tax: tax, Shipping: shipping };
 }
 
 export function itemChargedCents(item: SimItem): number {

@@ -1,5 +1,12 @@
-import { bookRefund, bookSale, type RefundAmounts } from './ledger.js';
-import { itemChargedCents, remainingToShip, type Party, type SimItem, type SimOrder } from './model.js';
+import { bookRefund, bookSale, type RefundComponent } from './ledger.js';
+import {
+  itemChargedComponents,
+  remainingToShip,
+  TAX_INCLUSIVE_MARKETPLACES,
+  type Party,
+  type SimItem,
+  type SimOrder,
+} from './model.js';
 import type { SimStore } from './store.js';
 
 /** What can happen to an order, whoever asks (a feed, confirmShipment, Amazon itself, the control API). */
@@ -13,6 +20,8 @@ export type RefusalReason =
   | 'fulfilled-by-amazon'
   | 'quantity-above-remaining'
   | 'refund-above-charged'
+  | 'tax-not-eligible'
+  | 'negative-amount'
   | 'not-shipped'
   | 'unknown-carrier'
   | 'cancel-refused';
@@ -167,37 +176,111 @@ export function requestBuyerCancel(order: SimOrder, reason: string, at: Date): v
   touch(order, at);
 }
 
-export interface ItemRefund extends RefundAmounts {
+export interface ItemAdjustment {
   orderItemId: string;
   merchantAdjustmentItemId?: string;
+  components: RefundComponent[];
 }
 
-/** Refunds shipped items; more than was charged (less earlier refunds) is refused, nothing partly applied. */
-export function refundOrder(store: SimStore, order: SimOrder, refunds: ItemRefund[], at: Date): string {
-  const checked = refunds.map((refund) => {
-    const item = findItem(order, refund.orderItemId);
-    if (item.shipped === 0)
+const TAX_COMPONENTS = ['Tax', 'ShippingTax', 'GiftWrapTax'];
+
+/** What is left to refund of an item per component it was charged. */
+export function refundableComponents(order: SimOrder, item: SimItem): Record<string, number> {
+  const charged = itemChargedComponents(item, order.marketplaceId);
+  return Object.fromEntries(
+    Object.entries(charged).map(([type, cents]) => [type, cents - (item.refundedComponents?.[type] ?? 0)]),
+  );
+}
+
+function checkAdjustment(order: SimOrder, adjustment: ItemAdjustment): SimItem {
+  const item = findItem(order, adjustment.orderItemId);
+  if (item.shipped === 0) {
+    throw new OrderRefusal(
+      'not-shipped',
+      `order item ${item.orderItemId} has not been charged (not shipped); cancel it instead`,
+    );
+  }
+  const charged = itemChargedComponents(item, order.marketplaceId);
+  const left = refundableComponents(order, item);
+  for (const { type, cents } of adjustment.components) {
+    if (TAX_INCLUSIVE_MARKETPLACES.includes(order.marketplaceId) && TAX_COMPONENTS.includes(type)) {
       throw new OrderRefusal(
-        'not-shipped',
-        `order item ${item.orderItemId} has not been charged (not shipped)`,
-      );
-    const asked = refund.principalCents + refund.taxCents + refund.shippingCents;
-    const left = itemChargedCents(item) - item.refundedCents;
-    if (asked > left) {
-      throw new OrderRefusal(
-        'refund-above-charged',
-        `refund for order item ${item.orderItemId} is more than the amount left to refund`,
+        'tax-not-eligible',
+        `The requested refund amount for the tax or shipping tax is not eligible for order item ${item.orderItemId}`,
       );
     }
-    return { item, refund };
-  });
+    if (cents < 0 && type !== 'RestockingFee') {
+      throw new OrderRefusal(
+        'negative-amount',
+        `The ${type} refund amount for order item ${item.orderItemId} is negative`,
+      );
+    }
+    if (type in charged && cents > (left[type] ?? 0)) {
+      throw new OrderRefusal(
+        'refund-above-charged',
+        `The requested refund amount for the item price is not eligible: ${type} of order item ${item.orderItemId} is more than the amount left to refund`,
+      );
+    }
+  }
+  return item;
+}
+
+function orderChargedCents(order: SimOrder): number {
+  return order.items.reduce(
+    (sum, item) =>
+      sum + Object.values(itemChargedComponents(item, order.marketplaceId)).reduce((a, b) => a + b, 0),
+    0,
+  );
+}
+
+function orderRefundedCents(order: SimOrder): number {
+  return order.items.reduce(
+    (sum, item) =>
+      sum +
+      Object.values(item.refundedComponents ?? {})
+        .filter((c) => c > 0)
+        .reduce((a, b) => a + b, 0),
+    0,
+  );
+}
+
+/**
+ * Applies one adjustment (a refund) to shipped items, as Amazon does: each charged component has its own
+ * balance, components never charged (Goodwill, ReturnShipping, …) are bounded by what is left of the
+ * order, only RestockingFee may be negative, a separate Tax is refused where prices include tax, and a
+ * seller cannot refund an FBA order. Anything refused leaves the order untouched. Returns the adjustment id.
+ */
+export function adjustOrder(
+  store: SimStore,
+  order: SimOrder,
+  adjustments: ItemAdjustment[],
+  at: Date,
+  by: Party = 'MERCHANT',
+): string {
+  if (by === 'MERCHANT' && order.fulfilledBy === 'AMAZON') {
+    throw new OrderRefusal(
+      'fulfilled-by-amazon',
+      `Order ${order.orderId} is fulfilled by Amazon; Amazon handles its refunds`,
+    );
+  }
+  const checked = adjustments.map((adjustment) => ({ adjustment, item: checkAdjustment(order, adjustment) }));
+  const given = adjustments
+    .flatMap((a) => a.components)
+    .filter((c) => c.cents > 0)
+    .reduce((sum, c) => sum + c.cents, 0);
+  if (orderRefundedCents(order) + given > orderChargedCents(order)) {
+    throw new OrderRefusal(
+      'refund-above-charged',
+      `The requested refund amount is not eligible: more than is left to refund of order ${order.orderId}`,
+    );
+  }
   const adjustmentId = store.newAdjustmentId();
-  for (const { item, refund } of checked) {
+  for (const { adjustment, item } of checked) {
     const ids =
-      refund.merchantAdjustmentItemId !== undefined
-        ? { adjustmentId, merchantAdjustmentItemId: refund.merchantAdjustmentItemId }
+      adjustment.merchantAdjustmentItemId !== undefined
+        ? { adjustmentId, merchantAdjustmentItemId: adjustment.merchantAdjustmentItemId }
         : { adjustmentId };
-    bookRefund(store, order, item, refund, ids, at);
+    bookRefund(store, order, item, adjustment.components, ids, at);
   }
   touch(order, at);
   return adjustmentId;

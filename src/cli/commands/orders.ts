@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { cancelOrderCommand, cancelRequestsCommand, declineCancelCommand } from './cancellations.js';
+import { refundableCommand, refundOrderCommand } from './refunds.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
@@ -247,5 +248,7 @@ export function ordersCommand(): Command {
     .addCommand(problemsCommand())
     .addCommand(cancelOrderCommand())
     .addCommand(cancelRequestsCommand())
-    .addCommand(declineCancelCommand());
+    .addCommand(declineCancelCommand())
+    .addCommand(refundOrderCommand())
+    .addCommand(refundableCommand());
 }

@@ -126,9 +126,16 @@ export const controlRoutes: Route[] = [
       order: orderView(controlOrder(sim, { ...request, params: { orderId } }), ALL_DATA, sim.baseUrl),
     });
   }),
-  route('GET', '/_sim/orders/{orderId}', 'control', 'getOrder', (sim, request) =>
-    json(200, { order: orderView(controlOrder(sim, request), ALL_DATA, sim.baseUrl) }),
-  ),
+  route('GET', '/_sim/orders/{orderId}', 'control', 'getOrder', (sim, request) => {
+    const order = controlOrder(sim, request);
+    return json(200, {
+      order: orderView(order, ALL_DATA, sim.baseUrl),
+      refunds: order.items.map((item) => ({
+        orderItemId: item.orderItemId,
+        refundedComponents: item.refundedComponents ?? {},
+      })),
+    });
+  }),
   route(
     'POST',
     '/_sim/orders/{orderId}/cancel',

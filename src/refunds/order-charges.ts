@@ -1,0 +1,53 @@
+import type { RefundableItem, RefundableOrder } from '../orders/orders.refunding.js';
+import { prorate, storedMoney } from '../shared/money.js';
+import { pricesIncludeTax } from './adjustment-codes.js';
+import type { ChargedLine, CountedRefund } from './refundable.js';
+import type { AdjustmentComponent } from './adjustment-codes.js';
+
+/**
+ * What the buyer was charged per line and component, from the order as downloaded. Amazon charges on
+ * shipment, so a line counts only its shipped units (its share of the line totals). Principal is the
+ * item price less its promotion discount. Where prices include tax (JP) the tax is part of Principal and
+ * Shipping and has no component of its own.
+ */
+export function chargedLine(item: RefundableItem, currency: string, taxInclusive: boolean): ChargedLine {
+  const share = (value: string | null) =>
+    prorate(storedMoney(value, currency), item.quantityShipped, Math.max(1, item.quantityOrdered));
+  const discount = share(item.promotionDiscount);
+  const price = share(item.itemPrice) - (discount < 0n ? -discount : discount);
+  const tax = share(item.itemTax);
+  const shipping = share(item.shippingPrice);
+  const shippingTax = share(item.shippingTax);
+  const principal = price > 0n ? price : 0n;
+  return {
+    orderItemId: item.orderItemId,
+    quantityOrdered: item.quantityOrdered,
+    quantityShipped: item.quantityShipped,
+    charged: {
+      Principal: taxInclusive ? principal + tax : principal,
+      Tax: taxInclusive ? 0n : tax,
+      Shipping: taxInclusive ? shipping + shippingTax : shipping,
+      ShippingTax: taxInclusive ? 0n : shippingTax,
+      GiftWrap: 0n,
+      GiftWrapTax: 0n,
+    },
+  };
+}
+
+export function currencyOf(order: RefundableOrder): string | null {
+  return order.currency ?? order.items.find((item) => item.currency !== null)?.currency ?? null;
+}
+
+export function chargedLines(order: RefundableOrder, currency: string): ChargedLine[] {
+  const taxInclusive = pricesIncludeTax(order.marketplaceId);
+  return order.items
+    .filter((item) => item.quantityShipped > 0)
+    .map((item) => chargedLine(item, currency, taxInclusive));
+}
+
+export function countedRefunds(
+  rows: { orderItemId: string; component: AdjustmentComponent; amount: string; inFlight: boolean }[],
+  currency: string,
+): CountedRefund[] {
+  return rows.map((row) => ({ ...row, amount: storedMoney(row.amount, currency) }));
+}
