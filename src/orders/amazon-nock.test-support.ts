@@ -55,3 +55,62 @@ export function amazonClockAt(date: string, host = SP_API): void {
     .query((query) => query.pageSize === '1')
     .reply(200, { reports: [] }, { Date: date });
 }
+
+/** The columns of an all-orders report (by last update) that the download reads. */
+export const REPORT_HEADER = [
+  'amazon-order-id',
+  'purchase-date',
+  'last-updated-date',
+  'order-status',
+  'fulfillment-channel',
+  'sales-channel',
+  'sku',
+  'item-status',
+  'quantity',
+  'currency',
+  'item-price',
+];
+
+/** One line of that report: an Amazon-fulfilled order line, shipped, with these changes. */
+export function reportLine(orderId: string, changes: Record<string, string> = {}): string {
+  const values: Record<string, string> = {
+    'amazon-order-id': orderId,
+    'purchase-date': '2026-11-21T10:00:00+00:00',
+    'last-updated-date': '2026-11-21T22:10:00+00:00',
+    'order-status': 'Shipped',
+    'fulfillment-channel': 'Amazon',
+    'sales-channel': 'Amazon.com',
+    sku: 'SKU-1',
+    'item-status': 'Shipped',
+    quantity: '1',
+    currency: 'USD',
+    'item-price': '10.00',
+    ...changes,
+  };
+  return REPORT_HEADER.map((column) => values[column] ?? '').join('\t');
+}
+
+/** The all-orders report `reportId` done when asked for (at Amazon's `date`), with this document. */
+export function allOrdersReportDone(reportId: string, document: string, date: string): void {
+  const documentId = `DOC-${reportId}`;
+  nock(SP_API)
+    .get(`/reports/2021-06-30/reports/${reportId}`)
+    .reply(
+      200,
+      {
+        reportId,
+        reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
+        createdTime: `${new Date(Date.parse(date)).toISOString().slice(0, 19)}Z`,
+        processingStatus: 'DONE',
+        reportDocumentId: documentId,
+      },
+      { Date: date },
+    );
+  nock(SP_API)
+    .get(`/reports/2021-06-30/documents/${documentId}`)
+    .reply(200, {
+      reportDocumentId: documentId,
+      url: `https://tortuga-prod-na.s3.amazonaws.com/${documentId}`,
+    });
+  nock('https://tortuga-prod-na.s3.amazonaws.com').get(`/${documentId}`).reply(200, document);
+}

@@ -70,14 +70,19 @@ export interface BuyerDataRetentionCounts {
   erased: number;
 }
 
-/** Erases buyer and recipient data of the company's orders delivered more than the retention period ago. */
+/**
+ * Erases buyer and recipient data of the company's orders past their erase-after time (delivery, or the
+ * latest delivery date, or the cancellation, + the retention period). `now` is our clock.
+ */
 export async function eraseExpiredBuyerDataJob(
   context: JobContext,
+  now: () => Date = () => new Date(),
 ): Promise<RunResult<BuyerDataRetentionCounts>> {
   const erased = await eraseExpiredBuyerData(
     context.db,
     context.company.id,
     context.app.config.orders.buyerDataRetentionDays,
+    now(),
   );
   return succeeded({ erased });
 }

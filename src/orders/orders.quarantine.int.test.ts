@@ -4,10 +4,13 @@ import { createTestContext, type TestContext } from '../../test/helpers/context.
 import type { Company } from '../companies/companies.service.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
 import {
+  allOrdersReportDone,
   amazonClockAt,
   exampleOrder,
   nockedCompany,
   pendingAmazonCalls,
+  REPORT_HEADER,
+  reportLine,
   SP_API,
 } from './amazon-nock.test-support.js';
 import { runDownload, testGateway } from './download.test-support.js';
@@ -169,38 +172,6 @@ describe('a searchOrders page with bad records', { timeout: 60_000 }, () => {
   });
 });
 
-const REPORT_HEADER = [
-  'amazon-order-id',
-  'purchase-date',
-  'last-updated-date',
-  'order-status',
-  'fulfillment-channel',
-  'sales-channel',
-  'sku',
-  'item-status',
-  'quantity',
-  'currency',
-  'item-price',
-];
-
-function reportLine(orderId: string, changes: Record<string, string> = {}): string {
-  const values: Record<string, string> = {
-    'amazon-order-id': orderId,
-    'purchase-date': '2026-11-21T10:00:00+00:00',
-    'last-updated-date': '2026-11-21T22:10:00+00:00',
-    'order-status': 'Shipped',
-    'fulfillment-channel': 'Amazon',
-    'sales-channel': 'Amazon.com',
-    sku: 'SKU-1',
-    'item-status': 'Shipped',
-    quantity: '1',
-    currency: 'USD',
-    'item-price': '10.00',
-    ...changes,
-  };
-  return REPORT_HEADER.map((column) => values[column] ?? '').join('\t');
-}
-
 describe('an all-orders report with bad lines', { timeout: 60_000 }, () => {
   it('stores every order it can read, sets the others aside naming the report, and the next run succeeds', async () => {
     const seller = await company();
@@ -228,21 +199,7 @@ describe('an all-orders report with bad lines', { timeout: 60_000 }, () => {
       reportLine('333-0000000-0000004', { 'item-price': '1,000.00' }),
       reportLine('333-0000000-0000005'),
     ].join('\n');
-    nock(SP_API).get('/reports/2021-06-30/reports/R-BAD').reply(
-      200,
-      {
-        reportId: 'R-BAD',
-        reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
-        createdTime: '2026-11-21T22:57:00Z',
-        processingStatus: 'DONE',
-        reportDocumentId: 'DOC-BAD',
-      },
-      { Date: AMAZON_DATE },
-    );
-    nock(SP_API)
-      .get('/reports/2021-06-30/documents/DOC-BAD')
-      .reply(200, { reportDocumentId: 'DOC-BAD', url: 'https://tortuga-prod-na.s3.amazonaws.com/DOC-BAD' });
-    nock('https://tortuga-prod-na.s3.amazonaws.com').get('/DOC-BAD').reply(200, document);
+    allOrdersReportDone('R-BAD', document, AMAZON_DATE);
 
     const counts = await download(seller);
 
