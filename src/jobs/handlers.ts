@@ -21,6 +21,11 @@ export interface JobContext {
   signal: AbortSignal;
   /** Queues a later run of a job for this company (a feed to follow up, throttled work to resume). */
   enqueueLater(kind: JobKind, delayMs: number): Promise<void>;
+  /**
+   * Where long work is: its counts so far are written to the run's row (`runs` shows them while it
+   * runs) and the message goes to whoever started the run (`sellersync run` prints it). Never throws.
+   */
+  progress(counts: object, message: string): Promise<void>;
 }
 
 /** One job's work and how it ended, with its counts. Must be safe to run twice or be killed mid-way. */

@@ -72,6 +72,16 @@ export async function finishRun(
   return toJobRun(row);
 }
 
+/** A running run's counts so far, so the run history shows its progress; a finished run is left alone. */
+export async function updateRunningCounts(db: Db, id: number, counts: object): Promise<void> {
+  await db
+    .updateTable('job_runs')
+    .set({ counts: JSON.stringify(counts) })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
+}
+
 export interface RunFilter {
   companyId?: number | undefined;
   kind?: JobKind | undefined;

@@ -13,7 +13,13 @@ import { coerceError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobHandlers } from './handlers.js';
 import { reconcileCompanySchedules } from './schedules.js';
-import { closeAbandonedRuns, finishRun, insertRun, type JobRun } from './job-runs.repository.js';
+import {
+  closeAbandonedRuns,
+  finishRun,
+  insertRun,
+  updateRunningCounts,
+  type JobRun,
+} from './job-runs.repository.js';
 import {
   acquireLease,
   keepLease,
@@ -34,6 +40,10 @@ export interface RunRequest {
   trigger: Trigger;
   queueJobId?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Told of the run's progress as it goes (see JobContext.progress). */
+  onProgress?: ((message: string, counts: object) => void) | undefined;
+  /** A run stopped by its signal is queued again (shutdown) unless this is false (an interrupted `run`). */
+  requeueWhenStopped?: boolean | undefined;
 }
 
 export type RunOutcome =
@@ -115,7 +125,7 @@ async function runLeased(
   runLogger.info({ leaseToken: lease.token }, 'run started');
   const keeper = keepLease(app.db, lease, app.config.jobLeaseMs, runLogger);
   const shutdown = request.signal ?? new AbortController().signal;
-  const ended: EndedRun = { app, queues, request, runId: started.id, logger: runLogger };
+  const ended: EndedRun = { app, queues, request, runId: started.id, logger: runLogger, counts: {} };
   try {
     const result: RunResult<object> = await handlers[kind]({
       app,
@@ -127,6 +137,7 @@ async function runLeased(
       logger: runLogger,
       signal: AbortSignal.any([shutdown, keeper.lost]),
       enqueueLater: (laterKind, delayMs) => enqueueDelayedRun(queues, laterKind, companyId, delayMs),
+      progress: (counts, message) => recordProgress(ended, counts, message),
     });
     // Its writes may have been refused meanwhile: a run that no longer holds its lease did not finish.
     keeper.stop();
@@ -135,11 +146,14 @@ async function runLeased(
     }
     return await recordResult(ended, result, shutdown);
   } catch (thrown) {
-    if (keeper.lost.aborted) return await recordStopped(ended, {}, leaseLostReason(keeper.lost));
-    if (thrown instanceof LeaseLost) return await recordStopped(ended, {}, `lease lost: ${thrown.message}`);
+    // What the run had reported as done stays on its row.
+    const { counts } = ended;
+    if (keeper.lost.aborted) return await recordStopped(ended, counts, leaseLostReason(keeper.lost));
+    if (thrown instanceof LeaseLost)
+      return await recordStopped(ended, counts, `lease lost: ${thrown.message}`);
     // Whatever was thrown once shutdown began (a wait ended early, a request abandoned) is the stop itself.
     if (shutdown.aborted || thrown instanceof StoppedError) {
-      return await recordStopped(ended, {}, stopReason(coerceError(thrown)), shutdown);
+      return await recordStopped(ended, counts, stopReason(coerceError(thrown)), shutdown);
     }
     return await settleFailure(ended, thrown);
   } finally {
@@ -158,6 +172,17 @@ interface EndedRun {
   request: RunRequest;
   runId: number;
   logger: Logger;
+  /** The counts last reported through progress. */
+  counts: object;
+}
+
+async function recordProgress(ended: EndedRun, counts: object, message: string): Promise<void> {
+  ended.counts = { ...counts };
+  ended.request.onProgress?.(message, ended.counts);
+  // The run's own row, outside the lease fence like the rest of its bookkeeping.
+  await updateRunningCounts(ended.app.db, ended.runId, ended.counts).catch((err: unknown) =>
+    ended.logger.warn({ err }, 'the run progress could not be recorded; the run goes on'),
+  );
 }
 
 async function recordResult(ended: EndedRun, result: RunResult<object>, shutdown: AbortSignal) {
@@ -181,15 +206,20 @@ async function recordStopped(
   shutdown?: AbortSignal,
 ): Promise<RunOutcome> {
   const { app, queues, request, runId, logger } = ended;
-  const run = await finishRun(app.db, runId, 'stopped', counts, reason);
-  logger.info({ counts, reason }, 'run stopped');
-  if (shutdown?.aborted) {
+  // A signal aborted with a StoppedError says who stopped the run (`run` interrupted by Ctrl-C).
+  const why =
+    shutdown?.aborted && shutdown.reason instanceof StoppedError
+      ? `${shutdown.reason.message}: ${reason}`
+      : reason;
+  const run = await finishRun(app.db, runId, 'stopped', counts, why);
+  logger.info({ counts, reason: why }, 'run stopped');
+  if (shutdown?.aborted && request.requeueWhenStopped !== false) {
     await enqueueDelayedRun(queues, request.kind, request.companyId, STOPPED_REQUEUE_MS).catch(
       (err: unknown) =>
         logger.warn({ err }, 'the stopped run could not be queued again; its next schedule takes it up'),
     );
   }
-  return { status: 'stopped', run, reason };
+  return { status: 'stopped', run, reason: why };
 }
 
 function stopReason(error: Error): string {
@@ -219,7 +249,7 @@ async function settleFailure(ended: EndedRun, thrown: unknown): Promise<RunOutco
     );
     return { status: 'deferred', run, reason, retryAfterMs };
   }
-  const run = await finishRun(app.db, runId, 'failed', {}, error.message);
+  const run = await finishRun(app.db, runId, 'failed', ended.counts, error.message);
   if (isAmazonError(thrown, 'authorization_revoked')) {
     if (await markNeedsReauthorization(app.db, request.companyId, error.message)) {
       logger.error(

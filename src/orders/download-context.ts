@@ -62,6 +62,12 @@ export interface DownloadContext {
   /** What other domains do when an order changes (`ORDER_EVENTS` in `src/wiring.ts`). */
   orderEvents: OrderEventHandlers;
   counts: OrderDownloadCounts;
+  /** Told where the download is, with its counts so far (the run's progress). */
+  progress?: (message: string) => Promise<void>;
+}
+
+export async function reportProgress(context: DownloadContext, message: string): Promise<void> {
+  await context.progress?.(message);
 }
 
 export function addCounts(context: DownloadContext, counts: OrderDownloadCounts): void {

@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { isAmazonError } from '../amazon/errors.js';
 import type { SearchOrdersPage } from '../amazon/port.js';
 import { loadCursor, saveCursor } from '../jobs/sync-cursors.repository.js';
-import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
+import {
+  addCounts,
+  commitWithCursor,
+  reportProgress,
+  stopIfAborted,
+  type DownloadContext,
+} from './download-context.js';
 import { choosePlan, estimateBacklog } from './download-plan.js';
 import { ORDERS_STREAM, windowEnd, type OrderCursor, type WindowState } from './download-window.js';
 import { nextWindowStart } from './amazon-clock.js';
@@ -62,6 +68,10 @@ async function commitPage(
   const source = `searchOrders${window.phase === 'buyer-data' ? '(buyer-data)' : ''}:${window.after}#${pages}`;
   await commitWithCursor(context, drafts, source, nextCursor, customizations, rejected);
   addCounts(context, { pages: 1 });
+  await reportProgress(
+    context,
+    `searchOrders page ${context.counts.pages ?? 1} fetched: ${page.orders.length} orders; ${context.counts.received ?? 0} stored in this run`,
+  );
   return { cursor: nextCursor, window: next, drafts };
 }
 

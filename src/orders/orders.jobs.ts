@@ -17,7 +17,7 @@ export function downloadContextOf(
   port: DownloadContext['port'],
   orderEvents: OrderEventHandlers,
 ): DownloadContext {
-  return {
+  const download: DownloadContext = {
     db: context.db,
     keyring: context.app.config.keyring,
     logger: context.logger,
@@ -30,7 +30,9 @@ export function downloadContextOf(
     sleep: (ms) => sleep(ms, undefined, { signal: context.signal }).catch(() => undefined),
     orderEvents,
     counts: {},
+    progress: (message) => context.progress(download.counts, message),
   };
+  return download;
 }
 
 /**

@@ -1,6 +1,12 @@
 import type { AmazonReport } from '../amazon/port.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
-import { addCounts, commitWithCursor, stopIfAborted, type DownloadContext } from './download-context.js';
+import {
+  addCounts,
+  commitWithCursor,
+  reportProgress,
+  stopIfAborted,
+  type DownloadContext,
+} from './download-context.js';
 import { ORDERS_STREAM, type OrderCursor, type WindowState } from './download-window.js';
 import { ALL_ORDERS_REPORT_TYPE, readAllOrdersReport, ReportFormatError } from './report-rows.js';
 
@@ -94,7 +100,12 @@ async function awaitReport(
       );
       return 'give-up';
     }
-    await context.sleep(reportPollIntervalMs(context.settings.reportExpectedSeconds));
+    const pollMs = reportPollIntervalMs(context.settings.reportExpectedSeconds);
+    await reportProgress(
+      context,
+      `order report ${reportId} is ${report.processingStatus} after ${Math.round(waitedMs / 1000)} s; checking again in ${Math.round(pollMs / 1000)} s`,
+    );
+    await context.sleep(pollMs);
   }
 }
 
@@ -121,7 +132,13 @@ async function ingestReport(
         { ...cursor, window },
         undefined,
         batch.rejected,
-      ).then(() => addCounts(context, { reportOrders: batch.drafts.length }));
+      ).then(async () => {
+        addCounts(context, { reportOrders: batch.drafts.length });
+        await reportProgress(
+          context,
+          `order report ${report.reportId}: ${context.counts.reportOrders ?? 0} orders stored`,
+        );
+      });
       inFlight.add(commit);
       // Failures surface through Promise.race / Promise.all below; this only keeps the set current.
       void commit.finally(() => inFlight.delete(commit)).catch(() => undefined);

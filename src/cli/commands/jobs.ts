@@ -5,9 +5,42 @@ import { isJobKind, JOB_KINDS, type JobKind } from '../../jobs/kinds.js';
 import { runJob } from '../../jobs/run-job.js';
 import { listSchedules } from '../../jobs/schedules.js';
 import { escapeUnsafe } from '../../shared/text.js';
-import { printResult, table } from '../output.js';
+import { printNotes, printResult, table } from '../output.js';
+import { StoppedError } from '../../shared/abort.js';
 import { parseId } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
+
+/** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * The first Ctrl-C (or SIGTERM) stops the run at its next safe point, at once: every wait for Amazon
+ * ends, and the run is recorded as stopped. A second one exits without waiting.
+ */
+function interruptOnSignal(json: boolean): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    printNotes(json, [`${signal}: stopping the run at its next safe point (again to exit at once)`]);
+    controller.abort(new StoppedError(`interrupted (${signal})`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Progress of a long run, on stderr: one line each, or one JSON object with --json. */
+function printProgress(json: boolean, message: string, counts: object): void {
+  process.stderr.write(
+    json ? `${JSON.stringify({ progress: message, counts })}\n` : `progress: ${escapeUnsafe(message)}\n`,
+  );
+}
 
 function parseKind(value: string): JobKind {
   if (!isJobKind(value)) throw new InvalidArgumentError(`expected one of ${JOB_KINDS.join(', ')}.`);
@@ -21,13 +54,23 @@ export function runCommand(): Command {
     .requiredOption('--company <id>', 'company id', parseId)
     .option('--json', 'print JSON')
     .action(async (kind: JobKind, flags: { company: number; json?: boolean }) => {
+      const json = flags.json ?? false;
+      const interrupt = interruptOnSignal(json);
       const outcome = await withApp(
         (app) =>
           withQueues(app, (queues) =>
-            runJob(app, queues, JOB_HANDLERS, { kind, companyId: flags.company, trigger: 'manual' }),
+            runJob(app, queues, JOB_HANDLERS, {
+              kind,
+              companyId: flags.company,
+              trigger: 'manual',
+              signal: interrupt.signal,
+              // Interrupted by hand: closed as stopped, not handed to the daemon to go on.
+              requeueWhenStopped: false,
+              onProgress: (message, counts) => printProgress(json, message, counts),
+            }),
           ),
         { redis: true, company: flags.company },
-      );
+      ).finally(interrupt.release);
       const summary = {
         status: outcome.status,
         runId: outcome.run?.id ?? null,
@@ -45,6 +88,7 @@ export function runCommand(): Command {
           .join('\n'),
       );
       if (outcome.status === 'failed') process.exitCode = 1;
+      if (outcome.status === 'stopped' && interrupt.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
     });
 }
 
