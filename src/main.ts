@@ -9,7 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { JobHandlers } from './jobs/handlers.js';
 import { closeQueues, createQueues, type JobQueues } from './jobs/queues.js';
 import { reconcileAllSchedules, removeRetiredQueues } from './jobs/schedules.js';
-import { startWorkers, type WorkersClosed } from './jobs/workers.js';
+import { startWorkers } from './jobs/workers.js';
 import { JOB_KINDS } from './jobs/kinds.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import {
@@ -22,24 +22,21 @@ import {
 import { checkEvictionPolicy, createFailFastRedis, createRedis } from './shared/redis.js';
 import { JOB_HANDLERS } from './wiring.js';
 
-/** After the shutdown timeout, how long stopped jobs may take to record how they ended. */
-const SETTLE_AFTER_ABORT_MS = 5_000;
-/** How long closing the queues and connections may take once no job runs. */
-const CLOSE_CONNECTIONS_MS = 5_000;
-
 export interface Daemon {
   app: AppContext;
   queues: JobQueues;
   adminAddress: AddressInfo;
-  /** Past this long after a stop began, the process exits whatever is still pending. */
+  /** Past this long after a stop began (SHUTDOWN_TIMEOUT_MS), the process exits whatever is still pending. */
   stopDeadlineMs: number;
+  /** What the stop is waiting for now, for the log line of a deadline that passed. */
+  stopStage(): string;
   /**
-   * Stops in order: the admin server and the schedule reconciler; the workers take no new jobs and the
-   * running ones get the shutdown timeout to finish; then they are told to stop and get a few seconds
-   * to settle; then queues and connections close. Jobs that never settle are left as they are (their
-   * connections open), for the process exit and BullMQ's stall recovery.
+   * Stops in order: the admin server and the schedule reconciler; the running jobs are told to stop
+   * (their signal aborts) and the workers take no new ones; once every job has settled the workers
+   * close, then the queues and connections. It waits as long as the jobs take: the stop deadline of
+   * the signal handlers bounds it.
    */
-  stop(): Promise<WorkersClosed>;
+  stop(): Promise<void>;
 }
 
 export interface DaemonOptions {
@@ -149,31 +146,35 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     return new Promise<void>((resolve) => server.close(() => resolve()));
   };
 
+  let stage = 'running';
   return {
     app,
     queues,
     adminAddress,
-    stopDeadlineMs: config.shutdownTimeoutMs + SETTLE_AFTER_ABORT_MS + CLOSE_CONNECTIONS_MS,
+    stopDeadlineMs: config.shutdownTimeoutMs,
+    stopStage: () => (stage === 'jobs' ? `jobs to settle: ${workers.running()} running` : stage),
     async stop() {
-      logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'stopping: waiting for running jobs');
+      logger.info(
+        { runningJobs: workers.running(), deadlineMs: config.shutdownTimeoutMs },
+        'stopping: running jobs are told to stop',
+      );
+      stage = 'the admin server to close';
       await stopServing();
-      const result = await workers.close(config.shutdownTimeoutMs, SETTLE_AFTER_ABORT_MS);
-      if (result === 'abandoned') {
-        logger.error(
-          'running jobs did not stop when told; exiting without them (another worker takes them up)',
-        );
-        return result;
-      }
+      stage = 'jobs';
+      await workers.close();
+      logger.info('running jobs settled; closing connections');
+      stage = 'the queues and connections to close';
       await closeConnections();
-      logger.info({ jobs: result }, 'stopped');
-      return result;
+      stage = 'stopped';
+      logger.info('stopped');
     },
   };
 }
 
 /**
- * First SIGTERM/SIGINT: orderly stop, exit 0 (1 when running jobs had to be left behind). A second one,
- * or the stop deadline passing: immediate exit with code 1.
+ * First SIGTERM/SIGINT: orderly stop, exit 0. A second one, or the stop deadline passing (jobs that do
+ * not settle when told are left as they are, their connections open, for BullMQ's stall recovery to
+ * hand to another worker): immediate exit with code 1.
  */
 export function installSignalHandlers(daemon: Daemon, logger: Logger): void {
   let stopping = false;
@@ -186,13 +187,13 @@ export function installSignalHandlers(daemon: Daemon, logger: Logger): void {
     logger.info({ signal }, 'signal received');
     setTimeout(() => {
       logger.error(
-        { deadlineMs: daemon.stopDeadlineMs },
-        'stop deadline passed: exiting with work still pending',
+        { deadlineMs: daemon.stopDeadlineMs, waitingFor: daemon.stopStage() },
+        'stop deadline passed: exiting with work still pending (another worker takes up the jobs)',
       );
       process.exit(1);
     }, daemon.stopDeadlineMs);
     daemon.stop().then(
-      (result) => process.exit(result === 'abandoned' ? 1 : 0),
+      () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);

@@ -163,7 +163,7 @@ describe('toggle → schedule → worker → job_runs', () => {
       expect(skipped.error).toBe(`allow_order_download is off for company ${company.id}`);
       expect(calls.length).toBe(callsBefore);
     } finally {
-      await workers.close(5000, 1000);
+      await workers.close();
       await connection.quit();
     }
   });

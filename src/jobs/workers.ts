@@ -7,26 +7,17 @@ import { JOB_KINDS, type JobKind } from './kinds.js';
 import { jobPayloadSchema, queueName, type JobPayload, type JobQueues } from './queues.js';
 import { runJob } from './run-job.js';
 
-/**
- * How closing the workers ended: every running job finished (`drained`); running jobs were told to
- * stop and did (`stopped`); or some did not settle even then (`abandoned`): their connections must be
- * left open (BullMQ retries forever on closed ones) and the process exits with them pending.
- */
-export type WorkersClosed = 'drained' | 'stopped' | 'abandoned';
-
 export interface JobWorkers {
   workers: Worker<JobPayload>[];
+  /** Jobs running now. */
+  running(): number;
   /**
-   * Stops taking jobs and waits `graceMs` for running ones to finish; then tells them to stop (their
-   * signal aborts) and waits `settleMs` more for them to record how they ended.
+   * Tells the running jobs to stop (their signal aborts: every wait of the Amazon gateway ends at once),
+   * takes no new jobs, and resolves once every running job has settled (recorded how it ended, and
+   * BullMQ completed it) and each worker's own connections closed. Ours stay open meanwhile: closing
+   * them under BullMQ makes it retry forever.
    */
-  close(graceMs: number, settleMs: number): Promise<WorkersClosed>;
-}
-
-function within<T>(work: Promise<T>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  return Promise.race([work.then(() => true as const), timedOut]).finally(() => clearTimeout(timer));
+  close(): Promise<void>;
 }
 
 export function startWorkers(
@@ -36,19 +27,25 @@ export function startWorkers(
   handlers: JobHandlers,
 ): JobWorkers {
   const shutdown = new AbortController();
+  let running = 0;
   const process = (kind: JobKind) => async (job: Job<JobPayload>) => {
     const payload = jobPayloadSchema.safeParse(job.data);
     if (!payload.success)
       throw new UnrecoverableError(`invalid job data for ${kind}: ${payload.error.message}`);
-    const outcome = await runJob(app, queues, handlers, {
-      kind,
-      companyId: payload.data.companyId,
-      trigger: payload.data.trigger,
-      queueJobId: job.id,
-      signal: shutdown.signal,
-    });
-    if (outcome.status === 'failed') throw outcome.error;
-    return { status: outcome.status, runId: outcome.run?.id ?? null };
+    running += 1;
+    try {
+      const outcome = await runJob(app, queues, handlers, {
+        kind,
+        companyId: payload.data.companyId,
+        trigger: payload.data.trigger,
+        queueJobId: job.id,
+        signal: shutdown.signal,
+      });
+      if (outcome.status === 'failed') throw outcome.error;
+      return { status: outcome.status, runId: outcome.run?.id ?? null };
+    } finally {
+      running -= 1;
+    }
   };
 
   const workers = JOB_KINDS.map((kind) => {
@@ -68,13 +65,10 @@ export function startWorkers(
 
   return {
     workers,
-    async close(graceMs, settleMs) {
-      // Waits for the running jobs, then closes each worker's own connections; ours stay open meanwhile.
-      const closed = Promise.all(workers.map((worker) => worker.close()));
-      if (await within(closed, graceMs)) return 'drained';
+    running: () => running,
+    async close() {
       shutdown.abort();
-      app.logger.warn({ settleMs }, 'shutdown timeout reached: running jobs are told to stop');
-      return (await within(closed, settleMs)) ? 'stopped' : 'abandoned';
+      await Promise.all(workers.map((worker) => worker.close()));
     },
   };
 }

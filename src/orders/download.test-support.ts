@@ -4,6 +4,7 @@ import type { AmazonGatewayOptions } from '../amazon/factory.js';
 import { createAmazonPortFactory, type AmazonPortFactory } from '../companies/companies.amazon.js';
 import { createCompany, getCompany, type Company } from '../companies/companies.service.js';
 import type { OrderSettings } from '../config.js';
+import type { Db } from '../db/client.js';
 import { createOrder } from '../simulator/generator.js';
 import type { OrderSpec } from '../simulator/types.js';
 import type { SimOrder } from '../simulator/model.js';
@@ -84,6 +85,17 @@ export async function simulatedSeller(
 export function placeOrders(seller: SimulatedSeller, specs: OrderSpec[]): string[] {
   const { sim } = seller.server;
   return specs.map((spec) => createOrder(sim, { ...spec, sellerId: seller.company.sellerId }, sim.now()));
+}
+
+/** The Amazon order ids stored for the company, sorted. */
+export async function storedOrderIds(db: Db, companyId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('amazon_order_id')
+    .where('company_id', '=', companyId)
+    .orderBy('amazon_order_id')
+    .execute();
+  return rows.map((row) => row.amazon_order_id);
 }
 
 /** The seller's orders as the simulator holds them now. */

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { updateCompany } from '../companies/companies.service.js';
 import { HOUR, MINUTE } from '../simulator/clock.js';
-import { placeOrders, runDownload, simulatedSeller, type SimulatedSeller } from './download.test-support.js';
+import {
+  placeOrders,
+  runDownload,
+  simulatedSeller,
+  storedOrderIds,
+  type SimulatedSeller,
+} from './download.test-support.js';
 import { findOrderWithItems } from './orders.service.js';
 
 /** Amazon's clock (the simulator's) is pinned, and ours follows it. */
@@ -23,15 +29,7 @@ afterAll(async () => {
 
 const download = () => runDownload(context, seller, { now: () => seller.server.sim.now() });
 
-async function storedIds(): Promise<string[]> {
-  const rows = await context.db
-    .selectFrom('orders')
-    .select('amazon_order_id')
-    .where('company_id', '=', seller.company.id)
-    .orderBy('amazon_order_id')
-    .execute();
-  return rows.map((row) => row.amazon_order_id);
-}
+const storedIds = () => storedOrderIds(context.db, seller.company.id);
 
 describe('Checkout by Amazon orders skipped while the company did not import them', () => {
   it('are imported at the next download once the setting is on, though their window has passed', async () => {

@@ -9,6 +9,7 @@ import {
   runDownload,
   simulatedOrders,
   simulatedSeller,
+  storedOrderIds,
   type SimulatedSeller,
 } from './download.test-support.js';
 import type { OrderCursor } from './download-window.js';
@@ -36,15 +37,7 @@ async function newSeller() {
 const merchantOrders = (count: number) =>
   Array.from({ length: count }, () => ({ fulfilledBy: 'MERCHANT' as const, programs: [] }));
 
-async function storedIds(companyId: number): Promise<string[]> {
-  const rows = await context.db
-    .selectFrom('orders')
-    .select('amazon_order_id')
-    .where('company_id', '=', companyId)
-    .orderBy('amazon_order_id')
-    .execute();
-  return rows.map((row) => row.amazon_order_id);
-}
+const storedIds = (companyId: number) => storedOrderIds(context.db, companyId);
 
 async function cursorOf(companyId: number): Promise<OrderCursor | undefined> {
   const row = await context.db
