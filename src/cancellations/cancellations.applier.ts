@@ -1,7 +1,9 @@
 import type { FeedApplier } from '../feeds/feed-applier.js';
 import { applyAcceptedCancellations } from '../orders/orders.cancelling.js';
 import { CANCELLATION_ENTITY } from './acknowledgement-message.js';
+import { cancelledTargets } from './cancelled-target.js';
 import {
+  acceptedLinesOf,
   listCancellations,
   moveCancellations,
   rejectCancellations,
@@ -20,11 +22,13 @@ export const acknowledgementFeedApplier: FeedApplier = {
       ['in_feed'],
     );
     const cancellations = await listCancellations(tx, feed.companyId, { ids: accepted });
+    const rowIds = [...new Set(cancellations.flatMap((c) => c.items.map((item) => item.orderItemRowId)))];
+    const lines = (await acceptedLinesOf(tx, rowIds)).map((line) =>
+      accepted.includes(line.cancellationId) ? { ...line, acceptedAt: null } : line,
+    );
     await applyAcceptedCancellations(
       tx,
-      cancellations.flatMap((c) =>
-        c.items.map((item) => ({ orderItemRowId: item.orderItemRowId, quantity: item.quantity })),
-      ),
+      cancelledTargets(new Set(accepted), lines),
       `feed:${feed.amazonFeedId}`,
     );
     await rejectCancellations(

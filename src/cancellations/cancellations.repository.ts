@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Tx } from '../db/client.js';
 import type { CancelReason } from './cancel-reasons.js';
+import type { AcceptedLine } from './cancelled-target.js';
 import {
   cancellationStatesLeadingTo,
   HOLDING_STATES,
@@ -15,6 +16,8 @@ export interface CancellationItem {
   orderItemId: string;
   sku: string | null;
   quantity: number;
+  /** Units of the item already cancelled when the line was requested (null: recorded before this was kept). */
+  cancelledBefore: number | null;
 }
 
 export interface Cancellation {
@@ -104,6 +107,7 @@ export async function insertCancellation(tx: Tx, cancellation: NewCancellation):
         order_item_id: item.orderItemId,
         sku: item.sku,
         quantity: item.quantity,
+        cancelled_before: item.cancelledBefore,
       })),
     )
     .execute();
@@ -128,6 +132,7 @@ async function withItems(db: Db | Tx, rows: CancellationRow[]): Promise<Cancella
         orderItemId: item.order_item_id,
         sku: item.sku,
         quantity: item.quantity,
+        cancelledBefore: item.cancelled_before,
       },
     ]);
   }
@@ -167,6 +172,33 @@ export async function lockCancellation(tx: Tx, companyId: number, id: number): P
     .forUpdate()
     .execute();
   return (await withItems(tx, rows))[0] ?? null;
+}
+
+/** Every accepted cancellation line of these order items, with when it was requested and accepted. */
+export async function acceptedLinesOf(tx: Tx, orderItemRowIds: number[]): Promise<AcceptedLine[]> {
+  if (orderItemRowIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('cancellation_items')
+    .innerJoin('cancellations', 'cancellations.id', 'cancellation_items.cancellation_id')
+    .select([
+      'cancellations.id',
+      'cancellations.requested_at',
+      'cancellations.finished_at',
+      'cancellation_items.order_item_row_id',
+      'cancellation_items.quantity',
+      'cancellation_items.cancelled_before',
+    ])
+    .where('cancellation_items.order_item_row_id', '=', sql<number>`ANY(${orderItemRowIds}::bigint[])`)
+    .where('cancellations.state', '=', 'accepted')
+    .execute();
+  return rows.map((row) => ({
+    cancellationId: Number(row.id),
+    orderItemRowId: Number(row.order_item_row_id),
+    quantity: row.quantity,
+    cancelledBefore: row.cancelled_before,
+    requestedAt: row.requested_at,
+    acceptedAt: row.finished_at,
+  }));
 }
 
 /** Units per order item held by cancellations not yet accepted or released. */

@@ -95,6 +95,7 @@ function cancelledLines(
       orderItemId: item.orderItemId,
       sku: item.sku,
       quantity: availability(item, held, inUpload).left,
+      cancelledBefore: item.quantityCancelled,
     }));
     // Nothing of the order shipped, cancelled or held: the message names the items without quantities.
     const pristine = order.items.every(
@@ -123,7 +124,13 @@ function cancelledLines(
           `being cancelled ${a.held}, in a shipment being confirmed ${a.inUpload})`,
       );
     }
-    return { orderItemRowId: item.rowId, orderItemId: item.orderItemId, sku: item.sku, quantity };
+    return {
+      orderItemRowId: item.rowId,
+      orderItemId: item.orderItemId,
+      sku: item.sku,
+      quantity,
+      cancelledBefore: item.quantityCancelled,
+    };
   });
   return { items, wholeOrder: false };
 }

@@ -61,6 +61,8 @@ export interface CancellationItemsTable {
   order_item_id: string;
   sku: string | null;
   quantity: number;
+  /** Units of the item already cancelled when this line was requested; null for lines recorded before it was kept. */
+  cancelled_before: number | null;
 }
 
 export type CancellationRow = Selectable<CancellationsTable>;

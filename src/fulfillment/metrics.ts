@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
+import { CANCEL_REQUEST_AT_RISK_HOURS, listCancelRequestsAtRisk } from '../orders/orders.queries.js';
 import { CARRIER_CODES, trackingProblem } from './carriers.js';
 
 /**
@@ -34,6 +35,8 @@ export interface MarketplaceMetrics {
   lateShipmentRate: RateFigure[];
   validTrackingRate: RateFigure;
   atRisk: OrderAtRisk[];
+  /** Buyer cancellation requests unanswered within 12 h of their respond-by deadline, or past it. */
+  cancelRequestsAtRisk: { count: number; withinHours: number };
 }
 
 function figure(
@@ -111,10 +114,12 @@ export async function fulfillmentMetrics(
   const late = await Promise.all(LSR_WINDOWS_DAYS.map((days) => lateShipments(db, companyId, days, now)));
   const tracking = await confirmedTracking(db, companyId, now);
   const atRisk = await ordersAtRisk(db, companyId, atRiskHours, now);
+  const requests = await listCancelRequestsAtRisk(db, companyId, 100_000, now);
   const marketplaces = new Set([
     ...marketplaceIds,
     ...tracking.map((t) => t.marketplace_id),
     ...atRisk.map((r) => r.marketplace_id),
+    ...requests.flatMap((r) => (r.marketplaceId ? [r.marketplaceId] : [])),
   ]);
   return [...marketplaces]
     .filter(Boolean)
@@ -138,6 +143,10 @@ export async function fulfillmentMetrics(
             status: r.status,
             shipmentsAwaitingConfirmation: r.awaiting,
           })),
+        cancelRequestsAtRisk: {
+          count: requests.filter((r) => r.marketplaceId === marketplaceId).length,
+          withinHours: CANCEL_REQUEST_AT_RISK_HOURS,
+        },
       };
     });
 }

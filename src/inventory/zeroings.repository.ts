@@ -67,10 +67,11 @@ export async function recordZeroings(tx: Tx, zeroings: NewZeroing[]): Promise<nu
 export async function listZeroings(
   db: Db,
   companyId: number,
-  filter: { states?: readonly ZeroingState[]; limit?: number } = {},
+  filter: { states?: readonly ZeroingState[]; amazonOrderId?: string; limit?: number } = {},
 ): Promise<InventoryZeroing[]> {
   let query = db.selectFrom('inventory_zeroings').selectAll().where('company_id', '=', companyId);
   if (filter.states) query = query.where('state', 'in', [...filter.states]);
+  if (filter.amazonOrderId !== undefined) query = query.where('amazon_order_id', '=', filter.amazonOrderId);
   const rows = await query
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 1000)

@@ -45,14 +45,18 @@ export async function ordersPurchasedBetween(
   return new Set(rows.map((row) => Number(row.id)));
 }
 
-/** Units of one order item that Amazon accepted as cancelled. */
+/**
+ * What Amazon accepted as cancelled of one order item: its cancelled quantity becomes at least
+ * `atLeast` (a count an order download may already have reached), plus `added` units counted on top.
+ */
 export interface CancelledQuantity {
   orderItemRowId: number;
-  quantity: number;
+  atLeast: number;
+  added: number;
 }
 
 /**
- * Adds the quantities Amazon accepted as cancelled to their items (never past what was not shipped),
+ * Raises the items' cancelled quantities to what Amazon accepted (never past what was not shipped),
  * and moves each order whose units are all cancelled to Canceled, or all shipped-or-cancelled to
  * Shipped, with an event. Runs in the feed's closing transaction. Returns the orders moved.
  */
@@ -64,14 +68,16 @@ export async function applyAcceptedCancellations(
 ): Promise<number> {
   if (cancelled.length === 0) return 0;
   const batch = unnestRows(
-    cancelled.map((c) => ({ row_id: c.orderItemRowId, quantity: c.quantity })),
-    { row_id: 'bigint', quantity: 'integer' },
+    cancelled.map((c) => ({ row_id: c.orderItemRowId, at_least: c.atLeast, added: c.added })),
+    { row_id: 'bigint', at_least: 'integer', added: 'integer' },
   );
   const touched = await sql<{ order_id: number }>`
     UPDATE order_items AS oi
-    SET quantity_cancelled = LEAST(oi.quantity_ordered - oi.quantity_shipped, oi.quantity_cancelled + c.quantity),
+    SET quantity_cancelled = LEAST(oi.quantity_ordered - oi.quantity_shipped,
+                                   GREATEST(oi.quantity_cancelled + c.added, c.at_least)),
         updated_at = now()
-    FROM (SELECT row_id, sum(quantity)::int AS quantity FROM (${batch}) AS cancelled GROUP BY row_id) AS c
+    FROM (SELECT row_id, max(at_least)::int AS at_least, sum(added)::int AS added
+          FROM (${batch}) AS cancelled GROUP BY row_id) AS c
     WHERE oi.id = c.row_id
     RETURNING oi.order_id
   `.execute(tx);

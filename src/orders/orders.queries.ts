@@ -47,23 +47,65 @@ export async function listOrders(db: Db, filter: OrderFilter, now = new Date()):
   return rows.map(toOrder);
 }
 
+/** Why an order is at risk: its latest ship date is close, or a buyer's cancellation request is unanswered. */
+export type AtRiskReason = 'ship-by' | 'cancel-request';
+
 export interface AtRiskOrder extends Order {
-  /** Hours until the latest ship date; negative when already late. */
+  risk: AtRiskReason;
+  /** Hours until the deadline (the latest ship date, or the request's respond-by); negative when past. */
   hoursLeft: number;
   late: boolean;
 }
 
-/** Seller-fulfilled orders still to ship whose latest ship date has passed or falls within `hours`. */
+/** An unanswered buyer cancellation request is at risk this many hours before its respond-by deadline. */
+export const CANCEL_REQUEST_AT_RISK_HOURS = 12;
+
+function hoursUntil(deadline: Date | null, now: Date): number {
+  const hours = ((deadline?.getTime() ?? now.getTime()) - now.getTime()) / 3_600_000;
+  return Math.round(hours * 10) / 10;
+}
+
+/**
+ * Orders whose buyer asked to cancel and the seller has not answered, within
+ * CANCEL_REQUEST_AT_RISK_HOURS of the respond-by deadline (request time + 48 h) or past it, soonest first.
+ */
+export async function listCancelRequestsAtRisk(
+  db: Db,
+  companyId: number | undefined,
+  limit: number,
+  now = new Date(),
+): Promise<AtRiskOrder[]> {
+  let query = db
+    .selectFrom('orders')
+    .selectAll()
+    .where('cancel_request_state', '=', 'requested')
+    .where('status', 'in', ['Pending', ...TO_SHIP])
+    .where('cancel_respond_by', '<=', new Date(now.getTime() + CANCEL_REQUEST_AT_RISK_HOURS * 3_600_000));
+  if (companyId !== undefined) query = query.where('company_id', '=', companyId);
+  const rows = await query.orderBy('cancel_respond_by', 'asc').orderBy('id').limit(limit).execute();
+  return rows.map((row) => {
+    const hoursLeft = hoursUntil(row.cancel_respond_by, now);
+    return { ...toOrder(row), risk: 'cancel-request', hoursLeft, late: hoursLeft < 0 };
+  });
+}
+
+/**
+ * Orders at risk, soonest deadline first: seller-fulfilled orders still to ship whose latest ship date
+ * has passed or falls within `hours`, and unanswered buyer cancellation requests close to their
+ * respond-by deadline (listCancelRequestsAtRisk).
+ */
 export async function listAtRiskOrders(
   db: Db,
   companyId: number | undefined,
   hours: number,
   limit: number,
   now = new Date(),
-) {
+): Promise<AtRiskOrder[]> {
   const orders = await listOrders(db, { companyId, atRiskHours: hours, limit }, now);
-  return orders.map((order): AtRiskOrder => {
-    const hoursLeft = ((order.latestShipDate?.getTime() ?? now.getTime()) - now.getTime()) / 3_600_000;
-    return { ...order, hoursLeft: Math.round(hoursLeft * 10) / 10, late: hoursLeft < 0 };
+  const late = orders.map((order): AtRiskOrder => {
+    const hoursLeft = hoursUntil(order.latestShipDate, now);
+    return { ...order, risk: 'ship-by', hoursLeft, late: hoursLeft < 0 };
   });
+  const requests = await listCancelRequestsAtRisk(db, companyId, limit, now);
+  return [...late, ...requests].sort((a, b) => a.hoursLeft - b.hoursLeft).slice(0, limit);
 }

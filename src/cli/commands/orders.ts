@@ -4,6 +4,7 @@ import { refundableCommand, refundOrderCommand } from './refunds.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
+import { withCancellationTimeline, type TimelineEntry } from '../../cancellations/cancellation-timeline.js';
 import {
   FULFILLMENT_CHANNELS,
   ORDER_STATUSES,
@@ -107,7 +108,10 @@ function listCommand(): Command {
 
 function atRiskCommand(): Command {
   return new Command('at-risk')
-    .description('seller-fulfilled orders still to ship that are late or due within the hours, soonest first')
+    .description(
+      'seller-fulfilled orders still to ship that are late or due within the hours, and buyer cancellation ' +
+        'requests unanswered within 12 h of their respond-by deadline, soonest deadline first',
+    )
     .option('--company <id>', 'only this company', parseId)
     .option('--hours <hours>', 'hours ahead (default ORDER_AT_RISK_HOURS)', parseHours)
     .option('--limit <n>', 'how many orders', parseId, 100)
@@ -123,7 +127,9 @@ function atRiskCommand(): Command {
           'companyId',
           'amazonOrderId',
           'status',
+          'risk',
           'latestShipDate',
+          'cancelRespondBy',
           'hoursLeft',
           'late',
           'onHold',
@@ -132,12 +138,14 @@ function atRiskCommand(): Command {
     });
 }
 
+type ShownOrder = Omit<OrderDetails, 'timeline'> & { timeline: TimelineEntry[] };
+
 function describePackage(p: OrderDetails['order']['packages'][number]): string {
   const parts = [p.carrier, p.shippingService, p.trackingNumber, p.shipTime && `shipped ${p.shipTime}`];
   return `${p.packageReferenceId}: ${parts.filter(Boolean).join(' ')}${p.status ? ` (${p.status})` : ''}`;
 }
 
-function describeOrder(details: OrderDetails): string {
+function describeOrder(details: ShownOrder): string {
   const { order, items, timeline } = details;
   const flags = [
     order.onHold && `on hold (${order.holdReason ?? ''})`,
@@ -199,7 +207,27 @@ function showCommand(): Command {
     .action(
       async (amazonOrderId: string, flags: { company?: number; buyerData?: boolean; json?: boolean }) => {
         const found = await withApp(
-          (app) => showOrders(app.db, app.config.keyring, amazonOrderId, flags.buyerData ?? false),
+          async (app) => {
+            const orders = await showOrders(
+              app.db,
+              app.config.keyring,
+              amazonOrderId,
+              flags.buyerData ?? false,
+            );
+            // Seller cancellations and the SKUs zeroed with them are part of the order's story.
+            return Promise.all(
+              orders.map(async (d) => ({
+                ...d,
+                timeline: await withCancellationTimeline(
+                  app.db,
+                  d.order.companyId,
+                  d.order.id,
+                  d.order.amazonOrderId,
+                  d.timeline,
+                ),
+              })),
+            );
+          },
           { company: flags.company },
         );
         const details = found.filter(

@@ -236,6 +236,7 @@ function describeMetrics(metrics: MarketplaceMetrics[]): string {
           (r) =>
             `    ${r.amazonOrderId}  ship by ${r.latestShipDate.toISOString()}  ${r.hoursLeft}h left  ${r.status}  awaiting upload/confirmation: ${r.shipmentsAwaitingConfirmation}`,
         ),
+        `  buyer cancellation requests unanswered within ${m.cancelRequestsAtRisk.withinHours} h of their deadline: ${m.cancelRequestsAtRisk.count}`,
       ].join('\n'),
     )
     .join('\n');
