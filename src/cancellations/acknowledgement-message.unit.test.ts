@@ -25,7 +25,9 @@ function cancellation(sellerOrderId: string | null): CancellationToSend {
     resultMessage: null,
     requestedAt: new Date('2026-11-20T10:00:00Z'),
     finishedAt: null,
-    items: [{ orderItemRowId: 1, orderItemId: '12345678901234', sku: 'SKU-1', quantity: 1 }],
+    items: [
+      { orderItemRowId: 1, orderItemId: '12345678901234', sku: 'SKU-1', quantity: 1, cancelledBefore: 0 },
+    ],
     sellerOrderId,
   };
 }
