@@ -104,8 +104,10 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     logger.warn({ variable: name }, 'using a development default; set it before running in production');
   }
   const app = createAppContext(config, logger);
+  const handlers = options.handlers ?? JOB_HANDLERS;
+  const opened: { queues?: JobQueues } = {};
   // Serving first, so that /readyz says what the daemon is waiting for.
-  const server = createAdminServer(app);
+  const server = await createAdminServer(app, { queues: () => opened.queues, handlers });
   const adminAddress = await listen(server, config.adminHost, config.adminPort);
   await prepareStores(app, config.migrateOnStart);
   await checkEvictionPolicy(app.redis, logger);
@@ -113,6 +115,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     // An outage is logged once per reconnection attempt by the connection's watch.
     if (!isConnectionFailure(err)) logger.error({ err }, 'queue error');
   });
+  opened.queues = queues;
   await removeRetiredQueues(app.redis, config.redisPrefix);
 
   const reconcile = async () => reconcileAllSchedules(queues, await listCompanies(app.db), logger);
@@ -126,7 +129,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
 
   const workerConnection = createRedis(config.redisUrl);
   watchRedis(workerConnection, config.redisUrl);
-  const workers = startWorkers(app, queues, workerConnection, options.handlers ?? JOB_HANDLERS);
+  const workers = startWorkers(app, queues, workerConnection, handlers);
   logger.info({ host: config.adminHost, port: adminAddress.port }, 'sellersync started');
   if (config.adminTokenGenerated) {
     // Printed once and never logged: the token is a secret, and exists only in this process.
@@ -142,8 +145,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   };
   const stopServing = () => {
     clearInterval(reconcileTimer);
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+    return server.close();
   };
 
   let stage = 'running';

@@ -1,22 +1,21 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ADMIN_TOKEN, type TestContext } from '../../test/helpers/context.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
 import { createRedis } from '../shared/redis.js';
-import { createAdminServer, listen } from './server.js';
+import { createAdminServer, listen, type AdminServer } from './server.js';
 
 let context: TestContext;
-let server: Server;
+let server: AdminServer;
 let base: string;
 beforeAll(async () => {
   context = await createTestContext();
-  server = createAdminServer(context);
+  server = await createAdminServer(context);
   const address: AddressInfo = await listen(server, '127.0.0.1', 0);
   base = `http://127.0.0.1:${address.port}`;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await context.cleanup();
 });
 
@@ -31,7 +30,7 @@ describe('admin HTTP server', () => {
   it('is not ready when Redis does not answer', async () => {
     const unreachable = createRedis('redis://127.0.0.1:1');
     unreachable.on('error', () => undefined);
-    const probe = createAdminServer({ ...context, redis: unreachable });
+    const probe = await createAdminServer({ ...context, redis: unreachable });
     const address = await listen(probe, '127.0.0.1', 0);
     try {
       const response = await fetch(`http://127.0.0.1:${address.port}/readyz`);
@@ -41,7 +40,7 @@ describe('admin HTTP server', () => {
       expect(body.checks.redis).toMatch(/^error/);
     } finally {
       unreachable.disconnect();
-      await new Promise((resolve) => probe.close(resolve));
+      await probe.close();
     }
   });
 
@@ -56,7 +55,7 @@ describe('admin HTTP server', () => {
     });
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(JSON.parse(text)).toHaveLength(1);
+    expect((JSON.parse(text) as { items: unknown[] }).items).toHaveLength(1);
     expect(text).not.toContain('api-secret-token');
     expect(text).not.toContain('_enc');
     const bad = await fetch(`${base}/api/runs?company=abc`, {

@@ -1,55 +1,111 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { listCompanies } from '../companies/companies.service.js';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
-import { listRuns } from '../jobs/job-runs.repository.js';
-import { checkReadiness } from './health.js';
-import { hasAdminToken, sendJson } from './http.js';
+import { packageVersion } from '../cli/version.js';
+import { JOB_HANDLERS } from '../wiring.js';
+import { hasBearerToken } from './auth.js';
+import { installErrorHandling } from './errors.js';
+import { keepSentBodies } from './request-body.js';
+import { registerReference } from './reference.js';
+import { activityRoutes } from './routes/activity.js';
+import { cancellationRoutes } from './routes/cancellations.js';
+import { companyRoutes } from './routes/companies.js';
+import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { orderRoutes } from './routes/orders.js';
+import { shipmentRoutes } from './routes/shipments.js';
+import type { AdminDeps, AdminRoutes, AdminServer } from './types.js';
+
+export type { AdminServer } from './types.js';
+
+const ROUTES: AdminRoutes[] = [
+  healthRoutes,
+  companyRoutes,
+  jobRoutes,
+  orderRoutes,
+  shipmentRoutes,
+  cancellationRoutes,
+  activityRoutes,
+];
+
+/** A request body larger than this is refused with 413 before it is read whole. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AdminServerOptions extends Partial<Omit<AdminDeps, 'app'>> {
+  /** Told of every route as it is added (tests compare them with the OpenAPI document). */
+  onRoute?: (route: { method: string; url: string; hidden: boolean }) => void;
+}
 
 /**
  * The admin HTTP server. `/healthz` and `/readyz` are open (container probes); everything under `/api`
- * requires `Authorization: Bearer $ADMIN_TOKEN`.
+ * requires `Authorization: Bearer $ADMIN_TOKEN`; `/api/openapi.json` describes every route.
  */
-export function createAdminServer(app: AppContext): Server {
-  return createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://admin');
-    const route = `${request.method} ${url.pathname}`;
-    const handle = async () => {
-      if (route === 'GET /healthz') return sendJson(response, 200, { status: 'ok' });
-      if (route === 'GET /readyz') {
-        const readiness = await checkReadiness(app);
-        return sendJson(response, readiness.ready ? 200 : 503, readiness);
-      }
-      if (url.pathname.startsWith('/api/') && !hasAdminToken(request, app.config.adminToken)) {
-        return sendJson(response, 401, { error: 'missing or wrong admin token (Authorization: Bearer …)' });
-      }
-      if (route === 'GET /api/companies') return sendJson(response, 200, await listCompanies(app.db));
-      if (route === 'GET /api/runs') {
-        const company = url.searchParams.get('company');
-        const companyId = company === null ? undefined : Number(company);
-        if (companyId !== undefined && !(Number.isInteger(companyId) && companyId > 0)) {
-          return sendJson(response, 400, {
-            error: 'company: expected a company id (a positive whole number)',
-          });
-        }
-        return sendJson(response, 200, await listRuns(app.db, { companyId, limit: 100 }));
-      }
-      return sendJson(response, 404, { error: `no route ${route}` });
-    };
-    handle().catch((err: unknown) => {
-      app.logger.error({ err, route }, 'admin request failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-    });
+export async function createAdminServer(
+  app: AppContext,
+  options: AdminServerOptions = {},
+): Promise<AdminServer> {
+  const deps: AdminDeps = {
+    app,
+    queues: options.queues ?? (() => undefined),
+    handlers: options.handlers ?? JOB_HANDLERS,
+  };
+  const server = Fastify({
+    loggerInstance: app.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    // Stopping closes every connection at once, as a stop must not wait for a client's keep-alive.
+    forceCloseConnections: true,
   });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(server);
+  server.addHook('onRoute', (route) => {
+    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of [route.method].flat())
+      options.onRoute?.({ method: String(method), url: route.url, hidden });
+  });
+  keepSentBodies(server);
+  // The API takes JSON only: any other body is a 415, not a string for the schema to refuse.
+  server.removeContentTypeParser('text/plain');
+  await server.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'sellersync admin API',
+        version: packageVersion(),
+        description:
+          'Every operator action of sellersync. Send `Authorization: Bearer $ADMIN_TOKEN` on every `/api` call.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  server.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!(path === '/api' || path.startsWith('/api/'))) return;
+    if (hasBearerToken(request, app.config.adminToken)) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: 'missing or wrong admin token (Authorization: Bearer …)', code: 'unauthorized' });
+  });
+  const typed = server.withTypeProvider<ZodTypeProvider>();
+  for (const routes of ROUTES) routes(typed, deps);
+  registerReference(typed);
+  await server.ready();
+  return server;
 }
 
-export async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server.address() as AddressInfo;
+export async function listen(server: AdminServer, host: string, port: number): Promise<AddressInfo> {
+  await server.listen({ host, port });
+  return server.server.address() as AddressInfo;
 }

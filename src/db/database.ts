@@ -1,3 +1,5 @@
+import type { AdminIdempotencyKeysTable } from '../admin/idempotency.table.js';
+import type { AuditLogTable } from '../audit/audit.table.js';
 import type { CancellationItemsTable, CancellationsTable } from '../cancellations/cancellations.table.js';
 import type { CompaniesTable } from '../companies/companies.table.js';
 import type { CompanyOperationProblemsTable } from '../companies/operation-problems.table.js';
@@ -52,4 +54,6 @@ export interface Database {
   refunds: RefundsTable;
   refund_items: RefundItemsTable;
   refund_lines: RefundLinesTable;
+  admin_idempotency_keys: AdminIdempotencyKeysTable;
+  audit_log: AuditLogTable;
 }

@@ -85,6 +85,8 @@ export async function updateRunningCounts(db: Db, id: number, counts: object): P
 export interface RunFilter {
   companyId?: number | undefined;
   kind?: JobKind | undefined;
+  status?: RunStatus | undefined;
+  offset?: number | undefined;
   limit?: number | undefined;
 }
 
@@ -92,9 +94,11 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<JobRun[]
   let query = db.selectFrom('job_runs').selectAll();
   if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   const rows = await query
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
+    .offset(filter.offset ?? 0)
     .limit(filter.limit ?? 50)
     .execute();
   return rows.map(toJobRun);

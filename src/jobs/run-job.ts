@@ -263,3 +263,20 @@ async function settleFailure(ended: EndedRun, thrown: unknown): Promise<RunOutco
   logger.error({ err: error }, 'run failed');
   return { status: 'failed', run, error };
 }
+
+/** How a run ended, as the CLI and the admin API report it. */
+export interface RunSummary {
+  status: RunOutcome['status'];
+  runId: number | null;
+  counts: Readonly<Record<string, number>>;
+  reason: string | null;
+}
+
+export function summarizeOutcome(outcome: RunOutcome): RunSummary {
+  return {
+    status: outcome.status,
+    runId: outcome.run?.id ?? null,
+    counts: outcome.run?.counts ?? {},
+    reason: outcome.status === 'failed' ? outcome.error.message : 'reason' in outcome ? outcome.reason : null,
+  };
+}

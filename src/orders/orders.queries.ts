@@ -14,6 +14,8 @@ export interface OrderFilter {
   onHold?: boolean | undefined;
   /** Only seller-fulfilled orders still to ship, late or due within this many hours. */
   atRiskHours?: number | undefined;
+  /** How many matching orders to skip (a page further on). */
+  offset?: number | undefined;
   limit: number;
 }
 
@@ -42,6 +44,7 @@ export async function listOrders(db: Db, filter: OrderFilter, now = new Date()):
   const rows = await query
     .orderBy('purchase_date', 'desc')
     .orderBy('id', 'desc')
+    .offset(filter.offset ?? 0)
     .limit(filter.limit)
     .execute();
   return rows.map(toOrder);

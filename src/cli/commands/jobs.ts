@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { JOB_HANDLERS } from '../../wiring.js';
 import { listRuns } from '../../jobs/job-runs.repository.js';
 import { isJobKind, JOB_KINDS, type JobKind } from '../../jobs/kinds.js';
-import { runJob } from '../../jobs/run-job.js';
+import { runJob, summarizeOutcome } from '../../jobs/run-job.js';
 import { listSchedules } from '../../jobs/schedules.js';
 import { escapeUnsafe } from '../../shared/text.js';
 import { printNotes, printResult, table } from '../output.js';
@@ -71,13 +71,7 @@ export function runCommand(): Command {
           ),
         { redis: true, company: flags.company },
       ).finally(interrupt.release);
-      const summary = {
-        status: outcome.status,
-        runId: outcome.run?.id ?? null,
-        counts: outcome.run?.counts ?? {},
-        reason:
-          outcome.status === 'failed' ? outcome.error.message : 'reason' in outcome ? outcome.reason : null,
-      };
+      const summary = summarizeOutcome(outcome);
       printResult(flags.json ?? false, summary, () =>
         [
           `${kind} for company ${flags.company}: ${summary.status}`,

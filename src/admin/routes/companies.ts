@@ -1,0 +1,111 @@
+import { describeChanges, recordAudit } from '../../audit/audit.repository.js';
+import {
+  createCompany,
+  getCompany,
+  getMaskedCredentials,
+  listCompanies,
+  removeCompany,
+  updateCompany,
+} from '../../companies/companies.service.js';
+import { companyChangesSchema, newCompanySchema } from '../../companies/companies.schema.js';
+import { listOperationProblems } from '../../companies/operation-problems.repository.js';
+import { reconcileCompanySchedules, removeCompanySchedules } from '../../jobs/schedules.js';
+import { actorOf, companyParams } from '../deps.js';
+import { pageOfAll, pageQuerySchema } from '../pagination.js';
+import { sentBody } from '../request-body.js';
+import type { AdminRoutes } from '../types.js';
+
+const SECRET_FIELDS = ['lwaClientSecret', 'refreshToken', 'lwaClientId'] as const;
+const tags = ['companies'];
+
+/** Companies: the same services as `sellersync company …`, schedules reconciled after each change. */
+export const companyRoutes: AdminRoutes = (server, deps) => {
+  const { app } = deps;
+  const reconcile = async (work: (queues: NonNullable<ReturnType<typeof deps.queues>>) => Promise<void>) => {
+    // Without the queues yet, the daemon's periodic reconciliation brings the schedules in line.
+    const queues = deps.queues();
+    if (queues) await work(queues);
+  };
+
+  server.get(
+    '/api/companies',
+    { schema: { summary: 'list companies (no secrets)', tags, querystring: pageQuerySchema } },
+    async (request) => pageOfAll(request.query, () => listCompanies(app.db)),
+  );
+
+  server.post(
+    '/api/companies',
+    { schema: { summary: 'add a company (credentials stored encrypted)', tags, body: newCompanySchema } },
+    async (request, reply) => {
+      const given = sentBody(request) as Record<string, unknown>;
+      const created = await createCompany(app.db, app.config.keyring, given);
+      await reconcile((queues) => reconcileCompanySchedules(queues, created));
+      await recordAudit(app.db, actorOf(request), {
+        action: 'company.add',
+        companyId: created.id,
+        detail: describeChanges(given, SECRET_FIELDS),
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  server.get(
+    '/api/companies/:companyId',
+    {
+      schema: {
+        summary: 'one company with its masked credentials and the operations Amazon refuses it',
+        tags,
+        params: companyParams,
+      },
+    },
+    async (request) => {
+      const { companyId } = request.params;
+      return {
+        ...(await getCompany(app.db, companyId)),
+        credentials: await getMaskedCredentials(app.db, app.config.keyring, companyId),
+        operationProblems: await listOperationProblems(app.db, companyId),
+      };
+    },
+  );
+
+  server.patch(
+    '/api/companies/:companyId',
+    {
+      schema: {
+        summary: 'change settings, toggles, intervals or credentials',
+        tags,
+        params: companyParams,
+        body: companyChangesSchema,
+      },
+    },
+    async (request) => {
+      const given = sentBody(request) as Record<string, unknown>;
+      const changed = await updateCompany(app.db, app.config.keyring, request.params.companyId, given);
+      await reconcile((queues) => reconcileCompanySchedules(queues, changed));
+      await recordAudit(app.db, actorOf(request), {
+        action: 'company.set',
+        companyId: changed.id,
+        detail: describeChanges(given, SECRET_FIELDS),
+      });
+      return changed;
+    },
+  );
+
+  server.delete(
+    '/api/companies/:companyId',
+    {
+      schema: {
+        summary: 'remove a company, its schedules and its run history',
+        tags,
+        params: companyParams,
+      },
+    },
+    async (request) => {
+      const { companyId } = request.params;
+      await removeCompany(app.db, companyId);
+      await reconcile((queues) => removeCompanySchedules(queues, companyId));
+      await recordAudit(app.db, actorOf(request), { action: 'company.remove', companyId });
+      return { removed: companyId };
+    },
+  );
+};
