@@ -15,4 +15,11 @@ export interface AppContext {
   logger: Logger;
   /** Builds the Amazon port of a company; the gateway in production, the same gateway against fakes in tests. */
   amazon: AmazonPortFactory;
+  /** Our clock as jobs read it; the machine's when absent (a test pins it). */
+  now?: (() => Date) | undefined;
+}
+
+/** The app's clock: the one it was given, or the machine's. */
+export function clockOf(app: Pick<AppContext, 'now'>): () => Date {
+  return app.now ?? (() => new Date());
 }

@@ -46,13 +46,16 @@ export function testGateway(
 
 let sellerCount = 0;
 
+/** Where the simulated marketplace's clock starts unless a test says otherwise: never today's date. */
+export const SIMULATED_START = new Date('2026-11-20T09:00:00Z');
+
 export async function simulatedSeller(
   context: TestContext,
   settings: {
     allowCheckoutByAmazonOrders?: boolean;
     timeScale?: number;
     gateway?: Partial<AmazonGatewayOptions>;
-    /** Amazon's clock at the start, pinned; the machine's clock when absent. */
+    /** Amazon's clock at the start; SIMULATED_START when absent. */
     startTime?: Date;
   } = {},
 ): Promise<SimulatedSeller> {
@@ -60,7 +63,7 @@ export async function simulatedSeller(
     seed: 11,
     ordersPerHour: 0,
     timeScale: settings.timeScale ?? 1,
-    ...(settings.startTime && { startTime: settings.startTime }),
+    startTime: settings.startTime ?? SIMULATED_START,
   });
   sellerCount += 1;
   const sellerId = `A${process.pid}SIM${sellerCount}`.slice(0, 20);
@@ -142,12 +145,19 @@ export function useSimulatedSellers(): SimulatedSellers {
   return suite;
 }
 
-/** Runs one order download for the seller in this process, as the job does; returns its counts. */
+/**
+ * Runs one order download for the seller in this process, as the job does; returns its counts. Our clock
+ * is the simulator's unless the test gives one; a seller faked with nock has no simulator, so its test
+ * must give one.
+ */
 export async function runDownload(
   context: TestContext,
-  seller: Pick<SimulatedSeller, 'amazon' | 'company'>,
+  seller: Pick<SimulatedSeller, 'amazon' | 'company'> & { server?: SimulatorServer },
   overrides: Partial<DownloadContext> = {},
 ): Promise<Record<string, number>> {
+  const server = seller.server;
+  const now = overrides.now ?? (server && (() => server.sim.now()));
+  if (!now) throw new Error('runDownload: pin our clock (overrides.now) for a seller without a simulator');
   const download: DownloadContext = {
     db: context.db,
     keyring: context.config.keyring,
@@ -157,7 +167,7 @@ export async function runDownload(
     runId: null,
     settings: TEST_ORDER_SETTINGS,
     signal: new AbortController().signal,
-    now: () => new Date(),
+    now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     orderEvents: NO_ORDER_EVENT_HANDLERS,
     counts: {},

@@ -2,7 +2,6 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { Company } from '../companies/companies.service.js';
-import type { JobContext } from '../jobs/handlers.js';
 import { closeQueues, createQueues, type JobQueues } from '../jobs/queues.js';
 import { runJob } from '../jobs/run-job.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
@@ -19,7 +18,6 @@ import {
 } from './amazon-nock.test-support.js';
 import { runDownload, testGateway, TEST_ORDER_SETTINGS } from './download.test-support.js';
 import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
-import { eraseExpiredBuyerDataJob } from './orders.jobs.js';
 
 /**
  * Buyer data is erased on time whatever source the order's last copy came from (a searchOrders page, an
@@ -132,11 +130,7 @@ async function download(date: string) {
 
 /** The buyer-data-retention job, through the run machinery, with our clock at `at`. */
 async function retentionJobAt(at: Date): Promise<number> {
-  const handlers = {
-    ...JOB_HANDLERS,
-    'buyer-data-retention': (job: JobContext) => eraseExpiredBuyerDataJob(job, () => at),
-  };
-  const outcome = await runJob(context, queues, handlers as typeof JOB_HANDLERS, {
+  const outcome = await runJob({ ...context, now: () => at }, queues, JOB_HANDLERS, {
     kind: 'buyer-data-retention',
     companyId: company.id,
     trigger: 'manual',

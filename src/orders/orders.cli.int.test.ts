@@ -23,7 +23,9 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 beforeAll(async () => {
   context = await createTestContext();
-  seller = await simulatedSeller(context);
+  // `orders at-risk` runs in a CLI process that reads the machine's clock: the simulated marketplace starts
+  // at it, so the hours left to ship are the same on any day.
+  seller = await simulatedSeller(context, { startTime: new Date() });
   ids = placeOrders(seller, [
     { fulfilledBy: 'MERCHANT', programs: ['PRIME'], serviceLevel: 'STANDARD' },
     { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'SECOND_DAY', buyerCancelRequestAfterMinutes: 35 },

@@ -29,6 +29,11 @@ async function newSeller(settings: Parameters<typeof simulatedSeller>[1] = {}): 
   return seller;
 }
 
+/** The app as the seller's jobs see it: its Amazon is the simulator, and our clock the simulator's. */
+function onSimulatorTime(seller: SimulatedSeller) {
+  return { ...context, amazon: seller.amazon, now: () => seller.server.sim.now() };
+}
+
 describe('the order-download job', () => {
   it('downloads through the run machinery, recording its counts and first-seen run on the orders', async () => {
     const seller = await newSeller();
@@ -37,7 +42,7 @@ describe('the order-download job', () => {
       { fulfilledBy: 'AMAZON', programs: [] },
     ]);
     seller.server.sim.advance(40 * MINUTE);
-    const app = { ...context, amazon: seller.amazon };
+    const app = onSimulatorTime(seller);
 
     const outcome = await runJob(app, queues, JOB_HANDLERS, {
       kind: 'order-download',
@@ -67,7 +72,7 @@ describe('the order-download job', () => {
       status: 503,
       delayMs: 0,
     });
-    const app = { ...context, amazon: seller.amazon };
+    const app = onSimulatorTime(seller);
 
     const outcome = await runJob(app, queues, JOB_HANDLERS, {
       kind: 'order-download',
@@ -113,7 +118,7 @@ describe('the order-download job', () => {
       },
     };
     await saveCursor(context.db, seller.company.id, ORDERS_STREAM, left);
-    const app = { ...context, amazon: seller.amazon };
+    const app = onSimulatorTime(seller);
     const request = {
       kind: 'order-download' as const,
       companyId: seller.company.id,
@@ -138,7 +143,7 @@ describe('the order-download job', () => {
 
   it('the buyer-data-retention job runs for every company and reports what it erased', async () => {
     const seller = await newSeller();
-    const outcome = await runJob(context, queues, JOB_HANDLERS, {
+    const outcome = await runJob(onSimulatorTime(seller), queues, JOB_HANDLERS, {
       kind: 'buyer-data-retention',
       companyId: seller.company.id,
       trigger: 'manual',

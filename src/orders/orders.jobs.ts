@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAmazonError } from '../amazon/errors.js';
+import { clockOf } from '../context.js';
 import type { JobContext } from '../jobs/handlers.js';
 import { succeeded, type RunResult } from '../jobs/run-result.js';
 import { eraseExpiredBuyerData } from './buyer-data.retention.js';
@@ -26,7 +27,7 @@ export function downloadContextOf(
     runId: context.runId,
     settings: context.app.config.orders,
     signal: context.signal,
-    now: () => new Date(),
+    now: clockOf(context.app),
     sleep: (ms) => sleep(ms, undefined, { signal: context.signal }).catch(() => undefined),
     orderEvents,
     counts: {},
@@ -74,17 +75,16 @@ export interface BuyerDataRetentionCounts {
 
 /**
  * Erases buyer and recipient data of the company's orders past their erase-after time (delivery, or the
- * latest delivery date, or the cancellation, + the retention period). `now` is our clock.
+ * latest delivery date, or the cancellation, + the retention period), by our clock.
  */
 export async function eraseExpiredBuyerDataJob(
   context: JobContext,
-  now: () => Date = () => new Date(),
 ): Promise<RunResult<BuyerDataRetentionCounts>> {
   const erased = await eraseExpiredBuyerData(
     context.db,
     context.company.id,
     context.app.config.orders.buyerDataRetentionDays,
-    now(),
+    clockOf(context.app)(),
   );
   return succeeded({ erased });
 }

@@ -73,7 +73,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
 describe('a local clock five minutes fast', () => {
   it('causes no 400 and no gap: windows end by Amazon’s clock', async () => {
     const seller = await newSeller();
-    const fast = () => new Date(Date.now() + 5 * MINUTE);
+    const fast = () => new Date(seller.server.sim.now().getTime() + 5 * MINUTE);
     placeOrders(seller, merchantOrders(3));
     seller.server.sim.advance(40 * MINUTE);
     await runDownload(context, seller, { now: fast });
