@@ -11,6 +11,15 @@ export interface FeedOwner {
   marketplaceIds: string[];
 }
 
+/** The owner of a company's feeds. */
+export function feedOwnerOf(company: { id: number; sellerId: string; marketplaceIds: string[] }): FeedOwner {
+  return {
+    companyId: company.id,
+    merchantIdentifier: company.sellerId,
+    marketplaceIds: company.marketplaceIds,
+  };
+}
+
 /** A stored feed and the ids of the entities whose messages it carries. */
 export interface PreparedFeed {
   feed: Feed;

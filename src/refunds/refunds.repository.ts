@@ -297,39 +297,3 @@ export async function moveRefunds(
     .execute();
   return rows.map((row) => Number(row.id));
 }
-
-/** Marks refunds Amazon (or our own schema check) rejected, each with its code and message. */
-export async function rejectRefunds(
-  tx: Tx,
-  rejected: { id: number; code: string; message: string }[],
-  from: readonly RefundState[],
-): Promise<number> {
-  if (rejected.length === 0) return 0;
-  const result = await sql`
-    UPDATE refunds AS r
-    SET state = 'rejected', result_code = v.code, result_message = v.message, finished_at = now(),
-        updated_at = now()
-    FROM unnest(${rejected.map((r) => r.id)}::bigint[], ${rejected.map((r) => r.code)}::text[],
-                ${rejected.map((r) => r.message)}::text[]) AS v(id, code, message)
-    WHERE r.id = v.id AND r.state = ANY(${[...from]}::text[])
-  `.execute(tx);
-  return Number(result.numAffectedRows ?? 0n);
-}
-
-/** Sends refunds of a feed that ended without a verdict back to wait, with a growing backoff. */
-export async function releaseRefundsOfFeed(
-  tx: Tx,
-  feedId: number,
-  ids: number[],
-  reason: string,
-): Promise<number> {
-  if (ids.length === 0) return 0;
-  const result = await sql`
-    UPDATE refunds
-    SET state = 'requested', attempts = attempts + 1, last_error = ${reason}, feed_id = NULL,
-        retry_after = now() + LEAST(interval '5 minutes' * power(2, attempts), interval '6 hours'),
-        updated_at = now()
-    WHERE id = ANY(${ids}::bigint[]) AND state = 'in_feed' AND feed_id = ${feedId}
-  `.execute(tx);
-  return Number(result.numAffectedRows ?? 0n);
-}
