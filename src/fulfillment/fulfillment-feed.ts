@@ -4,7 +4,8 @@ import { prepareFeeds } from '../feeds/feed-prepare.js';
 import type { Feed } from '../feeds/feeds.repository.js';
 import { fulfillmentFeedKind } from './fulfillment.feed-kind.js';
 import { withoutCancelledOrders } from './order-recheck.js';
-import { lockDueShipments, moveShipments } from './shipments.repository.js';
+import { lockOrdersInOrder } from '../orders/orders.shipping.js';
+import { lockDueShipments, moveShipments, ordersOfPendingShipments } from './shipments.repository.js';
 
 /**
  * Stores the feeds for these shipments with their MessageID → shipment maps, and marks the shipments
@@ -18,6 +19,9 @@ export async function storeFulfillmentFeeds(
   shipmentIds: number[],
 ): Promise<Feed[]> {
   return db.transaction().execute(async (tx) => {
+    // Order rows first, as recording a shipment or a cancellation does: a cancellation voiding these
+    // shipments then either finishes before them or sees them already on their way, never both at once.
+    await lockOrdersInOrder(tx, await ordersOfPendingShipments(tx, company.id, shipmentIds));
     const shipments = await withoutCancelledOrders(tx, await lockDueShipments(tx, company.id, shipmentIds));
     if (shipments.length === 0) return [];
     const owner = {

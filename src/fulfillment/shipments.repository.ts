@@ -167,6 +167,24 @@ export async function listShipments(
   return withItems(db, rows);
 }
 
+/** The orders of these shipments still waiting for upload. */
+export async function ordersOfPendingShipments(
+  db: Db | Tx,
+  companyId: number,
+  ids: number[],
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('shipments')
+    .select('order_id')
+    .distinct()
+    .where('company_id', '=', companyId)
+    .where('state', '=', 'pending_upload')
+    .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+    .execute();
+  return rows.map((row) => Number(row.order_id));
+}
+
 /**
  * The pending shipments due for upload, row-locked for the transaction that puts them in a feed.
  * SKIP LOCKED: a shipment being voided or re-queued right now waits for the next run.

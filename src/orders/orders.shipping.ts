@@ -111,6 +111,21 @@ export async function lockOrderForShipping(
   };
 }
 
+/**
+ * Row-locks these orders, in id order, for a transaction that is about to lock their shipments or
+ * cancellations: every writer takes the order row first, so none waits for another in a circle.
+ */
+export async function lockOrdersInOrder(tx: Tx, orderIds: number[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await tx
+    .selectFrom('orders')
+    .select('id')
+    .where('id', '=', sql<number>`ANY(${orderIds}::bigint[])`)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 export interface LocalOrderState {
   id: number;
   amazonOrderId: string;
