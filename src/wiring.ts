@@ -15,6 +15,10 @@ import {
 } from './orders/orders.jobs.js';
 import { adjustmentFeedKind } from './refunds/refunds.feed-kind.js';
 import { uploadRefundsJob, type RefundUploadCounts } from './refunds/refunds.jobs.js';
+import {
+  reconcileSettlementsJob,
+  type SettlementReconciliationCounts,
+} from './settlements/settlements.jobs.js';
 
 /**
  * Where the domains are put together: the only module that imports every domain. Each domain that
@@ -35,6 +39,7 @@ export interface RunCountsByKind {
   'feed-follow-up': FeedFollowUpCounts;
   'cancellation-upload': CancellationUploadCounts;
   'refund-upload': RefundUploadCounts;
+  'settlement-reconciliation': SettlementReconciliationCounts;
 }
 
 export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
@@ -44,4 +49,5 @@ export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
   'feed-follow-up': (context) => followFeedsJob(context, FEED_KINDS),
   'cancellation-upload': (context) => uploadCancellationsJob(context, FEED_KINDS),
   'refund-upload': (context) => uploadRefundsJob(context, FEED_KINDS),
+  'settlement-reconciliation': reconcileSettlementsJob,
 };

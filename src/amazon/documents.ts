@@ -6,7 +6,7 @@ import { StoppedError, waitUnlessStopped } from '../shared/abort.js';
 import type { Logger } from '../shared/logger.js';
 import { transientBackoffMs, type RetryPolicy } from './call.js';
 import { AmazonError, type AmazonErrorKind } from './errors.js';
-import type { DocumentLocation } from './port.js';
+import type { DocumentLocation, DocumentStream } from './port.js';
 
 /**
  * Report, feed and result documents travel over presigned URLs that the API returned, not over SP-API,
@@ -100,13 +100,14 @@ async function transfer(settings: TransferSettings, details: Transfer): Promise<
 export async function downloadDocument(
   settings: TransferSettings,
   location: DocumentLocation,
-): Promise<Readable> {
+): Promise<DocumentStream> {
   const response = await transfer(settings, {
     operation: 'downloadDocument',
     url: location.url,
     method: 'GET',
   });
-  if (location.compressionAlgorithm === undefined) return response;
+  const contentType = response.headers['content-type'];
+  if (location.compressionAlgorithm === undefined) return Object.assign(response, { contentType });
   if (location.compressionAlgorithm !== 'GZIP') {
     response.destroy();
     throw new AmazonError(`unknown compressionAlgorithm ${location.compressionAlgorithm}`, {
@@ -115,7 +116,10 @@ export async function downloadDocument(
     });
   }
   // pipeline passes a failure of either side to the returned stream, where the reader sees it.
-  return pipeline(response, createGunzip(), () => undefined);
+  return Object.assign(
+    pipeline(response, createGunzip(), () => undefined),
+    { contentType },
+  );
 }
 
 export async function downloadBytes(settings: TransferSettings, url: string): Promise<Buffer> {

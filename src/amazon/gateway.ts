@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Logger } from '../shared/logger.js';
 import { callOperation, type CallContext } from './call.js';
@@ -176,7 +175,7 @@ export class SpApiGateway implements Port.AmazonPort {
     return location(data.feedDocumentId, data.url, data.compressionAlgorithm);
   }
 
-  downloadDocument(documentLocation: Port.DocumentLocation): Promise<Readable> {
+  downloadDocument(documentLocation: Port.DocumentLocation): Promise<Port.DocumentStream> {
     return downloadDocument(this.transfers, documentLocation);
   }
 

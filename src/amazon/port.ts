@@ -275,6 +275,9 @@ export interface DocumentLocation {
   compressionAlgorithm?: Open<'GZIP'>;
 }
 
+/** A document's body as it streams, with the Content-Type it was served with (its charset names the encoding). */
+export type DocumentStream = Readable & { contentType?: string | undefined };
+
 // ---------------------------------------------------------------- Feeds API 2021-06-30
 
 export interface AmazonFeed {
@@ -349,7 +352,7 @@ export interface AmazonPort {
   getFeedDocument(feedDocumentId: string): Promise<DocumentLocation>;
 
   /** Streams a report or result document, gunzipped when Amazon compressed it. */
-  downloadDocument(location: DocumentLocation): Promise<Readable>;
+  downloadDocument(location: DocumentLocation): Promise<DocumentStream>;
   /** Fetches an Amazon Custom customization zip (`customizedUrl`). */
   downloadCustomization(url: string): Promise<Buffer>;
 

@@ -8,6 +8,7 @@ import { ordersCommand } from './commands/orders.js';
 import { refundsCommand } from './commands/refunds.js';
 import { runCommand, runsCommand, schedulesCommand } from './commands/jobs.js';
 import { metricsCommand, shipCommand, shipmentsCommand } from './commands/shipments.js';
+import { settlementsCommand } from './commands/settlements.js';
 import { demoCommand, simulatorCommand } from './commands/simulator.js';
 
 export { EXIT_CONFIG, EXIT_UNAVAILABLE, EXIT_USAGE } from './errors.js';
@@ -30,6 +31,7 @@ export function buildProgram(output: { json: boolean; printed: () => void }): Co
     shipmentsCommand(),
     metricsCommand(),
     cancellationsCommand(),
+    settlementsCommand(),
     inventoryCommand(),
     refundsCommand(),
     simulatorCommand(),

@@ -49,6 +49,7 @@ export const companySettingsSchema = z.object({
   allowFulfillmentUpload: z.boolean(),
   allowCheckoutByAmazonOrders: z.boolean(),
   zeroInventoryOnNoStockCancel: z.boolean(),
+  settlementReconciliation: z.boolean(),
   downloadIntervalMinutes: interval,
   uploadIntervalMinutes: interval,
 });
@@ -66,6 +67,7 @@ export const newCompanySchema = companySettingsSchema
     allowFulfillmentUpload: true,
     allowCheckoutByAmazonOrders: true,
     zeroInventoryOnNoStockCancel: true,
+    settlementReconciliation: true,
     downloadIntervalMinutes: true,
     uploadIntervalMinutes: true,
   })

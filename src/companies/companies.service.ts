@@ -34,6 +34,7 @@ export interface Company {
   allowFulfillmentUpload: boolean;
   allowCheckoutByAmazonOrders: boolean;
   zeroInventoryOnNoStockCancel: boolean;
+  settlementReconciliation: boolean;
   downloadIntervalMinutes: number;
   uploadIntervalMinutes: number;
   createdAt: Date;
@@ -61,6 +62,7 @@ export function toCompany(row: CompanyRow): Company {
     allowFulfillmentUpload: row.allow_fulfillment_upload,
     allowCheckoutByAmazonOrders: row.allow_checkout_by_amazon_orders,
     zeroInventoryOnNoStockCancel: row.zero_inventory_on_no_stock_cancel,
+    settlementReconciliation: row.settlement_reconciliation,
     downloadIntervalMinutes: row.download_interval_minutes,
     uploadIntervalMinutes: row.upload_interval_minutes,
     createdAt: row.created_at,
@@ -106,6 +108,8 @@ function toRowChanges(input: CompanyChanges): Partial<NewCompanyRow> {
     row.allow_checkout_by_amazon_orders = input.allowCheckoutByAmazonOrders;
   if (input.zeroInventoryOnNoStockCancel !== undefined)
     row.zero_inventory_on_no_stock_cancel = input.zeroInventoryOnNoStockCancel;
+  if (input.settlementReconciliation !== undefined)
+    row.settlement_reconciliation = input.settlementReconciliation;
   if (input.downloadIntervalMinutes !== undefined)
     row.download_interval_minutes = input.downloadIntervalMinutes;
   if (input.uploadIntervalMinutes !== undefined) row.upload_interval_minutes = input.uploadIntervalMinutes;

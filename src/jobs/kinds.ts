@@ -6,6 +6,7 @@ export const JOB_KINDS = [
   'feed-follow-up',
   'cancellation-upload',
   'refund-upload',
+  'settlement-reconciliation',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -13,12 +14,12 @@ export type JobKind = (typeof JOB_KINDS)[number];
  * Kinds once scheduled and since withdrawn until they have work to do; their leftover queues and
  * schedules in Redis are removed at start.
  */
-export const RETIRED_JOB_KINDS = ['settlement-reconciliation'] as const;
+export const RETIRED_JOB_KINDS: readonly string[] = [];
 
 export const TRIGGERS = ['schedule', 'manual'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-type Toggle = 'allowOrderDownload' | 'allowFulfillmentUpload';
+type Toggle = 'allowOrderDownload' | 'allowFulfillmentUpload' | 'settlementReconciliation';
 
 /** What scheduling needs of a company; the companies domain's `Company` has it (jobs import no domain). */
 export type SchedulableCompany = Record<Toggle, boolean> & {
@@ -37,6 +38,7 @@ interface JobKindDefinition {
 }
 
 const DAILY = 1440;
+const SETTLEMENT_CHECK_MINUTES = 360;
 
 export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
   'order-download': {
@@ -66,6 +68,12 @@ export const JOB_KIND_DEFINITIONS: Record<JobKind, JobKindDefinition> = {
     toggle: null,
     setting: null,
     intervalMinutes: (company) => company.uploadIntervalMinutes,
+  },
+  // Amazon closes a settlement about every 14 days, at no set hour; looking a few times a day is plenty.
+  'settlement-reconciliation': {
+    toggle: 'settlementReconciliation',
+    setting: 'settlement_reconciliation',
+    intervalMinutes: () => SETTLEMENT_CHECK_MINUTES,
   },
 };
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCompanies, updateCompany } from '../companies/companies.service.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
 import { createTestContext, deleteRedisKeys, type TestContext } from '../../test/helpers/context.js';
-import { RETIRED_JOB_KINDS } from './kinds.js';
 import { closeQueues, createQueues, type JobQueues } from './queues.js';
 import {
   listSchedules,
@@ -114,14 +113,15 @@ describe('schedules derived from company toggles', () => {
   });
 
   it('schedules no kind that has no work yet, and removes what such a kind left in Redis', async () => {
+    const WITHDRAWN_KIND = 'withdrawn-kind';
     const company = await addTestCompany(context, { allowOrderDownload: true });
-    const retired = new Queue(RETIRED_JOB_KINDS[0], {
+    const retired = new Queue(WITHDRAWN_KIND, {
       connection: context.redis,
       prefix: context.redisPrefix,
     });
     try {
       await retired.upsertJobScheduler(schedulerId(company.id), { every: 360 * 60_000 });
-      await retired.add('settlement-reconciliation', { companyId: company.id, trigger: 'manual' });
+      await retired.add(WITHDRAWN_KIND, { companyId: company.id, trigger: 'manual' });
       await reconcileCompanySchedules(queues, company);
       expect(await schedulesOf(company.id)).toEqual([
         'buyer-data-retention/1440',
@@ -130,7 +130,7 @@ describe('schedules derived from company toggles', () => {
         'refund-upload/30',
       ]);
 
-      await removeRetiredQueues(context.redis, context.redisPrefix);
+      await removeRetiredQueues(context.redis, context.redisPrefix, [WITHDRAWN_KIND]);
       expect(await retired.getJobSchedulers()).toEqual([]);
       expect(await retired.getJobCounts('wait', 'delayed')).toEqual({ wait: 0, delayed: 0 });
     } finally {

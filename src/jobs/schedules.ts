@@ -76,8 +76,12 @@ export async function reconcileAllSchedules(
 }
 
 /** Deletes the queues (schedules and queued jobs) of kinds withdrawn since: nothing would ever work them. */
-export async function removeRetiredQueues(connection: Redis, prefix: string): Promise<void> {
-  for (const kind of RETIRED_JOB_KINDS) {
+export async function removeRetiredQueues(
+  connection: Redis,
+  prefix: string,
+  kinds: readonly string[] = RETIRED_JOB_KINDS,
+): Promise<void> {
+  for (const kind of kinds) {
     const queue = new Queue(kind, { connection, prefix });
     try {
       await queue.obliterate({ force: true });

@@ -8,11 +8,11 @@ export function storeDocument(
   sellerId: string,
   purpose: SimDocument['purpose'],
   contentType: string,
-  content: string,
+  content: string | Buffer,
   compress: boolean,
   at: Date,
 ): SimDocument {
-  const data = Buffer.from(content, 'utf8');
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const document: SimDocument = {
     documentId: sim.store.newDocumentId(),
     sellerId,

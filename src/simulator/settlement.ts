@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { DAY } from './clock.js';
 import { storeDocument } from './documents.js';
 import { formatCents, type MoneyLine } from './model.js';
@@ -35,6 +36,16 @@ export const SETTLEMENT_COLUMNS = [
 ] as const;
 
 const SUBSCRIPTION_FEE_CENTS = -3999;
+
+/** How a period is closed, beyond Amazon's usual: a reserve held back, a file that does not add up, a listing twice. */
+export interface CloseOptions {
+  /** Held back as `Current Reserve Amount` (−) and given back in the next period as `Previous Reserve Amount Balance` (+). */
+  reserveCents?: number | undefined;
+  /** The reserve line is left out of the file but not out of its total: the settlement does not add up. */
+  omitReserveLine?: boolean | undefined;
+  /** The report is listed a second time, its period bounds a second apart, as Amazon sometimes does. */
+  listTwice?: boolean | undefined;
+}
 
 /** `2026-06-17 08:14:22 UTC`, the date format of real V2 settlement files. */
 function settlementDate(date: Date): string {
@@ -74,9 +85,17 @@ function detailRow(period: SettlementPeriod, currency: string, line: MoneyLine):
   ];
 }
 
-/** The V2 flat file: header, a summary row (dates and total only), then one row per money line. */
-export function writeSettlementReport(period: SettlementPeriod, end: Date, currency: string): string {
-  const total = period.lines.reduce((sum, line) => sum + line.amountCents, 0);
+/**
+ * The V2 flat file: header, a summary row (dates and total only), then one row per money line. Lines in
+ * `unwritten` count in the total but are not written.
+ */
+export function writeSettlementReport(
+  period: SettlementPeriod,
+  end: Date,
+  currency: string,
+  unwritten: MoneyLine[] = [],
+): string {
+  const total = [...period.lines, ...unwritten].reduce((sum, line) => sum + line.amountCents, 0);
   const deposit = new Date(end.getTime() + 2 * DAY);
   const summary = [
     period.settlementId,
@@ -94,16 +113,22 @@ export function writeSettlementReport(period: SettlementPeriod, end: Date, curre
   return `${rows.map((row) => row.join('\t')).join('\n')}\n`;
 }
 
-function serviceFeeLine(period: SettlementPeriod, at: Date): MoneyLine {
+function otherLine(
+  period: SettlementPeriod,
+  at: Date,
+  transactionType: string,
+  amountDescription: string,
+  amountCents: number,
+): MoneyLine {
   return {
     sellerId: period.sellerId,
-    transactionType: 'ServiceFee',
+    transactionType,
     orderId: '',
     adjustmentId: '',
     shipmentId: '',
     amountType: 'other-transaction',
-    amountDescription: 'Subscription Fee',
-    amountCents: SUBSCRIPTION_FEE_CENTS,
+    amountDescription,
+    amountCents,
     fulfillmentId: '',
     posted: at,
     orderItemCode: '',
@@ -114,7 +139,11 @@ function serviceFeeLine(period: SettlementPeriod, at: Date): MoneyLine {
 }
 
 /** Ends every seller's open period at `at`: a DONE settlement report appears, a new period starts. */
-export function closeSettlementPeriods(sim: SimulationState, at: Date): SimReport[] {
+export function closeSettlementPeriods(
+  sim: SimulationState,
+  at: Date,
+  options: CloseOptions = {},
+): SimReport[] {
   const closed: SimReport[] = [];
   for (const seller of sim.store.sellers.values()) {
     const period = sim.store.openPeriods.get(seller.sellerId) ?? {
@@ -123,14 +152,19 @@ export function closeSettlementPeriods(sim: SimulationState, at: Date): SimRepor
       start: new Date(at.getTime() - sim.settings.settlementPeriodMs),
       lines: [],
     };
-    period.lines.push(serviceFeeLine(period, at));
-    const content = writeSettlementReport(period, at, seller.currency);
+    period.lines.push(otherLine(period, at, 'ServiceFee', 'Subscription Fee', SUBSCRIPTION_FEE_CENTS));
+    const reserve = options.reserveCents ?? 0;
+    const reserveLine = otherLine(period, at, 'Transfer', 'Current Reserve Amount', -reserve);
+    const unwritten = reserve > 0 && options.omitReserveLine ? [reserveLine] : [];
+    if (reserve > 0 && !options.omitReserveLine) period.lines.push(reserveLine);
+    const content = writeSettlementReport(period, at, seller.currency, unwritten);
+    // Amazon serves US and European settlement files in Cp1252 and says so in the Content-Type.
     const document = storeDocument(
       sim,
       seller.sellerId,
       'report',
-      'text/tab-separated-values',
-      content,
+      'text/plain;charset=Cp1252',
+      iconv.encode(content, 'windows-1252'),
       false,
       at,
     );
@@ -148,13 +182,25 @@ export function closeSettlementPeriods(sim: SimulationState, at: Date): SimRepor
       reportDocumentId: document.documentId,
     };
     sim.store.reports.set(report.reportId, report);
-    sim.store.openPeriods.set(seller.sellerId, {
+    closed.push(report);
+    if (options.listTwice) {
+      const twin: SimReport = {
+        ...report,
+        reportId: sim.store.newReportId(),
+        dataStartTime: new Date(period.start.getTime() + 1000),
+      };
+      sim.store.reports.set(twin.reportId, twin);
+      closed.push(twin);
+    }
+    const next: SettlementPeriod = {
       sellerId: seller.sellerId,
       settlementId: sim.store.newSettlementId(),
       start: new Date(at.getTime() + 1000),
       lines: [],
-    });
-    closed.push(report);
+    };
+    if (reserve > 0)
+      next.lines.push(otherLine(next, next.start, 'Transfer', 'Previous Reserve Amount Balance', reserve));
+    sim.store.openPeriods.set(seller.sellerId, next);
   }
   return closed;
 }

@@ -33,6 +33,7 @@ interface CompanyFlags {
   allowFulfillmentUpload?: boolean;
   allowCheckoutByAmazonOrders?: boolean;
   zeroInventoryOnNoStockCancel?: boolean;
+  settlementReconciliation?: boolean;
   downloadInterval?: number;
   uploadInterval?: number;
   verify?: boolean;
@@ -63,6 +64,11 @@ function addCompanyOptions(command: Command): Command {
       'zero a SKU on Amazon when cancelling for no stock',
       parseOnOff,
     )
+    .option(
+      '--settlement-reconciliation <on|off>',
+      'ingest Amazon settlement reports and reconcile them with the orders',
+      parseOnOff,
+    )
     .option('--download-interval <minutes>', 'order download interval', parseMinutes)
     .option('--upload-interval <minutes>', 'fulfillment upload interval', parseMinutes)
     .option('--json', 'print JSON');
@@ -82,6 +88,7 @@ function toInput(flags: CompanyFlags): Record<string, unknown> {
     allowFulfillmentUpload: flags.allowFulfillmentUpload,
     allowCheckoutByAmazonOrders: flags.allowCheckoutByAmazonOrders,
     zeroInventoryOnNoStockCancel: flags.zeroInventoryOnNoStockCancel,
+    settlementReconciliation: flags.settlementReconciliation,
     downloadIntervalMinutes: flags.downloadInterval,
     uploadIntervalMinutes: flags.uploadInterval,
   };

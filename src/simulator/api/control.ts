@@ -184,9 +184,22 @@ export const controlRoutes: Route[] = [
     );
     return json(200, { now: sim.advance(minutes * MINUTE).toISOString() });
   }),
-  route('POST', '/_sim/settlements/close', 'control', 'closeSettlement', (sim) =>
-    json(201, { reports: closeSettlementPeriods(sim, sim.now()).map(reportView) }),
-  ),
+  route('POST', '/_sim/settlements/close', 'control', 'closeSettlement', (sim, request) => {
+    const options =
+      request.body.length === 0
+        ? {}
+        : parseBody(
+            request,
+            z
+              .object({
+                reserveCents: z.number().int().min(0).optional(),
+                omitReserveLine: z.boolean().optional(),
+                listTwice: z.boolean().optional(),
+              })
+              .strict(),
+          );
+    return json(201, { reports: closeSettlementPeriods(sim, sim.now(), options).map(reportView) });
+  }),
   route('GET', '/_sim/faults', 'control', 'listFaults', (sim) => json(200, sim.faults.list())),
   route('POST', '/_sim/faults', 'control', 'addFault', addFault),
   route('DELETE', '/_sim/faults', 'control', 'clearFaults', (sim) => {

@@ -1,0 +1,77 @@
+import { isAmazonError } from '../amazon/errors.js';
+import type { JobContext } from '../jobs/handlers.js';
+import { succeeded, type RunResult } from '../jobs/run-result.js';
+import { throwIfStopped } from '../shared/abort.js';
+import { charsetOfContentType } from './decode.js';
+import { ingestedReportIds, listSettlementReports, recordIngestedReport } from './settlement-reports.js';
+import { ingestSettlement } from './settlements.ingest.js';
+
+export interface SettlementReconciliationCounts {
+  reports_listed: number;
+  reports_ingested: number;
+  lines: number;
+  quarantined: number;
+  changed_rows: number;
+  not_adding_up: number;
+}
+
+/** When Amazon gives no hint, a throttled run goes on after getReports' restore period (1 / 0.0222 s). */
+const DEFAULT_THROTTLE_DELAY_MS = 45_000;
+
+/**
+ * Finds the company's settlement reports Amazon has closed (getReports, never createReport), downloads
+ * each one not ingested yet through the gateway's document transfer and ingests it. A report listed
+ * again, or the same settlement listed twice, ends in the same rows once.
+ */
+export async function reconcileSettlementsJob(
+  context: JobContext,
+): Promise<RunResult<SettlementReconciliationCounts>> {
+  const counts: SettlementReconciliationCounts = {
+    reports_listed: 0,
+    reports_ingested: 0,
+    lines: 0,
+    quarantined: 0,
+    changed_rows: 0,
+    not_adding_up: 0,
+  };
+  const companyId = context.company.id;
+  const port = await context.app.amazon.forCompany(companyId, context.signal);
+  try {
+    const reports = await listSettlementReports(port);
+    counts.reports_listed = reports.length;
+    const done = await ingestedReportIds(context.db, companyId);
+    for (const report of reports.filter((listed) => !done.has(listed.reportId))) {
+      throwIfStopped(context.signal, 'settlement reconciliation');
+      const location = await port.getReportDocument(report.reportDocumentId ?? '');
+      const stream = await port.downloadDocument(location);
+      const outcome = await ingestSettlement(context.db, stream, {
+        companyId,
+        source: `report:${report.reportId}`,
+        charset: charsetOfContentType(stream.contentType),
+        stopIfAborted: () => throwIfStopped(context.signal, 'settlement ingest'),
+      });
+      await recordIngestedReport(context.db, companyId, report, outcome.settlementPk);
+      counts.reports_ingested += 1;
+      counts.lines += outcome.lineCount;
+      counts.quarantined += outcome.quarantinedCount;
+      counts.changed_rows += outcome.changedRows;
+      if (!outcome.addsUp) counts.not_adding_up += 1;
+      context.logger.info(
+        {
+          reportId: report.reportId,
+          settlementId: outcome.settlementId,
+          lines: outcome.lineCount,
+          addsUp: outcome.addsUp,
+        },
+        'settlement ingested',
+      );
+    }
+  } catch (err) {
+    if (!isAmazonError(err, 'throttled')) throw err;
+    const delayMs = err.retryAfterMs ?? DEFAULT_THROTTLE_DELAY_MS;
+    await context.enqueueLater('settlement-reconciliation', delayMs);
+    const reason = `throttled by Amazon (${err.operation}); continuing in ${delayMs} ms with the reports not ingested yet`;
+    return { status: 'deferred', counts, reason };
+  }
+  return succeeded(counts);
+}
