@@ -20,6 +20,7 @@ import { companyRoutes } from './routes/companies.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { orderRoutes } from './routes/orders.js';
+import { refundRoutes } from './routes/refunds.js';
 import { shipmentRoutes } from './routes/shipments.js';
 import type { AdminDeps, AdminRoutes, AdminServer } from './types.js';
 
@@ -32,6 +33,7 @@ const ROUTES: AdminRoutes[] = [
   orderRoutes,
   shipmentRoutes,
   cancellationRoutes,
+  refundRoutes,
   activityRoutes,
 ];
 
