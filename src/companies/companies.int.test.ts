@@ -52,6 +52,7 @@ describe('companies', () => {
     const company = await addTestCompany(context);
     expect(company).toMatchObject({
       endpoint: 'live',
+      timeZone: 'America/Los_Angeles', // its first marketplace's, amazon.com
       authStatus: 'unverified',
       allowOrderDownload: false,
       allowFulfillmentUpload: false,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasUnsafeCharacter } from '../shared/text.js';
 import { outboundUrlProblem } from '../shared/outbound-url.js';
+import { canonicalTimeZone } from '../shared/time-zones.js';
 import { REGIONS } from './companies.table.js';
 
 /** Validation of company input at the edge (CLI flags, admin API bodies). */
@@ -19,6 +20,17 @@ export const endpointSchema = z
     }
   })
   .transform((endpoint) => endpoint.replace(/\/+$/, ''));
+
+/** An IANA time zone name, stored in its canonical spelling. */
+export const timeZoneSchema = z.string().transform((name, context) => {
+  const canonical = canonicalTimeZone(name.trim());
+  if (canonical) return canonical;
+  context.addIssue({
+    code: 'custom',
+    message: 'expected an IANA time zone name such as America/Los_Angeles, Europe/Berlin or UTC',
+  });
+  return z.NEVER;
+});
 
 const marketplaceId = z
   .string()
@@ -45,6 +57,7 @@ export const companySettingsSchema = z.object({
   region: z.enum(REGIONS, { error: 'expected na, eu or fe' }),
   marketplaceIds: z.array(marketplaceId).min(1, { error: 'at least one marketplace id' }).max(50),
   endpoint: endpointSchema,
+  timeZone: timeZoneSchema,
   allowOrderDownload: z.boolean(),
   allowFulfillmentUpload: z.boolean(),
   allowCheckoutByAmazonOrders: z.boolean(),
@@ -63,6 +76,7 @@ export const credentialsSchema = z.object({
 export const newCompanySchema = companySettingsSchema
   .partial({
     endpoint: true,
+    timeZone: true,
     allowOrderDownload: true,
     allowFulfillmentUpload: true,
     allowCheckoutByAmazonOrders: true,

@@ -17,7 +17,7 @@ import {
   type CompanyChanges,
   type NewCompany,
 } from './companies.schema.js';
-import { marketplaceRegionProblem } from './marketplaces.js';
+import { defaultTimeZone, marketplaceRegionProblem } from './marketplaces.js';
 import type { AuthStatus, CompanyRow, NewCompanyRow, Region } from './companies.table.js';
 
 /** A company as the rest of sellersync sees it: no secrets. */
@@ -28,6 +28,8 @@ export interface Company {
   region: Region;
   marketplaceIds: string[];
   endpoint: string;
+  /** IANA time zone in which local dates and times given for the company are read. */
+  timeZone: string;
   authStatus: AuthStatus;
   authStatusReason: string | null;
   allowOrderDownload: boolean;
@@ -56,6 +58,7 @@ export function toCompany(row: CompanyRow): Company {
     region: row.region,
     marketplaceIds: row.marketplace_ids,
     endpoint: row.endpoint,
+    timeZone: row.timezone,
     authStatus: row.auth_status,
     authStatusReason: row.auth_status_reason,
     allowOrderDownload: row.allow_order_download,
@@ -102,6 +105,7 @@ function toRowChanges(input: CompanyChanges): Partial<NewCompanyRow> {
   if (input.region !== undefined) row.region = input.region;
   if (input.marketplaceIds !== undefined) row.marketplace_ids = input.marketplaceIds;
   if (input.endpoint !== undefined) row.endpoint = input.endpoint;
+  if (input.timeZone !== undefined) row.timezone = input.timeZone;
   if (input.allowOrderDownload !== undefined) row.allow_order_download = input.allowOrderDownload;
   if (input.allowFulfillmentUpload !== undefined) row.allow_fulfillment_upload = input.allowFulfillmentUpload;
   if (input.allowCheckoutByAmazonOrders !== undefined)
@@ -151,6 +155,7 @@ export async function createCompany(
         region: values.region,
         marketplace_ids: values.marketplaceIds,
         endpoint: values.endpoint ?? 'live',
+        timezone: values.timeZone ?? defaultTimeZone(values.marketplaceIds),
         auth_status: options.verified ? 'active' : 'unverified',
         lwa_client_id_enc: '',
         lwa_client_secret_enc: '',

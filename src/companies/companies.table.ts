@@ -16,6 +16,8 @@ export interface CompaniesTable {
   marketplace_ids: string[];
   /** `live`, `sandbox`, or a base URL every Amazon call of this company goes to. */
   endpoint: string;
+  /** IANA time zone in which local dates and times given for the company are read. */
+  timezone: string;
   lwa_client_id_enc: string;
   lwa_client_secret_enc: string;
   refresh_token_enc: string;

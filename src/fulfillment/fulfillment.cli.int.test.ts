@@ -153,7 +153,7 @@ describe('sellersync ship, shipments and metrics', () => {
         `${offOrder.orderItems[0]!.orderItemId}:1`,
       );
       expect(shipped.code).toBe(0);
-      expect(shipped.stderr).toMatch(/note: ship date read with its zone/);
+      expect(shipped.stderr).toMatch(/note: ship date \S+ read with its own zone/);
       expect(shipped.stderr).toMatch(
         new RegExp(
           `fulfillment upload is off for company ${company()}: this shipment will not be uploaded until it is on`,
@@ -166,5 +166,35 @@ describe('sellersync ship, shipments and metrics', () => {
         .where('id', '=', world.company.id)
         .execute();
     }
+  });
+
+  it("reads a local ship date in the company's time zone and says so", async () => {
+    const localOrder = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    const zone = await cli('company', 'set', company(), '--timezone', 'asia/tokyo', '--json');
+    expect(zone.code, zone.stderr).toBe(0);
+    expect(JSON.parse(zone.stdout)).toMatchObject({ timeZone: 'Asia/Tokyo' });
+    const refused = await cli('company', 'set', company(), '--timezone', 'Mars/Olympus_Mons');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/timeZone: expected an IANA time zone name/);
+
+    // An hour after the purchase, as a Tokyo wall clock shows it (Tokyo is UTC+9 all year).
+    const shipInstant = new Date(Date.parse(localOrder.createdTime) + 3_600_000);
+    shipInstant.setUTCSeconds(0, 0);
+    const tokyo = new Date(shipInstant.getTime() + 9 * 3_600_000).toISOString().slice(0, 16);
+    const shipped = await cli(
+      ...['ship', '--company', company(), '--order', localOrder.orderId, '--carrier', 'ups'],
+      ...['--tracking', '1Z999AA10123456784', '--ship-date', tokyo],
+      ...['--item', `${localOrder.orderItems[0]!.orderItemId}:1`, '--json'],
+    );
+    expect(shipped.code, shipped.stderr).toBe(0);
+    expect((JSON.parse(shipped.stdout) as { shipDate: string }).shipDate).toBe(shipInstant.toISOString());
+    const notes = shipped.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { note: string }).note);
+    expect(notes[0]).toBe(
+      `ship date ${tokyo} read as a local time in the company's time zone Asia/Tokyo: ${shipInstant.toISOString()}; give a zone (Z, -08:00) to say otherwise`,
+    );
   });
 });

@@ -18,15 +18,17 @@ export const amazonOrderIdSchema = z
   .trim()
   .regex(/^\w{3}-\w{7}-\w{7}$/, { error: 'expected an Amazon order id like 113-1234567-1234567' });
 
-const isoDate = z.string().transform((value, context) => {
-  try {
-    return parseInstant(value).date;
-  } catch (err) {
-    if (!(err instanceof DateFormatError)) throw err;
-    context.addIssue({ code: 'custom', message: err.message });
-    return z.NEVER;
-  }
-});
+/** A date with its zone, or a local date or date-time read in the company's time zone. */
+const isoDate = (timeZone: string | undefined) =>
+  z.string().transform((value, context) => {
+    try {
+      return parseInstant(value, timeZone).date;
+    } catch (err) {
+      if (!(err instanceof DateFormatError)) throw err;
+      context.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  });
 
 export const shipFromSchema = z
   .object({
@@ -44,28 +46,30 @@ export const shipFromSchema = z
   .partial()
   .strict();
 
-export const shipmentInputSchema = z
-  .object({
-    amazonOrderId: amazonOrderIdSchema,
-    carrier: text(50),
-    carrierName: text(50).optional(),
-    shippingMethod: text(50).optional(),
-    trackingNumber: text(50),
-    shipDate: isoDate,
-    shipFrom: shipFromSchema.optional(),
-    items: z
-      .array(
-        z.object({
-          orderItemId: text(50),
-          quantity: z
-            .number()
-            .int({ error: 'expected a whole number' })
-            .min(1, { error: 'expected at least 1' }),
-        }),
-      )
-      .min(1, { error: 'at least one item with its quantity' }),
-  })
-  .strict();
+/** `timeZone`: the company's, in which a ship date without a zone is read. */
+export const shipmentInputSchema = (timeZone?: string) =>
+  z
+    .object({
+      amazonOrderId: amazonOrderIdSchema,
+      carrier: text(50),
+      carrierName: text(50).optional(),
+      shippingMethod: text(50).optional(),
+      trackingNumber: text(50),
+      shipDate: isoDate(timeZone),
+      shipFrom: shipFromSchema.optional(),
+      items: z
+        .array(
+          z.object({
+            orderItemId: text(50),
+            quantity: z
+              .number()
+              .int({ error: 'expected a whole number' })
+              .min(1, { error: 'expected at least 1' }),
+          }),
+        )
+        .min(1, { error: 'at least one item with its quantity' }),
+    })
+    .strict();
 
-export type ShipmentInput = z.infer<typeof shipmentInputSchema>;
+export type ShipmentInput = z.infer<ReturnType<typeof shipmentInputSchema>>;
 export type ShipFromInput = z.infer<typeof shipFromSchema>;

@@ -1,5 +1,6 @@
 import { heldQuantities } from '../cancellations/cancellations.repository.js';
 import { describeIssues } from '../companies/companies.schema.js';
+import { getCompany } from '../companies/companies.service.js';
 import type { Db, Tx } from '../db/client.js';
 import type { OrderCancelledOnAmazon } from '../orders/order-events.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
@@ -80,8 +81,8 @@ async function checkQuantities(
   });
 }
 
-function parseInput(input: unknown): ShipmentInput {
-  const parsed = shipmentInputSchema.safeParse(input);
+function parseInput(input: unknown, timeZone: string): ShipmentInput {
+  const parsed = shipmentInputSchema(timeZone).safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid shipment: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
@@ -96,7 +97,7 @@ export async function recordShipment(
   input: unknown,
   now = new Date(),
 ): Promise<Shipment> {
-  const values = parseInput(input);
+  const values = parseInput(input, (await getCompany(db, companyId)).timeZone);
   const carrier = resolveCarrier(values.carrier, values.carrierName);
   if (carrier.code === 'Other' && !carrier.name)
     throw new UsageError('carrier Other needs the carrier name (--carrier-name)');

@@ -1,9 +1,14 @@
+import { instantOfLocalTime, NonexistentLocalTimeError } from './time-zones.js';
+
 /** Strict ISO 8601 dates: a date that does not exist (2026-02-30, 25:00) is refused, never rolled over. */
 
 export interface ParsedInstant {
   date: Date;
-  /** How the value was read: a calendar date (midnight UTC) or a date-time with its zone. */
-  reading: 'date-utc' | 'date-time-zoned';
+  /**
+   * How the value was read: a calendar date at midnight UTC, or at midnight in the time zone given; a
+   * date-time without a zone, in the time zone given; a date-time with its own zone (`Z`, `-08:00`).
+   */
+  reading: 'date-utc' | 'date-local' | 'date-time-local' | 'date-time-zoned';
 }
 
 const PATTERN =
@@ -14,10 +19,11 @@ export class DateFormatError extends Error {
 }
 
 /**
- * Reads `2026-11-20` (midnight UTC) or `2026-11-20T15:30:00Z` / `…+01:00`. A time needs its zone: without
- * one the instant would depend on the machine reading it.
+ * Reads `2026-11-20T15:30:00Z` / `…+01:00`, and `2026-11-20` or `2026-11-20T15:30` in `timeZone` (an IANA
+ * name) when one is given. Without it a date is midnight UTC and a time needs its zone: the instant must
+ * never depend on the machine reading it.
  */
-export function parseInstant(value: string): ParsedInstant {
+export function parseInstant(value: string, timeZone?: string): ParsedInstant {
   const match = PATTERN.exec(value.trim());
   if (!match) {
     throw new DateFormatError('expected an ISO date or date-time, e.g. 2026-11-20 or 2026-11-20T15:30:00Z');
@@ -32,10 +38,22 @@ export function parseInstant(value: string): ParsedInstant {
       `${y}-${mo}-${d} is not a date (that month has ${month >= 1 && month <= 12 ? daysInMonth : 'no'} days)`,
     );
   }
-  if (h === undefined) return { date: new Date(Date.UTC(year, month - 1, day)), reading: 'date-utc' };
-  const [hour, minute, second] = [Number(h), Number(mi), Number(s ?? 0)];
+  if (h === undefined && timeZone === undefined)
+    return { date: new Date(Date.UTC(year, month - 1, day)), reading: 'date-utc' };
+  const [hour, minute, second] = [Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)];
   if (hour > 23 || minute > 59 || second > 59)
     throw new DateFormatError(`${h}:${mi}:${s ?? '00'} is not a time of day`);
+  const millis = Number((fraction ?? '0').padEnd(3, '0').slice(0, 3));
+  if (zone === undefined && timeZone !== undefined) {
+    const local = { year, month, day, hour, minute, second, millisecond: millis };
+    try {
+      const instant = instantOfLocalTime(timeZone, local);
+      return { date: new Date(instant), reading: h === undefined ? 'date-local' : 'date-time-local' };
+    } catch (err) {
+      if (!(err instanceof NonexistentLocalTimeError)) throw err;
+      throw new DateFormatError(`${value.trim()} ${err.message}`);
+    }
+  }
   if (zone === undefined) {
     throw new DateFormatError(
       'a date-time needs its zone, e.g. 2026-11-20T15:30:00Z or 2026-11-20T15:30:00-08:00',
@@ -48,7 +66,6 @@ export function parseInstant(value: string): ParsedInstant {
     if (zh > 14 || zm > 59) throw new DateFormatError(`${zone} is not a time zone offset`);
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (zh * 60 + zm);
   }
-  const millis = Number((fraction ?? '0').padEnd(3, '0').slice(0, 3));
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
   return { date: new Date(utc), reading: 'date-time-zoned' };
 }

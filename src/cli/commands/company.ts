@@ -24,6 +24,7 @@ interface CompanyFlags {
   region?: string;
   marketplace?: string[];
   endpoint?: string;
+  timezone?: string;
   lwaClientId?: string;
   lwaClientSecret?: string;
   refreshToken?: string;
@@ -47,6 +48,10 @@ function addCompanyOptions(command: Command): Command {
     .addOption(new Option('--region <region>', 'SP-API region').choices(['na', 'eu', 'fe']))
     .option('--marketplace <ids>', 'marketplace id(s), comma-separated or repeated', parseList)
     .option('--endpoint <endpoint>', 'live, sandbox, or a base URL (a simulator or test double)')
+    .option(
+      '--timezone <iana-name>',
+      "time zone of local dates given for the company, e.g. America/Los_Angeles (default: its first marketplace's)",
+    )
     .option('--lwa-client-id <id>', 'LWA client id of the SP-API application')
     .option('--lwa-client-secret <secret>', 'LWA client secret (stored encrypted)')
     .option('--refresh-token <token>', "the seller's refresh token (stored encrypted)")
@@ -81,6 +86,7 @@ function toInput(flags: CompanyFlags): Record<string, unknown> {
     region: flags.region,
     marketplaceIds: flags.marketplace,
     endpoint: flags.endpoint,
+    timeZone: flags.timezone,
     lwaClientId: flags.lwaClientId,
     lwaClientSecret: flags.lwaClientSecret,
     refreshToken: flags.refreshToken,

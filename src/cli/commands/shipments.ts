@@ -78,6 +78,16 @@ interface ShipFlags extends ShipFromFlags {
   json?: boolean;
 }
 
+/** Says how `--ship-date` was read: with its own zone, or in the company's time zone. */
+function shipDateReading(given: string, timeZone: string, shipDate: Date): string {
+  const { reading } = parseInstant(given, timeZone);
+  const value = given.trim();
+  if (reading === 'date-time-zoned')
+    return `ship date ${value} read with its own zone: ${shipDate.toISOString()}`;
+  const what = reading === 'date-local' ? 'a calendar date (midnight)' : 'a local time';
+  return `ship date ${value} read as ${what} in the company's time zone ${timeZone}: ${shipDate.toISOString()}; give a zone (Z, -08:00) to say otherwise`;
+}
+
 export function shipCommand(): Command {
   return addShipFromOptions(
     new Command('ship')
@@ -93,7 +103,10 @@ export function shipCommand(): Command {
       .option('--carrier-name <name>', 'the carrier name when --carrier is Other')
       .option('--shipping-method <method>', 'shipping method, e.g. "UPS Ground"')
       .requiredOption('--tracking <number>', 'tracking number')
-      .requiredOption('--ship-date <date>', 'ship date, ISO 8601 (2026-11-20 or 2026-11-20T15:30:00Z)')
+      .requiredOption(
+        '--ship-date <date>',
+        "ship date: ISO 8601 with its zone (2026-11-20T15:30:00Z, …-08:00), or a local date or time in the company's time zone (2026-11-20, 2026-11-20T15:30)",
+      )
       .requiredOption('--item <order-item-id:quantity>', 'an item in the package, repeatable', parseItem),
   )
     .option('--json', 'print JSON')
@@ -116,11 +129,7 @@ export function shipCommand(): Command {
         }),
         { company: flags.company },
       );
-      const reading =
-        parseInstant(flags.shipDate).reading === 'date-utc'
-          ? `ship date ${flags.shipDate.trim()} read as a calendar date: ${shipment.shipDate.toISOString()} (midnight UTC); give a time with its zone to be exact`
-          : `ship date read with its zone: ${shipment.shipDate.toISOString()}`;
-      const notes = [reading];
+      const notes = [shipDateReading(flags.shipDate, company.timeZone, shipment.shipDate)];
       if (!company.allowFulfillmentUpload) {
         notes.push(
           `fulfillment upload is off for company ${company.id}: this shipment will not be uploaded until it is on (sellersync company set ${company.id} --allow-fulfillment-upload on)`,
