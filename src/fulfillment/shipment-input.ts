@@ -47,7 +47,7 @@ export const shipFromSchema = z
   .strict();
 
 /** `timeZone`: the company's, in which a ship date without a zone is read. */
-export const shipmentInputSchema = (timeZone?: string) =>
+export const shipmentInputSchemaIn = (timeZone: string) =>
   z
     .object({
       amazonOrderId: amazonOrderIdSchema,
@@ -71,5 +71,11 @@ export const shipmentInputSchema = (timeZone?: string) =>
     })
     .strict();
 
-export type ShipmentInput = z.infer<ReturnType<typeof shipmentInputSchema>>;
+/**
+ * The shape of a shipment wherever the company is not known yet (the admin API's body): any ship date
+ * that some time zone could read passes; recordShipment reads it in the company's.
+ */
+export const shipmentInputSchema = shipmentInputSchemaIn('UTC');
+
+export type ShipmentInput = z.infer<typeof shipmentInputSchema>;
 export type ShipFromInput = z.infer<typeof shipFromSchema>;

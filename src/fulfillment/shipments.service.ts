@@ -7,7 +7,7 @@ import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.ship
 import { UsageError } from '../shared/errors.js';
 import { normalizeTracking, resolveCarrier, trackingProblem } from './carriers.js';
 import { getDefaultShipFrom, mergeShipFrom } from './ship-from.js';
-import { shipmentInputSchema, type ShipmentInput } from './shipment-input.js';
+import { shipmentInputSchemaIn, type ShipmentInput } from './shipment-input.js';
 import {
   insertShipment,
   listShipments,
@@ -82,7 +82,7 @@ async function checkQuantities(
 }
 
 function parseInput(input: unknown, timeZone: string): ShipmentInput {
-  const parsed = shipmentInputSchema(timeZone).safeParse(input);
+  const parsed = shipmentInputSchemaIn(timeZone).safeParse(input);
   if (!parsed.success) throw new UsageError(`invalid shipment: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
