@@ -1,48 +1,72 @@
-import { inflateRawSync } from 'node:zlib';
+import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
 
 /**
  * Amazon Custom: the customization zip holds a JSON document (and sometimes images). We keep the JSON as
  * is and derive a one-line-per-choice summary for the order's note, e.g. `Engraving: "For Anna"`.
  */
 
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
+/** A customization JSON is a few kilobytes; one inflating beyond this is refused (a zip bomb). */
+export const MAX_CUSTOMIZATION_JSON_BYTES = 10 * 1024 * 1024;
+/**
+ * The archive is fed to the inflater in slices this small: deflate expands at most ~1032:1, so no
+ * single inflated chunk is much above 1 MiB before the cap is checked.
+ */
+const SLICE_BYTES = 1024;
+const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04];
 
 export class CustomizationError extends Error {
   override name = 'CustomizationError';
 }
 
-/** The files of a zip archive (stored or deflated entries), read from its central directory. */
-export function readZipEntries(zip: Buffer): Map<string, Buffer> {
-  let end = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--) {
-    if (zip.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
-      end = i;
-      break;
-    }
+const isJson = (name: string) => name.toLowerCase().endsWith('.json');
+
+/**
+ * The first JSON document of a customization zip (stored or deflated), inflated up to `maxBytes`: an
+ * entry inflating beyond it is refused as soon as it does, whatever its header claims. Other entries
+ * (images) are skipped without being inflated.
+ */
+export function readJsonEntry(zip: Uint8Array, maxBytes = MAX_CUSTOMIZATION_JSON_BYTES): Buffer {
+  if (!LOCAL_FILE_HEADER.every((byte, index) => zip[index] === byte))
+    throw new CustomizationError('customization download is not a zip archive');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let found: string | undefined;
+  let problem: CustomizationError | undefined;
+  let complete = false;
+  const unzip = new Unzip((file) => {
+    if (found !== undefined || !isJson(file.name)) return;
+    found = file.name;
+    file.ondata = (err, chunk, final) => {
+      if (problem) return;
+      if (err) {
+        problem = new CustomizationError(`customization zip entry ${file.name} is damaged: ${err.message}`);
+        return;
+      }
+      size += chunk.length;
+      if (size > maxBytes) {
+        problem = new CustomizationError(
+          `customization zip entry ${file.name} inflates beyond ${maxBytes} bytes; refused`,
+        );
+        file.terminate();
+        return;
+      }
+      chunks.push(chunk);
+      if (final) complete = true;
+    };
+    file.start();
+  });
+  unzip.register(UnzipPassThrough);
+  unzip.register(UnzipInflate);
+  try {
+    for (let at = 0; at < zip.length && !problem && !complete; at += SLICE_BYTES)
+      unzip.push(zip.subarray(at, at + SLICE_BYTES), at + SLICE_BYTES >= zip.length);
+  } catch (err) {
+    throw new CustomizationError(`customization zip is damaged: ${(err as Error).message}`);
   }
-  if (end < 0) throw new CustomizationError('customization download is not a zip archive');
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries = new Map<string, Buffer>();
-  for (let n = 0; n < count; n++) {
-    if (zip.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY)
-      throw new CustomizationError('zip central directory is damaged');
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const localOffset = zip.readUInt32LE(offset + 42);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const dataStart =
-      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
-    const data = zip.subarray(dataStart, dataStart + compressedSize);
-    if (method === 0) entries.set(name, data);
-    else if (method === 8) entries.set(name, inflateRawSync(data));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+  if (problem) throw problem;
+  if (found === undefined) throw new CustomizationError('customization zip holds no JSON document');
+  if (!complete) throw new CustomizationError(`customization zip entry ${found} is truncated`);
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -105,10 +129,16 @@ export function summarizeCustomization(json: string): string {
 }
 
 /** The JSON document of a customization zip and its summary. */
-export function readCustomization(zip: Buffer): { summary: string; raw: string } {
-  const entries = readZipEntries(zip);
-  const jsonEntry = [...entries.entries()].find(([name]) => name.toLowerCase().endsWith('.json'));
-  if (!jsonEntry) throw new CustomizationError('customization zip holds no JSON document');
-  const raw = jsonEntry[1].toString('utf8');
-  return { summary: summarizeCustomization(raw), raw };
+export function readCustomization(zip: Uint8Array): { summary: string; raw: string } {
+  const raw = readJsonEntry(zip).toString('utf8');
+  try {
+    return { summary: summarizeCustomization(raw), raw };
+  } catch (err) {
+    throw new CustomizationError(`customization JSON is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** What the item's note says of an archive refused: the order is stored, and the problem shown on it. */
+export function refusedCustomization(error: CustomizationError): { summary: string; raw: null } {
+  return { summary: `Amazon Custom: customization not read: ${error.message}`, raw: null };
 }

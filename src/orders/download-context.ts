@@ -36,6 +36,7 @@ export type OrderDownloadCounts = Partial<
       | 'rejected'
       | 'customizations'
       | 'customizationFailures'
+      | 'customizationsRefused'
       | 'problemsResolved'
       | 'problemsStillOpen'
       | 'reportFallbacks'

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { zipSync } from 'fflate';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAmazonCompany, sandboxExample, TEST_CREDENTIALS } from '../../test/amazon/helpers.js';
@@ -84,24 +85,30 @@ afterAll(async () => {
   await context.cleanup();
 });
 
+/** Amazon's clock, then searchOrders answering its example response as one page; returns the queries sent. */
+function examplePageAnswered(): Record<string, string>[] {
+  const queries: Record<string, string>[] = [];
+  amazonClockAt(AMAZON_DATE);
+  nock('https://sellingpartnerapi-na.amazon.com')
+    .get('/orders/2026-01-01/orders')
+    .query((query) => (queries.push(query as Record<string, string>), true))
+    .reply(
+      200,
+      {
+        ...searchOrdersResponseExample(),
+        pagination: undefined,
+        lastUpdatedBefore: '2026-11-21T22:55:30Z',
+      },
+      { Date: AMAZON_DATE },
+    );
+  return queries;
+}
+
 describe('Amazon’s searchOrders example response', () => {
   it('is stored field for field, with its customization read from the zip at customizedUrl', async () => {
     const company = await companyIn('na', ['ATVPDKIKX0DER']);
     lwa();
-    const queries: Record<string, string>[] = [];
-    amazonClockAt(AMAZON_DATE);
-    nock('https://sellingpartnerapi-na.amazon.com')
-      .get('/orders/2026-01-01/orders')
-      .query((query) => (queries.push(query as Record<string, string>), true))
-      .reply(
-        200,
-        {
-          ...searchOrdersResponseExample(),
-          pagination: undefined,
-          lastUpdatedBefore: '2026-11-21T22:55:30Z',
-        },
-        { Date: AMAZON_DATE },
-      );
+    const queries = examplePageAnswered();
     const custom = {
       customizationInfo: {
         'version3.0': { surfaces: [{ areas: [{ label: 'Engraving', text: 'For Anna' }] }] },
@@ -140,6 +147,31 @@ describe('Amazon’s searchOrders example response', () => {
       .executeTakeFirstOrThrow();
     // The window ends where Amazon says it ended it (never later than two minutes before its Date header).
     expect(cursor.position).toMatchObject({ committedUntil: '2026-11-21T22:55:30.000Z' });
+  });
+});
+
+describe('a customization zip bomb at customizedUrl', () => {
+  it('is refused: the order is stored with the problem in its note, and the download goes on', async () => {
+    const company = await companyIn('na', ['ATVPDKIKX0DER']);
+    lwa();
+    examplePageAnswered();
+    // 11 KiB on the wire, 12 MiB of "JSON" once inflated.
+    const bomb = zipSync(
+      { '12345678901234.json': new Uint8Array(12 * 1024 * 1024).fill(0x20) },
+      { level: 9 },
+    );
+    nock('https://amazon.com').get('/custom/view/12345').reply(200, Buffer.from(bomb));
+
+    const counts = await download(company);
+
+    expect(counts).toMatchObject({ inserted: 1, customizationsRefused: 1 });
+    expect(counts.customizations).toBeUndefined();
+    const stored = await findOrderWithItems(context.db, company.id, '123-4567890-1234567');
+    expect(stored?.order.note).toBe(
+      'Amazon Custom: customization not read: customization zip entry 12345678901234.json inflates beyond 10485760 bytes; refused',
+    );
+    // Refused for good: the next download of the order does not fetch the archive again.
+    expect(stored?.items[0]?.customizationSummary).toMatch(/^Amazon Custom: customization not read/);
   });
 });
 

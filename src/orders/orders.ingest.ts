@@ -16,10 +16,13 @@ import {
 } from './orders.repository.js';
 import type { NewOrderItemRow } from './orders.table.js';
 
-/** A downloaded Amazon Custom customization of one item, keyed `${amazonOrderId}/${orderItemId}`. */
+/**
+ * A downloaded Amazon Custom customization of one item, keyed `${amazonOrderId}/${orderItemId}`; `raw` is
+ * null when the archive was refused, and the summary then says why.
+ */
 export interface Customization {
   summary: string;
-  raw: string;
+  raw: string | null;
 }
 
 export interface OrderBatch {
@@ -111,7 +114,7 @@ function copyOf(batch: OrderBatch, keyring: Keyring, draft: OrderDraft): OrderCo
         ...item,
         // Item texts are sealed when written: their ciphertext is bound to the item's row.
         customizedUrlEnc: customizedUrl === null ? null : { plain: customizedUrl },
-        customizationRawEnc: custom ? { plain: custom.raw } : null,
+        customizationRawEnc: custom?.raw == null ? null : { plain: custom.raw },
         customizationSummary: custom?.summary ?? null,
         giftMessageEnc: giftMessage === null ? null : { plain: giftMessage },
       };

@@ -1,5 +1,5 @@
 import type { AmazonOrder, IncludedData, RejectedOrder, SearchOrdersParams } from '../amazon/port.js';
-import { readCustomization } from './customization.js';
+import { CustomizationError, readCustomization, refusedCustomization } from './customization.js';
 import { addCounts, type DownloadContext } from './download-context.js';
 import { PAGE_SIZE } from './download-plan.js';
 import type { WindowState } from './download-window.js';
@@ -65,6 +65,8 @@ export function draftsOf(orders: AmazonOrder[]): { drafts: OrderDraft[]; rejecte
 /**
  * Downloads Amazon Custom customizations not stored yet. A failed download is logged (without the URL,
  * which is buyer data) and counted; the order is stored without its note and retried when next seen.
+ * An archive refused (not a zip, no JSON, damaged, or inflating beyond the cap) is not retried: the item
+ * is stored with the problem as its customization summary, shown in the order's note.
  */
 export async function downloadCustomizations(
   context: DownloadContext,
@@ -86,6 +88,15 @@ export async function downloadCustomizations(
         result.set(key, readCustomization(await context.port.downloadCustomization(item.customizedUrl)));
         addCounts(context, { customizations: 1 });
       } catch (err) {
+        if (err instanceof CustomizationError) {
+          context.logger.warn(
+            { amazonOrderId: draft.amazonOrderId, orderItemId: item.orderItemId, reason: err.message },
+            'customization archive refused; the order is stored with the problem in its note',
+          );
+          result.set(key, refusedCustomization(err));
+          addCounts(context, { customizationsRefused: 1 });
+          continue;
+        }
         context.logger.warn(
           { amazonOrderId: draft.amazonOrderId, orderItemId: item.orderItemId, reason: (err as Error).name },
           'customization download failed; the order is stored without its note and retried when next seen',

@@ -1,7 +1,7 @@
+import { strToU8, zipSync } from 'fflate';
 import { ApiError, route, type Route, type SimRequest, type SimResponse } from '../http.js';
 import type { SimItem } from '../model.js';
 import type { Simulation } from '../simulation.js';
-import { zipFiles } from '../zip.js';
 
 /** The simulator's stand-ins for S3 presigned URLs (documents) and Amazon Custom's zip host. */
 
@@ -95,8 +95,8 @@ function customization(sim: Simulation, request: SimRequest): SimResponse {
     const item = order.items.find((candidate) => candidate.orderItemId === itemId && candidate.customized);
     if (!item) continue;
     const data = { ...customizationJson(item), orderId: order.orderId };
-    const zip = zipFiles([{ name: `${itemId}.json`, content: Buffer.from(JSON.stringify(data, null, 2)) }]);
-    return { status: 200, raw: zip, contentType: 'application/zip' };
+    const zip = zipSync({ [`${itemId}.json`]: strToU8(JSON.stringify(data, null, 2)) });
+    return { status: 200, raw: Buffer.from(zip), contentType: 'application/zip' };
   }
   throw new ApiError(404, 'NotFound', `No customization for order item ${itemId}.`);
 }
