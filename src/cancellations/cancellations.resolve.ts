@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/client.js';
 import { reopenBuyerCancellation } from '../orders/buyer-cancellation.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
+import { unitsLeft } from '../orders/units-left.js';
 import { UsageError } from '../shared/errors.js';
 import {
   heldQuantities,
@@ -51,12 +52,7 @@ async function refuseNoLongerFits(
     const item = order.items.find((candidate) => candidate.rowId === line.orderItemRowId);
     if (!item) throw new UsageError(`order ${order.amazonOrderId} no longer has item ${line.orderItemId}`);
     const othersHeld = (held.get(item.rowId) ?? 0) - line.quantity;
-    const left =
-      item.quantityOrdered -
-      item.quantityShipped -
-      item.quantityCancelled -
-      othersHeld -
-      (inUpload.get(item.rowId) ?? 0);
+    const left = unitsLeft(item, { beingCancelled: othersHeld, beingShipped: inUpload.get(item.rowId) ?? 0 });
     if (line.quantity > left) {
       throw new UsageError(
         `cancellation ${cancellation.id}: item ${item.orderItemId} has only ${Math.max(0, left)} unit(s) left to ` +

@@ -6,6 +6,7 @@ import { recordZeroings } from '../inventory/zeroings.repository.js';
 import { BuyerCancellationDecisionError, decideBuyerCancellation } from '../orders/buyer-cancellation.js';
 import { countSellerFulfilledOrders, ordersPurchasedBetween } from '../orders/orders.cancelling.js';
 import { lockOrderForShipping, type ShippableItem, type ShippableOrder } from '../orders/orders.shipping.js';
+import { unitsLeft } from '../orders/units-left.js';
 import { UsageError } from '../shared/errors.js';
 import {
   CANCEL_RATE_WINDOW_MS,
@@ -62,7 +63,7 @@ function availability(
 ): Availability {
   const h = held.get(item.rowId) ?? 0;
   const u = inUpload.get(item.rowId) ?? 0;
-  const left = item.quantityOrdered - item.quantityShipped - item.quantityCancelled - h - u;
+  const left = unitsLeft(item, { beingCancelled: h, beingShipped: u });
   return { left: Math.max(0, left), held: h, inUpload: u };
 }
 
@@ -149,7 +150,7 @@ function overbookedItems(
       const item = order.items.find((candidate) => candidate.rowId === line.orderItemRowId);
       const pending = units.pending.get(line.orderItemRowId) ?? 0;
       if (!item || pending === 0) return false;
-      const open = item.quantityOrdered - item.quantityShipped - item.quantityCancelled;
+      const open = unitsLeft(item);
       const taken =
         (units.held.get(line.orderItemRowId) ?? 0) +
         line.quantity +

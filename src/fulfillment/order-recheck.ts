@@ -5,6 +5,7 @@ import type { Tx } from '../db/client.js';
 import { heldQuantities } from '../cancellations/cancellations.repository.js';
 import { ordersKnownCurrentUntil } from '../orders/orders.known-current.js';
 import { localOrderStates, lockOrderForShipping, type LocalOrderState } from '../orders/orders.shipping.js';
+import { unitsLeft } from '../orders/units-left.js';
 import { listShipments, moveShipments, quantitiesInFlight, type Shipment } from './shipments.repository.js';
 
 /** Why a shipment must not be uploaded, or null when it may. */
@@ -142,7 +143,7 @@ async function shipmentsOfCancelledUnits(tx: Tx, shipments: Shipment[]): Promise
     );
     const inFlight = await quantitiesInFlight(tx, orderId);
     const overbooked = (order?.items ?? []).some((item) => {
-      const open = item.quantityOrdered - item.quantityShipped - item.quantityCancelled;
+      const open = unitsLeft(item);
       return (
         (held.get(item.rowId) ?? 0) > 0 &&
         (held.get(item.rowId) ?? 0) + (inFlight.get(item.rowId) ?? 0) > open

@@ -4,6 +4,7 @@ import { getCompany } from '../companies/companies.service.js';
 import type { Db, Tx } from '../db/client.js';
 import type { OrderCancelledOnAmazon } from '../orders/order-events.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
+import { unitsLeft } from '../orders/units-left.js';
 import { UsageError } from '../shared/errors.js';
 import { normalizeTracking, resolveCarrier, trackingProblem } from './carriers.js';
 import { getDefaultShipFrom, mergeShipFrom } from './ship-from.js';
@@ -69,7 +70,7 @@ async function checkQuantities(
     seen.add(item.orderItemId);
     const pending = inFlight.get(item.rowId) ?? 0;
     const held = beingCancelled.get(item.rowId) ?? 0;
-    const left = item.quantityOrdered - item.quantityShipped - item.quantityCancelled - pending - held;
+    const left = unitsLeft(item, { beingCancelled: held, beingShipped: pending });
     if (wanted.quantity > left) {
       throw new UsageError(
         `item ${item.orderItemId}: cannot ship ${wanted.quantity}, only ${Math.max(0, left)} left ` +
