@@ -3,8 +3,9 @@ import type { Db } from '../db/client.js';
 
 /**
  * Amazon's Data Protection Policy: buyer and recipient data are kept no longer than 30 days after
- * delivery. Erases them (and the customization data and gift messages, which the buyer wrote) from the company's orders
- * delivered more than `retentionDays` ago; everything non-personal stays. Returns how many orders.
+ * delivery. Erases them (and the customization data and gift messages, which the buyer wrote) from the
+ * company's orders past their erase-after time, or delivered more than `retentionDays` ago; everything
+ * non-personal stays. Returns how many orders.
  */
 export async function eraseExpiredBuyerData(
   db: Db,
@@ -19,7 +20,19 @@ export async function eraseExpiredBuyerData(
       .updateTable('orders')
       .set({ buyer_enc: null, recipient_enc: null, note: null, buyer_data_erased_at: now, updated_at: now })
       .where('company_id', '=', companyId)
-      .where((eb) => eb.or([eb('erase_after', '<=', now), eb('delivered_at', '<', cutoff)]))
+      .where((eb) =>
+        eb.or([
+          eb('erase_after', '<=', now),
+          eb('delivered_at', '<', cutoff),
+          // Shipped by a shipment Amazon confirmed, and not downloaded since: delivered by its latest
+          // delivery date, or when it shipped, as the merge would have it.
+          eb.and([
+            eb('erase_after', 'is', null),
+            eb('status', 'in', ['Shipped', 'InvoiceUnconfirmed']),
+            eb(eb.fn.coalesce('latest_delivery_date', 'shipped_at'), '<', cutoff),
+          ]),
+        ]),
+      )
       .where('buyer_data_erased_at', 'is', null)
       .where(
         sql<boolean>`(buyer_enc IS NOT NULL OR recipient_enc IS NOT NULL OR note IS NOT NULL OR EXISTS (

@@ -18,6 +18,7 @@ import {
 } from './amazon-nock.test-support.js';
 import { runDownload, testGateway, TEST_ORDER_SETTINGS } from './download.test-support.js';
 import { ORDERS_STREAM, type OrderCursor } from './download-window.js';
+import { applyConfirmedShipments } from './orders.shipping.js';
 
 /**
  * Buyer data is erased on time whatever source the order's last copy came from (a searchOrders page, an
@@ -30,11 +31,13 @@ const RETENTION_DAYS = TEST_ORDER_SETTINGS.buyerDataRetentionDays;
 const FROM_PAGE = '111-0000000-0000001';
 const FROM_REPORT = '111-0000000-0000002';
 const FROM_GET_ORDER = '111-0000000-0000003';
+const SHIPPED_BY_US = '111-0000000-0000004';
 /** Each order's latest delivery date (deliverByWindow.latestDateTime), a day apart. */
 const LATEST_DELIVERY: Record<string, string> = {
   [FROM_PAGE]: '2026-11-26T23:59:59Z',
   [FROM_REPORT]: '2026-11-27T23:59:59Z',
   [FROM_GET_ORDER]: '2026-11-28T23:59:59Z',
+  [SHIPPED_BY_US]: '2026-11-29T23:59:59Z',
 };
 
 let context: TestContext;
@@ -252,5 +255,34 @@ describe('buyer data of orders whose last copy came from each source', { timeout
       FROM_REPORT,
       FROM_GET_ORDER,
     ]);
+  });
+
+  it('is erased too for an order shipped by a shipment Amazon confirmed, with no copy of it downloaded since', async () => {
+    searchPage(
+      'Sun, 22 Nov 2026 14:00:00 GMT',
+      [merchantOrder(SHIPPED_BY_US, 'UNSHIPPED', '2026-11-22T13:30:00Z')],
+      '2026-11-22T13:58:00Z',
+    );
+    expect(await download('Sun, 22 Nov 2026 14:00:00 GMT')).toMatchObject({ inserted: 1 });
+    const order = await storedOrder(SHIPPED_BY_US);
+    const items = await context.db
+      .selectFrom('order_items')
+      .select(['id', 'quantity_ordered'])
+      .where('order_id', '=', order.id)
+      .execute();
+    await context.db.transaction().execute((tx) =>
+      applyConfirmedShipments(
+        tx,
+        items.map((item) => ({ orderItemRowId: item.id, quantity: item.quantity_ordered })),
+        'feed:F-1',
+      ),
+    );
+    expect((await storedOrder(SHIPPED_BY_US)).status).toBe('Shipped');
+
+    const eraseAfter = Date.parse(LATEST_DELIVERY[SHIPPED_BY_US] ?? '') + RETENTION_DAYS * DAY;
+    expect(await retentionJobAt(new Date(eraseAfter - 60_000))).toBe(0);
+    expect((await buyerDataOf(SHIPPED_BY_US)).length).toBeGreaterThan(0);
+    expect(await retentionJobAt(new Date(eraseAfter + 60_000))).toBe(1);
+    expect(await buyerDataOf(SHIPPED_BY_US)).toEqual([]);
   });
 });
