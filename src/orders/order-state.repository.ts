@@ -4,7 +4,7 @@ import type { Keyring } from '../shared/crypto.js';
 import { sealText, type ItemKey, type ItemTextColumn } from './buyer-data.js';
 import type { ItemSecret, ItemState, OrderState } from './order-state.js';
 import { isOnHold } from './order-transitions.js';
-import { orderFactsOf } from './orders.service.js';
+import { orderFactsOf, orderItemFactsOf } from './orders.service.js';
 import type { NewOrderItemRow, NewOrderRow, OrderItemRow, OrderRow } from './orders.table.js';
 
 export interface StoredOrder {
@@ -14,27 +14,10 @@ export interface StoredOrder {
 
 function itemState(row: OrderItemRow): ItemState {
   return {
-    orderItemId: row.order_item_id,
-    sku: row.sku,
-    asin: row.asin,
-    title: row.title,
-    quantityOrdered: row.quantity_ordered,
-    quantityShipped: row.quantity_shipped,
-    quantityCancelled: row.quantity_cancelled,
-    currency: row.currency,
-    unitPrice: row.unit_price,
-    itemPrice: row.item_price,
-    itemTax: row.item_tax,
-    shippingPrice: row.shipping_price,
-    shippingTax: row.shipping_tax,
-    promotionDiscount: row.promotion_discount,
-    promotionIds: row.promotion_ids,
-    cancelRequested: row.cancel_requested,
+    ...orderItemFactsOf(row),
     customizedUrlEnc: row.customized_url_enc === null ? null : { sealed: row.customized_url_enc },
     customizationRawEnc: row.customization_raw_enc === null ? null : { sealed: row.customization_raw_enc },
     customizationSummary: row.customization_summary,
-    priceDesignation: row.price_designation,
-    giftWrapLevel: row.gift_wrap_level,
     giftMessageEnc: row.gift_message_enc === null ? null : { sealed: row.gift_message_enc },
   };
 }

@@ -97,9 +97,9 @@ export function toOrder(row: OrderRow): Order {
   };
 }
 
-function toOrderItem(row: OrderItemRow): OrderItem {
+/** What Amazon tells us of the order item, as stored. */
+export function orderItemFactsOf(row: OrderItemRow): OrderItemFacts {
   return {
-    id: row.id,
     orderItemId: row.order_item_id,
     sku: row.sku,
     asin: row.asin,
@@ -115,10 +115,17 @@ function toOrderItem(row: OrderItemRow): OrderItem {
     shippingTax: row.shipping_tax,
     promotionDiscount: row.promotion_discount,
     promotionIds: row.promotion_ids,
-    customizationSummary: row.customization_summary,
     cancelRequested: row.cancel_requested,
     priceDesignation: row.price_designation,
     giftWrapLevel: row.gift_wrap_level,
+  };
+}
+
+function toOrderItem(row: OrderItemRow): OrderItem {
+  return {
+    ...orderItemFactsOf(row),
+    id: row.id,
+    customizationSummary: row.customization_summary,
     hasGiftMessage: row.gift_message_enc !== null,
   };
 }
