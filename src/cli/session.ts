@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { createAmazonPortFactory } from '../companies/companies.amazon.js';
+import type { AmazonDependencies, AmazonPortFactory } from '../companies/companies.amazon.js';
 import { getCompany } from '../companies/companies.service.js';
 import { loadConfig, type Config } from '../config.js';
 import type { AppContext } from '../context.js';
@@ -16,6 +16,19 @@ export interface SessionNeeds {
   redis?: boolean;
   /** The command is about this company: a company that does not exist ends it with exit code 2. */
   company?: number | undefined;
+}
+
+/** The Amazon client (the amazon-sp-api package) is loaded by the first command that calls Amazon. */
+function lazyAmazonPortFactory(dependencies: AmazonDependencies): AmazonPortFactory {
+  let factory: Promise<AmazonPortFactory> | undefined;
+  return {
+    async forCompany(companyId, signal) {
+      factory ??= import('../companies/companies.amazon.js').then((module) =>
+        module.createAmazonPortFactory(dependencies),
+      );
+      return (await factory).forCompany(companyId, signal);
+    },
+  };
 }
 
 /** Opens the pool and checks Postgres answers; never creates the database (only migrate and start do). */
@@ -70,7 +83,7 @@ export async function withApp<T>(
     redis,
     gatewayRedis,
     logger,
-    amazon: createAmazonPortFactory({ config, db, redis: gatewayRedis, logger }),
+    amazon: lazyAmazonPortFactory({ config, db, redis: gatewayRedis, logger }),
   };
   try {
     if (needs.company !== undefined) await getCompany(db, needs.company);

@@ -12,11 +12,13 @@ import {
 } from '../../companies/companies.service.js';
 import type { NewCompany } from '../../companies/companies.schema.js';
 import { listOperationProblems } from '../../companies/operation-problems.repository.js';
-import { reconcileCompanySchedules, removeCompanySchedules } from '../../jobs/schedules.js';
 import { UsageError } from '../../shared/errors.js';
 import { keyValues, printNotes, printResult, table } from '../output.js';
 import { parseId, parseList, parseMinutes, parseOnOff } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
+
+/** BullMQ is loaded only by the commands that change schedules (not by list or show). */
+const schedules = () => import('../../jobs/schedules.js');
 
 interface CompanyFlags {
   name?: string;
@@ -189,7 +191,9 @@ export function companyCommand(): Command {
           const added = await createCompany(app.db, app.config.keyring, input, {
             verified: flags.verify ?? false,
           });
-          await withQueues(app, (queues) => reconcileCompanySchedules(queues, added));
+          await withQueues(app, async (queues) =>
+            (await schedules()).reconcileCompanySchedules(queues, added),
+          );
           return added;
         },
         { redis: true },
@@ -253,7 +257,9 @@ export function companyCommand(): Command {
     const updated = await withApp(
       async (app) => {
         const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
-        await withQueues(app, (queues) => reconcileCompanySchedules(queues, changed));
+        await withQueues(app, async (queues) =>
+          (await schedules()).reconcileCompanySchedules(queues, changed),
+        );
         return changed;
       },
       { redis: true, company: companyId },
@@ -272,7 +278,9 @@ export function companyCommand(): Command {
       await withApp(
         async (app) => {
           await removeCompany(app.db, companyId);
-          await withQueues(app, (queues) => removeCompanySchedules(queues, companyId));
+          await withQueues(app, async (queues) =>
+            (await schedules()).removeCompanySchedules(queues, companyId),
+          );
         },
         { redis: true, company: companyId },
       );
