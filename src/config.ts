@@ -71,6 +71,9 @@ const schema = z.object({
   ADMIN_PORT: wholeNumber('expected a port number 0-65535 in decimal')
     .pipe(z.number().max(65535, { error: 'expected a port number 0-65535' }))
     .default(8080),
+  METRICS_PORT: wholeNumber('expected a port number 1-65535 in decimal')
+    .pipe(z.number().min(1).max(65535, { error: 'expected a port number 1-65535' }))
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -119,6 +122,8 @@ export interface Config {
   adminTokenGenerated: boolean;
   adminHost: string;
   adminPort: number;
+  /** Prometheus `/metrics` on a port of its own, without the token; unset: on the admin port, with it. */
+  metricsPort: number | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logPretty: boolean;
   workerConcurrency: number;
@@ -243,6 +248,7 @@ export function loadConfig(environment: Env = readEnvironment()): Config {
     adminTokenGenerated: adminToken === undefined,
     adminHost,
     adminPort: values.ADMIN_PORT,
+    metricsPort: values.METRICS_PORT,
     logLevel: values.LOG_LEVEL,
     logPretty: values.LOG_PRETTY,
     workerConcurrency: values.WORKER_CONCURRENCY,

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createMetricsServer } from './admin/metrics.js';
 import { createAdminServer, listen } from './admin/server.js';
 import { createAmazonPortFactory } from './companies/companies.amazon.js';
 import { listCompanies } from './companies/companies.service.js';
@@ -109,6 +110,11 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   // Serving first, so that /readyz says what the daemon is waiting for.
   const server = await createAdminServer(app, { queues: () => opened.queues, handlers });
   const adminAddress = await listen(server, config.adminHost, config.adminPort);
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await createMetricsServer({ app, queues: () => opened.queues, handlers });
+  if (metricsServer) await listen(metricsServer, config.adminHost, config.metricsPort ?? 0);
   await prepareStores(app, config.migrateOnStart);
   await checkEvictionPolicy(app.redis, logger);
   const queues = createQueues(app.redis, config.redisPrefix, (err) => {
@@ -143,9 +149,10 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     await workerConnection.quit().catch(() => workerConnection.disconnect());
     await closeApp(app);
   };
-  const stopServing = () => {
+  const stopServing = async () => {
     clearInterval(reconcileTimer);
-    return server.close();
+    await metricsServer?.close();
+    await server.close();
   };
 
   let stage = 'running';

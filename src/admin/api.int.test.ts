@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startFulfillmentWorld,
@@ -5,7 +6,29 @@ import {
   type SimOrderView,
 } from '../fulfillment/fulfillment.test-support.js';
 import { caller, type Call } from './admin.test-support.js';
+import { createMetricsServer } from './metrics.js';
 import { createAdminServer, type AdminServer } from './server.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus's text exposition format: `name{label="value",…} number` lines, comments skipped. */
+function parsePrometheus(text: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
+      const labels = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]),
+      );
+      return { name: match[1]!, labels, value: Number(match[3]) };
+    });
+}
 
 /** Every route of the admin API against the simulated Amazon, the way an operator's script uses them. */
 
@@ -445,6 +468,72 @@ describe('feeds, account health and the audit log', () => {
       (await api('POST', `/api/companies/${companyId}/refunds/${refunds[0]!.id}/cancel`)).statusCode,
     ).toBe(400);
     expect((await api('GET', `/api/companies/${companyId}/refunds?state=sent`)).statusCode).toBe(400);
+  });
+
+  it('serves Prometheus metrics behind the token, or alone on METRICS_PORT without it', async () => {
+    expect((await server.inject({ url: '/metrics' })).statusCode).toBe(401);
+    const scraped = await api('GET', '/metrics');
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const samples = parsePrometheus(scraped.body);
+    const value = (name: string, labels: Record<string, string>) =>
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        ?.value;
+    expect(
+      value('sellersync_job_runs_total', { kind: 'order-download', status: 'succeeded' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      value('sellersync_job_run_duration_seconds_count', { kind: 'order-download', status: 'succeeded' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      value('sellersync_amazon_calls_total', { operation: 'searchOrders', status: '200' }),
+    ).toBeGreaterThan(0);
+    expect(value('sellersync_amazon_throttled_total', {}) ?? 0).toBeGreaterThanOrEqual(0);
+    expect(value('sellersync_rate_limit_wait_seconds_count', { operation: 'searchOrders' })).toBeGreaterThan(
+      0,
+    );
+    expect(value('sellersync_orders_downloaded_total', { company_id: String(companyId) })).toBe(5);
+    expect(
+      value('sellersync_orders_stored', { company_id: String(companyId), status: 'Canceled' }) ?? 0,
+    ).toBeGreaterThanOrEqual(0);
+    expect(
+      value('sellersync_feed_messages', { kind: 'order-fulfillment', result: 'accepted' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value('sellersync_queue_jobs', { queue: 'cancellation-upload', state: 'waiting' }),
+    ).toBeGreaterThanOrEqual(0);
+    expect(
+      value('sellersync_account_health_rate', {
+        company_id: String(companyId),
+        metric: 'valid_tracking_30d',
+      }),
+    ).toBe(1);
+    expect(
+      value('sellersync_account_health_rate', { company_id: String(companyId), metric: 'cancel_7d' }),
+    ).toBeGreaterThan(0);
+    expect(value('sellersync_settlement_discrepancies_open', { company_id: String(companyId) })).toBe(0);
+
+    const dashboard = readFileSync('docs/grafana-dashboard.json', 'utf8');
+    const charted = new Set([...dashboard.matchAll(/sellersync_\w+/g)].map((m) => m[0]));
+    for (const name of charted)
+      expect(scraped.body, `docs/grafana-dashboard.json charts ${name}`).toContain(name);
+
+    const config = { ...world.context.config, metricsPort: 9464 };
+    const withPort = await createAdminServer({ ...world.context, config });
+    const alone = await createMetricsServer({
+      app: { ...world.context, config },
+      queues: () => world.queues,
+      handlers: {} as never,
+    });
+    try {
+      expect((await caller(withPort)('GET', '/metrics')).statusCode).toBe(404);
+      const open = await alone.inject({ url: '/metrics' });
+      expect(open.statusCode).toBe(200);
+      expect(open.body).toContain('sellersync_job_runs_total');
+    } finally {
+      await withPort.close();
+      await alone.close();
+    }
   });
 
   it('has recorded every change made through the API, with who and from where', async () => {

@@ -13,6 +13,7 @@ import { JOB_HANDLERS } from '../wiring.js';
 import { hasBearerToken } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { keepSentBodies } from './request-body.js';
+import { registerMetricsRoute } from './metrics.js';
 import { registerReference } from './reference.js';
 import { activityRoutes } from './routes/activity.js';
 import { cancellationRoutes } from './routes/cancellations.js';
@@ -46,8 +47,9 @@ export interface AdminServerOptions extends Partial<Omit<AdminDeps, 'app'>> {
 }
 
 /**
- * The admin HTTP server. `/healthz` and `/readyz` are open (container probes); everything under `/api`
- * requires `Authorization: Bearer $ADMIN_TOKEN`; `/api/openapi.json` describes every route.
+ * The admin HTTP server. `/healthz` and `/readyz` are open (container probes); everything under `/api`,
+ * and `/metrics` unless it has a port of its own, requires `Authorization: Bearer $ADMIN_TOKEN`;
+ * `/api/openapi.json` describes every route.
  */
 export async function createAdminServer(
   app: AppContext,
@@ -93,7 +95,7 @@ export async function createAdminServer(
   });
   server.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!(path === '/api' || path.startsWith('/api/'))) return;
+    if (!(path === '/api' || path.startsWith('/api/') || path === '/metrics')) return;
     if (hasBearerToken(request, app.config.adminToken)) return;
     return reply
       .code(401)
@@ -103,6 +105,7 @@ export async function createAdminServer(
   const typed = server.withTypeProvider<ZodTypeProvider>();
   for (const routes of ROUTES) routes(typed, deps);
   registerReference(typed);
+  if (app.config.metricsPort === undefined) registerMetricsRoute(server, deps);
   await server.ready();
   return server;
 }

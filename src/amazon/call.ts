@@ -1,5 +1,6 @@
 import { StoppedError, throwIfStopped, untilStopped, waitUnlessStopped } from '../shared/abort.js';
 import type { Logger } from '../shared/logger.js';
+import { amazonCalls, amazonThrottled, rateLimitWaits } from '../shared/metrics.js';
 import { RedisCommandError } from '../shared/redis.js';
 import {
   classifyResponse,
@@ -89,6 +90,7 @@ async function waitForSlot(context: CallContext, operation: OperationName, bucke
       retryAfterMs: reservation.waitMs,
     });
   }
+  rateLimitWaits.observe({ operation }, reservation.waitMs / 1000);
   if (reservation.waitMs > 0) await waitUnlessStopped(reservation.waitMs, context.signal, operation);
 }
 
@@ -198,6 +200,7 @@ async function sendOperation(
     const token = await accessToken(context);
     await waitForSlot(context, operation, bucket);
     const outcome = await attempt(context, operation, token, params);
+    countCall(operation, outcome);
     const rate = outcome.ok ? rateLimitOf(outcome.response) : outcome.failure.rateLimit;
     if (rate !== undefined && (await context.limiter.adoptRate(bucket, rate))) {
       context.logger.info({ operation, rate }, 'amazon rate limit adopted from x-amzn-RateLimit-Limit');
@@ -205,6 +208,15 @@ async function sendOperation(
     if (outcome.ok) return outcome.response;
     await handleFailure(context, operation, bucket, outcome.failure, token, tries);
   }
+}
+
+function countCall(
+  operation: OperationName,
+  outcome: { ok: true; response: RawResponse } | { ok: false; failure: Failure },
+) {
+  const status = outcome.ok ? outcome.response.statusCode : (outcome.failure.status ?? outcome.failure.kind);
+  amazonCalls.inc({ operation, status: String(status) });
+  if (!outcome.ok && outcome.failure.kind === 'throttled') amazonThrottled.inc({ operation });
 }
 
 async function handleFailure(

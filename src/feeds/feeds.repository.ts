@@ -262,3 +262,16 @@ export async function recordMessageOutcomes(
     WHERE m.feed_id = ${feedId} AND m.message_id = v.message_id
   `.execute(tx);
 }
+
+/** How many feed messages Amazon answered, per feed kind and result (null: not answered yet). */
+export async function countMessageResults(
+  db: Db,
+): Promise<{ kind: FeedKind; result: string | null; count: number }[]> {
+  const rows = await db
+    .selectFrom('feed_messages')
+    .innerJoin('feeds', 'feeds.id', 'feed_messages.feed_id')
+    .select(['feeds.kind', 'feed_messages.result', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy(['feeds.kind', 'feed_messages.result'])
+    .execute();
+  return rows.map((row) => ({ kind: row.kind, result: row.result, count: Number(row.count) }));
+}

@@ -10,6 +10,7 @@ import type { AppContext } from '../context.js';
 import { withWriteFence } from '../db/client.js';
 import { StoppedError } from '../shared/abort.js';
 import { coerceError } from '../shared/errors.js';
+import { jobRunDurations, jobRuns } from '../shared/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobHandlers } from './handlers.js';
 import { reconcileCompanySchedules } from './schedules.js';
@@ -89,12 +90,28 @@ export async function runJob(
       logger.info({ reason }, 'run skipped');
       return { status: 'skipped', run, reason };
     }
-    return await runLeased(app, queues, handlers, { request, company: toCompany(companyRow), lease, logger });
+    const outcome = await runLeased(app, queues, handlers, {
+      request,
+      company: toCompany(companyRow),
+      lease,
+      logger,
+    });
+    countRun(kind, outcome);
+    return outcome;
   } finally {
     // By holder: frees the lease even if taking it succeeded but its answer was lost on the way back.
     await releaseLease(app.db, key, holder).catch((err: unknown) =>
       logger.warn({ err }, 'the run lease could not be released; it lapses by itself'),
     );
+  }
+}
+
+function countRun(kind: JobKind, outcome: RunOutcome): void {
+  jobRuns.inc({ kind, status: outcome.status });
+  const run = outcome.run;
+  if (run?.finishedAt) {
+    const seconds = (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000;
+    jobRunDurations.observe({ kind, status: outcome.status }, Math.max(0, seconds));
   }
 }
 

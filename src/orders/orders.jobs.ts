@@ -7,6 +7,7 @@ import { eraseExpiredBuyerData } from './buyer-data.retention.js';
 import { DownloadStopped, type DownloadContext, type OrderDownloadCounts } from './download-context.js';
 import type { OrderEventHandlers } from './order-events.js';
 import { downloadOrders } from './orders.download.js';
+import { ordersDownloaded } from '../shared/metrics.js';
 
 /** When Amazon gives no hint, a throttled download resumes after one searchOrders restore period. */
 const DEFAULT_THROTTLE_DELAY_MS = 180_000;
@@ -66,6 +67,8 @@ export async function downloadOrdersJob(
       return { status: 'deferred', counts: download.counts, reason };
     }
     throw err;
+  } finally {
+    ordersDownloaded.inc({ company_id: context.company.id }, download.counts.inserted ?? 0);
   }
 }
 

@@ -112,3 +112,15 @@ export async function listAtRiskOrders(
   const requests = await listCancelRequestsAtRisk(db, companyId, limit, now);
   return [...late, ...requests].sort((a, b) => a.hoursLeft - b.hoursLeft).slice(0, limit);
 }
+
+/** How many orders each company has stored, per status (for monitoring). */
+export async function countOrdersByStatus(
+  db: Db,
+): Promise<{ companyId: number; status: OrderStatus; count: number }[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select(['company_id', 'status', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy(['company_id', 'status'])
+    .execute();
+  return rows.map((row) => ({ companyId: row.company_id, status: row.status, count: Number(row.count) }));
+}
