@@ -49,5 +49,5 @@ export const JOB_HANDLERS: JobHandlers<RunCountsByKind> = {
   'feed-follow-up': (context) => followFeedsJob(context, FEED_KINDS),
   'cancellation-upload': (context) => uploadCancellationsJob(context, FEED_KINDS),
   'refund-upload': (context) => uploadRefundsJob(context, FEED_KINDS),
-  'settlement-reconciliation': reconcileSettlementsJob,
+  'settlement-reconciliation': (context) => reconcileSettlementsJob(context, ORDER_EVENTS),
 };

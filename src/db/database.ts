@@ -21,6 +21,7 @@ import type {
   SettlementDiscrepanciesTable,
   SettlementLinesTable,
   SettlementQuarantineTable,
+  SettlementRefundsTable,
   SettlementReportsTable,
   SettlementRevisionsTable,
   SettlementsTable,
@@ -51,6 +52,7 @@ export interface Database {
   settlement_revisions: SettlementRevisionsTable;
   settlement_reports: SettlementReportsTable;
   settlement_discrepancies: SettlementDiscrepanciesTable;
+  settlement_refunds: SettlementRefundsTable;
   refunds: RefundsTable;
   refund_items: RefundItemsTable;
   refund_lines: RefundLinesTable;

@@ -10,7 +10,13 @@ import type { Db, Tx } from '../db/client.js';
 
 export const SETTLEMENT_REPORT_TYPE = 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2';
 
-export async function listSettlementReports(port: AmazonPort): Promise<AmazonReport[]> {
+export interface SettlementListing {
+  reports: AmazonReport[];
+  /** Amazon's clock, from the listing's Date header. */
+  amazonTime: Date;
+}
+
+export async function listSettlementReports(port: AmazonPort): Promise<SettlementListing> {
   const reports: AmazonReport[] = [];
   // Without createdSince Amazon lists the last 90 days by its own clock: as far back as it allows.
   let page = await port.getReports({
@@ -23,9 +29,11 @@ export async function listSettlementReports(port: AmazonPort): Promise<AmazonRep
     page = await port.getReports({ nextToken: page.nextToken });
     reports.push(...page.reports);
   }
-  return reports
+  const amazonTime = page.amazonTime;
+  const ready = reports
     .filter((report) => report.reportDocumentId !== undefined)
     .sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.reportId.localeCompare(b.reportId));
+  return { reports: ready, amazonTime };
 }
 
 export async function ingestedReportIds(db: Db, companyId: number): Promise<Set<string>> {

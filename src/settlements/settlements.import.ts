@@ -6,6 +6,7 @@ import { UsageError } from '../shared/errors.js';
 import { CharsetError, encodingOf } from './decode.js';
 import { SettlementFormatError } from './flat-file.columns.js';
 import { ingestSettlement, type IngestOutcome } from './settlements.ingest.js';
+import { reconcileSettlement, type ReconcileCounts } from './settlements.reconcile.js';
 
 /**
  * A settlement file downloaded by hand from Seller Central (V2, or the older V1 flat file; gzipped or
@@ -16,7 +17,7 @@ export async function importSettlementFile(
   companyId: number,
   path: string,
   charset?: string,
-): Promise<IngestOutcome> {
+): Promise<IngestOutcome & { reconciled: ReconcileCounts }> {
   if (charset !== undefined) {
     try {
       encodingOf(charset);
@@ -30,11 +31,12 @@ export async function importSettlementFile(
   });
   await handle.close();
   try {
-    return await ingestSettlement(db, createReadStream(path), {
+    const outcome = await ingestSettlement(db, createReadStream(path), {
       companyId,
       source: `file:${basename(path)}`,
       charset,
     });
+    return { ...outcome, reconciled: await reconcileSettlement(db, companyId, outcome.settlementPk) };
   } catch (err) {
     if (err instanceof SettlementFormatError)
       throw new UsageError(`${path}: ${err.message}`, { field: 'file' });

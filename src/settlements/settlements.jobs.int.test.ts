@@ -46,7 +46,18 @@ describe('settlement-reconciliation', () => {
     expect(closed.reports).toHaveLength(2);
 
     const run = await world.run('settlement-reconciliation');
-    expect(run.status).toBe('succeeded');
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      run: {
+        counts: {
+          reports_listed: 2,
+          reports_ingested: 2,
+          amazon_refunds: 1,
+          fee_anomalies: 0,
+          orders_fetched: 1,
+        },
+      },
+    });
     const [settlement, ...others] = await settlements();
     expect(others).toEqual([]);
     expect(settlement).toMatchObject({
@@ -63,6 +74,20 @@ describe('settlement-reconciliation', () => {
     expect(
       lines.filter((line) => line.order_id === order.orderId).map((line) => line.transaction_type),
     ).toContain('Refund');
+    const [refund] = await world.context.db.selectFrom('settlement_refunds').selectAll().execute();
+    expect(refund).toMatchObject({
+      amazon_order_id: order.orderId,
+      initiated_by: 'amazon',
+      principal: '-40.0000',
+    });
+    expect(refund?.admin_fee).toBe(refund?.expected_admin_fee);
+    // The order was never downloaded: the settlement named it, so it was fetched with getOrder and stored.
+    const stored = await world.context.db
+      .selectFrom('orders')
+      .select(['amazon_order_id', 'first_seen_source'])
+      .where('amazon_order_id', '=', order.orderId)
+      .executeTakeFirst();
+    expect(stored?.first_seen_source).toBe(`getOrder(settlement):${settlement?.settlement_id}`);
     const reports = await world.context.db.selectFrom('settlement_reports').selectAll().execute();
     expect(reports.map((report) => report.settlement_pk)).toEqual([settlement?.id, settlement?.id]);
 

@@ -5,6 +5,10 @@ import { throwIfStopped } from '../shared/abort.js';
 import { charsetOfContentType } from './decode.js';
 import { ingestedReportIds, listSettlementReports, recordIngestedReport } from './settlement-reports.js';
 import { ingestSettlement } from './settlements.ingest.js';
+import { downloadContextOf } from '../orders/orders.jobs.js';
+import type { OrderEventHandlers } from '../orders/order-events.js';
+import { checkSettlementGap, fetchUnknownOrders } from './settlements.followup.js';
+import { reconcileSettlement } from './settlements.reconcile.js';
 
 export interface SettlementReconciliationCounts {
   reports_listed: number;
@@ -13,6 +17,13 @@ export interface SettlementReconciliationCounts {
   quarantined: number;
   changed_rows: number;
   not_adding_up: number;
+  refunds: number;
+  amazon_refunds: number;
+  refunds_confirmed: number;
+  fee_anomalies: number;
+  unknown_orders: number;
+  orders_fetched: number;
+  period_missing: number;
 }
 
 /** When Amazon gives no hint, a throttled run goes on after getReports' restore period (1 / 0.0222 s). */
@@ -25,6 +36,7 @@ const DEFAULT_THROTTLE_DELAY_MS = 45_000;
  */
 export async function reconcileSettlementsJob(
   context: JobContext,
+  orderEvents: OrderEventHandlers,
 ): Promise<RunResult<SettlementReconciliationCounts>> {
   const counts: SettlementReconciliationCounts = {
     reports_listed: 0,
@@ -33,11 +45,18 @@ export async function reconcileSettlementsJob(
     quarantined: 0,
     changed_rows: 0,
     not_adding_up: 0,
+    refunds: 0,
+    amazon_refunds: 0,
+    refunds_confirmed: 0,
+    fee_anomalies: 0,
+    unknown_orders: 0,
+    orders_fetched: 0,
+    period_missing: 0,
   };
   const companyId = context.company.id;
   const port = await context.app.amazon.forCompany(companyId, context.signal);
   try {
-    const reports = await listSettlementReports(port);
+    const { reports, amazonTime } = await listSettlementReports(port);
     counts.reports_listed = reports.length;
     const done = await ingestedReportIds(context.db, companyId);
     for (const report of reports.filter((listed) => !done.has(listed.reportId))) {
@@ -56,6 +75,10 @@ export async function reconcileSettlementsJob(
       counts.quarantined += outcome.quarantinedCount;
       counts.changed_rows += outcome.changedRows;
       if (!outcome.addsUp) counts.not_adding_up += 1;
+      if (outcome.unchanged) continue;
+      const reconciled = await reconcileSettlement(context.db, companyId, outcome.settlementPk);
+      for (const key of Object.keys(reconciled) as (keyof typeof reconciled)[])
+        counts[key] += reconciled[key];
       context.logger.info(
         {
           reportId: report.reportId,
@@ -66,6 +89,8 @@ export async function reconcileSettlementsJob(
         'settlement ingested',
       );
     }
+    counts.orders_fetched = await fetchUnknownOrders(downloadContextOf(context, port, orderEvents));
+    counts.period_missing = (await checkSettlementGap(context.db, companyId, amazonTime)) ? 1 : 0;
   } catch (err) {
     if (!isAmazonError(err, 'throttled')) throw err;
     const delayMs = err.retryAfterMs ?? DEFAULT_THROTTLE_DELAY_MS;

@@ -111,6 +111,8 @@ export interface FinishedSettlement {
   revision: number;
   /** Rows a reissue changed, added or removed (0 for a first file, and for the same file again). */
   changedRows: number;
+  /** The settlement was complete already and this file changed nothing: there is nothing new to reconcile. */
+  unchanged: boolean;
   lineCount: number;
   quarantinedCount: number;
   totalAmount: string;
@@ -198,6 +200,7 @@ export async function finishSettlement(
     return {
       revision,
       changedRows,
+      unchanged: row.revision > 1 && changedRows === 0,
       lineCount: totals.lineCount,
       quarantinedCount: totals.quarantinedCount,
       totalAmount: row.total_amount,

@@ -115,3 +115,29 @@ export interface SettlementDiscrepanciesTable {
 export type SettlementRow = Selectable<SettlementsTable>;
 export type SettlementLineRow = Selectable<SettlementLinesTable>;
 export type SettlementDiscrepancyRow = Selectable<SettlementDiscrepanciesTable>;
+
+export interface SettlementRefundsTable {
+  settlement_pk: number;
+  amazon_order_id: string;
+  refund_key: string;
+  transaction_type: string;
+  order_item_code: string | null;
+  adjustment_id: string | null;
+  merchant_adjustment_item_id: string | null;
+  posted_at: Date | null;
+  /** `seller`: it carries our MerchantAdjustmentItemID; `amazon`: A-to-z, customer service, refund at first scan. */
+  initiated_by: 'seller' | 'amazon';
+  principal: Decimal;
+  tax: Decimal;
+  shipping: Decimal;
+  promotions: Decimal;
+  other: Decimal;
+  commission_refunded: Decimal;
+  admin_fee: Decimal;
+  /** Amazon's rule: the lesser of the marketplace cap and 20 % of the refunded referral fee (negative). */
+  expected_admin_fee: Decimal;
+  admin_fee_cap: Decimal | null;
+  matched_refund_id: number | null;
+}
+
+export type SettlementRefundRow = Selectable<SettlementRefundsTable>;

@@ -6,6 +6,11 @@ import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
 import { withCancellationTimeline, type TimelineEntry } from '../../cancellations/cancellation-timeline.js';
 import {
+  withSettlementTimeline,
+  type SettlementTimelineEntry,
+} from '../../settlements/settlements.queries.js';
+import { orderPnlCommand } from './settlements.js';
+import {
   FULFILLMENT_CHANNELS,
   ORDER_STATUSES,
   ORDER_SUBTYPES,
@@ -138,7 +143,7 @@ function atRiskCommand(): Command {
     });
 }
 
-type ShownOrder = Omit<OrderDetails, 'timeline'> & { timeline: TimelineEntry[] };
+type ShownOrder = Omit<OrderDetails, 'timeline'> & { timeline: (TimelineEntry | SettlementTimelineEntry)[] };
 
 function describePackage(p: OrderDetails['order']['packages'][number]): string {
   const parts = [p.carrier, p.shippingService, p.trackingNumber, p.shipTime && `shipped ${p.shipTime}`];
@@ -218,12 +223,18 @@ function showCommand(): Command {
             return Promise.all(
               orders.map(async (d) => ({
                 ...d,
-                timeline: await withCancellationTimeline(
+                // Each settlement line that touched the order is part of it too.
+                timeline: await withSettlementTimeline(
                   app.db,
                   d.order.companyId,
-                  d.order.id,
                   d.order.amazonOrderId,
-                  d.timeline,
+                  await withCancellationTimeline(
+                    app.db,
+                    d.order.companyId,
+                    d.order.id,
+                    d.order.amazonOrderId,
+                    d.timeline,
+                  ),
                 ),
               })),
             );
@@ -278,5 +289,6 @@ export function ordersCommand(): Command {
     .addCommand(cancelRequestsCommand())
     .addCommand(declineCancelCommand())
     .addCommand(refundOrderCommand())
+    .addCommand(orderPnlCommand())
     .addCommand(refundableCommand());
 }
