@@ -1,6 +1,7 @@
 import { acknowledgementFeedKind } from './cancellations/cancellations.feed-kind.js';
 import { uploadCancellationsJob, type CancellationUploadCounts } from './cancellations/cancellations.jobs.js';
 import { FeedKinds } from './feeds/feed-kinds.js';
+import { listingsZeroingFeedKind } from './inventory/listings-feed.js';
 import { followFeedsJob, type FeedFollowUpCounts } from './feeds/feeds.jobs.js';
 import { fulfillmentFeedKind } from './fulfillment/fulfillment.feed-kind.js';
 import { uploadFulfillmentsJob, type FulfillmentUploadCounts } from './fulfillment/fulfillment.jobs.js';
@@ -24,7 +25,12 @@ import {
  * Where the domains are put together: the only module that imports every domain. Each domain that
  * sends feeds registers its feed kind here; the shared mechanisms (jobs, feeds, amazon) never import one.
  */
-export const FEED_KINDS = new FeedKinds([fulfillmentFeedKind, acknowledgementFeedKind, adjustmentFeedKind]);
+export const FEED_KINDS = new FeedKinds([
+  fulfillmentFeedKind,
+  acknowledgementFeedKind,
+  adjustmentFeedKind,
+  listingsZeroingFeedKind,
+]);
 
 /** What follows an order's change in other domains, in the transaction that stores the change. */
 export const ORDER_EVENTS: OrderEventHandlers = {

@@ -42,3 +42,19 @@ export interface SimItemView {
   cancellation?: { cancellationExecution?: { cancelledBy?: string; cancelReason?: string } };
   fulfillment?: { quantityFulfilled?: number; quantityUnfulfilled?: number };
 }
+
+/** A feed as the simulator's control API shows it. */
+export interface SimFeedView {
+  feedId: string;
+  feedType: string;
+  content: string;
+  processingStatus: string;
+  validationErrors: string[];
+  resultFeedDocumentId?: string;
+}
+
+/** The feeds the simulator received, of one feed type. */
+export async function simFeeds(world: FulfillmentWorld, feedType: string): Promise<SimFeedView[]> {
+  const { feeds } = await world.control<{ feeds: SimFeedView[] }>('GET', '/feeds');
+  return feeds.filter((f) => f.feedType === feedType);
+}

@@ -3,7 +3,13 @@ import { validateOrderFeed } from '../amazon/feed-schema.js';
 import { listFeeds } from '../feeds/feeds.repository.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { listZeroings } from '../inventory/zeroings.repository.js';
-import { cancel, cancellationsOf, storedOrder, type SimItemView } from './cancellations.test-support.js';
+import {
+  cancel,
+  cancellationsOf,
+  simFeeds,
+  storedOrder,
+  type SimItemView,
+} from './cancellations.test-support.js';
 
 let world: FulfillmentWorld;
 type Order = Awaited<ReturnType<FulfillmentWorld['createOrder']>>;
@@ -27,17 +33,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-interface SimFeed {
-  feedId: string;
-  feedType: string;
-  content: string;
-  validationErrors: string[];
-}
-
-async function acknowledgementFeeds(): Promise<SimFeed[]> {
-  const { feeds } = await world.control<{ feeds: SimFeed[] }>('GET', '/feeds');
-  return feeds.filter((f) => f.feedType === 'POST_ORDER_ACKNOWLEDGEMENT_DATA');
-}
+const acknowledgementFeeds = () => simFeeds(world, 'POST_ORDER_ACKNOWLEDGEMENT_DATA');
 
 async function simItems(orderId: string): Promise<SimItemView[]> {
   return (await world.simOrder(orderId)).orderItems as SimItemView[];

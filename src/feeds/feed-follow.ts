@@ -25,7 +25,8 @@ async function applyDoneFeed(pipeline: FeedPipeline, feed: Feed, status: AmazonF
   if (!status.resultFeedDocumentId)
     throw new Error(`feed ${feed.amazonFeedId} is DONE without a result document`);
   const location = await pipeline.amazon.getFeedDocument(status.resultFeedDocumentId);
-  const report = parseProcessingReport(await readText(await pipeline.amazon.downloadDocument(location)));
+  const readReport = pipeline.kinds.get(feed.kind).readReport ?? parseProcessingReport;
+  const report = readReport(await readText(await pipeline.amazon.downloadDocument(location)));
   const judgement = judgeReport(report, await feedEntities(pipeline.db, feed.id));
   const closed = await closeWithReport(pipeline, feed, judgement, report.summary);
   const logged = { feedId: feed.id, amazonFeedId: feed.amazonFeedId, summary: report.summary };

@@ -1,5 +1,6 @@
 import type { FeedApplier } from './feed-applier.js';
 import type { FeedMessageInput } from './feed-envelope.js';
+import type { ProcessingReport } from './processing-report.js';
 
 import type { FeedKind } from './feed-states.js';
 
@@ -17,6 +18,8 @@ export interface RegisteredFeedKind {
   messageType: string;
   /** What Amazon's answer does to the kind's entities. */
   applier: FeedApplier;
+  /** Reads the kind's processing report when it is not Amazon's XML ProcessingReport (JSON listings feeds). */
+  readReport?: (text: string) => ProcessingReport;
 }
 
 /** A domain's feed kind: its builder (one message per entity) and its applier. */

@@ -79,6 +79,8 @@ export interface NewFeed {
   feedType: string;
   marketplaceIds: string[];
   document: FeedDocument;
+  /** The document's content type; XML unless the kind sends another format (JSON listings feeds). */
+  contentType?: string;
 }
 
 const MESSAGE_INSERT_CHUNK = 5000;
@@ -93,7 +95,7 @@ export async function insertFeed(tx: Tx, feed: NewFeed): Promise<Feed> {
       feed_type: feed.feedType,
       marketplace_ids: feed.marketplaceIds,
       content: feed.document.content,
-      content_type: XML_CONTENT_TYPE,
+      content_type: feed.contentType ?? XML_CONTENT_TYPE,
       message_count: feed.document.messages.length,
     })
     .returning(FEED_COLUMNS)

@@ -119,3 +119,79 @@ export async function recordZeroingFailure(
     .where('state', '=', 'pending')
     .execute();
 }
+
+/** The company's zeroings not sent yet, row-locked for the transaction that puts them in a feed. */
+export async function lockPendingZeroings(tx: Tx, companyId: number): Promise<InventoryZeroing[]> {
+  const rows = await tx
+    .selectFrom('inventory_zeroings')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('state', '=', 'pending')
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map(toZeroing);
+}
+
+export async function markZeroingsInFeed(tx: Tx, ids: number[], feedId: number): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .updateTable('inventory_zeroings')
+    .set({ state: 'in_feed', feed_id: feedId })
+    .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+    .where('state', '=', 'pending')
+    .execute();
+}
+
+/** Amazon's answer to one message of a listings feed. */
+export interface ZeroingVerdict {
+  id: number;
+  state: 'accepted' | 'invalid';
+  submissionId: string;
+  issues: ListingIssue[];
+}
+
+/** Records the answers of a finished listings feed, in the transaction that closes it. */
+export async function recordZeroingVerdicts(tx: Tx, feedId: number, verdicts: ZeroingVerdict[]) {
+  for (const verdict of verdicts) {
+    await tx
+      .updateTable('inventory_zeroings')
+      .set({
+        state: verdict.state,
+        submission_id: verdict.submissionId,
+        issues: JSON.stringify(verdict.issues),
+        error: null,
+        attempts: sql<number>`attempts + 1`,
+        answered_at: new Date(),
+      })
+      .where('id', '=', verdict.id)
+      .where('state', '=', 'in_feed')
+      .where('feed_id', '=', feedId)
+      .execute();
+  }
+}
+
+/** A listings feed ended without a verdict: its zeroings wait for the next run (failed after `maxAttempts`). */
+export async function releaseZeroingsOfFeed(
+  tx: Tx,
+  feedId: number,
+  ids: number[],
+  reason: string,
+  maxAttempts: number,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .updateTable('inventory_zeroings')
+    .set({
+      error: reason,
+      feed_id: null,
+      attempts: sql<number>`attempts + 1`,
+      state: sql<ZeroingState>`CASE WHEN attempts + 1 >= ${maxAttempts} THEN 'failed' ELSE 'pending' END`,
+      answered_at: sql<Date | null>`CASE WHEN attempts + 1 >= ${maxAttempts} THEN now() ELSE NULL END`,
+    })
+    .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+    .where('state', '=', 'in_feed')
+    .where('feed_id', '=', feedId)
+    .execute();
+}

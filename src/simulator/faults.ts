@@ -28,9 +28,15 @@ export type Fault = z.infer<typeof faultSchema>;
 
 /**
  * Marks on what is created or processed next: a report that never leaves IN_QUEUE, a feed that ends
- * FATAL, a seller cancellation message Amazon refuses (an Error result; sent again later, it may pass).
+ * FATAL, a seller cancellation message Amazon refuses (an Error result; sent again later, it may pass),
+ * a listings feed message Amazon finds invalid (an ERROR issue).
  */
-export const STICKY_FAULT_KINDS = ['report-stuck', 'feed-fatal', 'cancel-refused'] as const;
+export const STICKY_FAULT_KINDS = [
+  'report-stuck',
+  'feed-fatal',
+  'cancel-refused',
+  'listing-invalid',
+] as const;
 export type StickyFaultKind = (typeof STICKY_FAULT_KINDS)[number];
 
 export const stickyFaultSchema = z
@@ -46,6 +52,7 @@ export class Faults {
     'report-stuck': 0,
     'feed-fatal': 0,
     'cancel-refused': 0,
+    'listing-invalid': 0,
   };
 
   add(fault: Fault): void {

@@ -4,6 +4,7 @@ import { DAY, isoSeconds } from '../clock.js';
 import { documentUrl } from '../documents.js';
 import { ORDER_FEED_TYPES } from '../feed-processor.js';
 import { scheduleFeedProcessing } from '../feed-lifecycle.js';
+import { LISTINGS_FEED_TYPE, validateListingsFeed } from '../listings-feed-processor.js';
 import {
   invalidInput,
   json,
@@ -69,7 +70,11 @@ async function createFeed(sim: Simulation, request: SimRequest) {
     throw invalidInput('The feed document has expired (older than 2 days).');
   const content = input.content.toString('utf8');
   const validation =
-    body.feedType in ORDER_FEED_TYPES ? await validateOrderFeed(content) : { valid: true, errors: [] };
+    body.feedType in ORDER_FEED_TYPES
+      ? await validateOrderFeed(content)
+      : body.feedType === LISTINGS_FEED_TYPE
+        ? validateListingsFeed(content)
+        : { valid: true, errors: [] };
   const feed: SimFeed = {
     feedId: sim.store.newFeedId(),
     sellerId: request.sellerId,

@@ -9,47 +9,33 @@ import {
   type Route,
   type SimRequest,
 } from '../http.js';
+import {
+  ListingValueError,
+  listingPatchSchema,
+  quantityFromPatches,
+  updateListing,
+  type ListingPatch,
+} from '../listing-store.js';
 import type { Simulation } from '../simulation.js';
 
 /** Listings Items 2021-08-01 patchListingsItem: records the fulfillment-availability quantity of a SKU. */
 
 const patchSchema = z.object({
   productType: z.string().min(1),
-  patches: z
-    .array(
-      z.object({
-        op: z.enum(['add', 'replace', 'merge', 'delete']),
-        path: z.string().min(1),
-        value: z.array(z.unknown()).optional(),
-      }),
-    )
-    .min(1),
+  patches: z.array(listingPatchSchema).min(1),
 });
 
-const availabilitySchema = z.array(
-  z
-    .object({ fulfillment_channel_code: z.string().optional(), quantity: z.number().int().min(0).optional() })
-    .loose(),
-);
-
-function quantityFrom(patches: z.infer<typeof patchSchema>['patches']): number | null | undefined {
-  let quantity: number | null | undefined;
-  for (const patch of patches) {
-    if (patch.path !== '/attributes/fulfillment_availability') continue;
-    if (patch.op === 'delete') {
-      quantity = null;
-      continue;
-    }
-    const parsed = availabilitySchema.safeParse(patch.value);
-    if (!parsed.success) throw invalidInput('Invalid value for /attributes/fulfillment_availability.');
-    const entry = parsed.data.find((value) => (value.fulfillment_channel_code ?? 'DEFAULT') === 'DEFAULT');
-    if (entry?.quantity !== undefined) quantity = entry.quantity;
+function quantityFrom(patches: ListingPatch[]): number | null | undefined {
+  try {
+    return quantityFromPatches(patches);
+  } catch (err) {
+    if (err instanceof ListingValueError) throw invalidInput(err.message);
+    throw err;
   }
-  return quantity;
 }
 
 function patchListingsItem(sim: Simulation, request: SimRequest) {
-  const now = sim.now();
+  sim.now();
   const sellerId = request.params.sellerId ?? '';
   const sku = request.params.sku ?? '';
   if (sellerId !== request.sellerId)
@@ -58,21 +44,7 @@ function patchListingsItem(sim: Simulation, request: SimRequest) {
   if (marketplaceIds.length === 0) throw invalidInput("Missing required parameter 'marketplaceIds'.");
   const body = parseBody(request, patchSchema);
   const quantity = quantityFrom(body.patches);
-  const key = `${sellerId}/${sku}`;
-  const listing = sim.store.listings.get(key) ?? {
-    sellerId,
-    sku,
-    marketplaceIds,
-    productType: body.productType,
-    quantity: null,
-    updatedTime: now,
-    submissions: 0,
-  };
-  if (quantity !== undefined) listing.quantity = quantity;
-  listing.productType = body.productType;
-  listing.updatedTime = now;
-  listing.submissions += 1;
-  sim.store.listings.set(key, listing);
+  updateListing(sim, { sellerId, sku, marketplaceIds, productType: body.productType }, quantity);
   const submissionId = `${sim.store.newDocumentId().slice(19, 51)}`;
   return json(200, { sku, status: 'ACCEPTED', submissionId, issues: [] });
 }
