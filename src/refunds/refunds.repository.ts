@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.js';
+import { formatMoney, storedMoney } from '../shared/money.js';
 import type { AdjustmentComponent, AdjustmentReason } from './adjustment-codes.js';
 import {
   COUNTING_STATES,
@@ -169,14 +170,20 @@ async function withItems(db: Db | Tx, rows: RefundRow[]): Promise<Refund[]> {
     .where('refund_id', '=', sql<number>`ANY(${ids}::bigint[])`)
     .execute();
   const byRefund = new Map<number, RefundItem[]>();
+  const currencyOf = new Map(rows.map((row) => [Number(row.id), row.currency]));
   for (const item of items) {
     const refundId = Number(item.refund_id);
+    const currency = currencyOf.get(refundId) ?? 'USD';
     const components = lines
       .filter(
         (l) =>
           Number(l.refund_id) === refundId && Number(l.order_item_row_id) === Number(item.order_item_row_id),
       )
-      .map((l) => ({ component: l.component, amount: l.amount, settlementLineRef: l.settlement_line_ref }));
+      .map((l) => ({
+        component: l.component,
+        amount: formatMoney(storedMoney(l.amount, currency), currency),
+        settlementLineRef: l.settlement_line_ref,
+      }));
     byRefund.set(refundId, [
       ...(byRefund.get(refundId) ?? []),
       {

@@ -1,6 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { cancelOrderCommand, cancelRequestsCommand, declineCancelCommand } from './cancellations.js';
 import { refundableCommand, refundOrderCommand } from './refunds.js';
+import type { RefundPaymentStatus } from '../../refunds/payment-status.js';
+import { withRefundTimeline, type RefundTimelineEntry } from '../../refunds/refund-timeline.js';
+import { paymentStatusOf } from '../../refunds/refunds.service.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
 import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
@@ -143,7 +146,10 @@ function atRiskCommand(): Command {
     });
 }
 
-type ShownOrder = Omit<OrderDetails, 'timeline'> & { timeline: (TimelineEntry | SettlementTimelineEntry)[] };
+type ShownOrder = Omit<OrderDetails, 'timeline'> & {
+  timeline: (TimelineEntry | SettlementTimelineEntry | RefundTimelineEntry)[];
+  refundPaymentStatus: RefundPaymentStatus | null;
+};
 
 function describePackage(p: OrderDetails['order']['packages'][number]): string {
   const parts = [p.carrier, p.shippingService, p.trackingNumber, p.shipTime && `shipped ${p.shipTime}`];
@@ -165,6 +171,7 @@ function describeOrder(details: ShownOrder): string {
       packages: order.packages.map(describePackage).join('; ') || '-',
       unknownValues: order.unknownValues.map((u) => `${u.field}=${u.value}`).join(', ') || '-',
       flags: flags.join('; ') || '-',
+      refundPaymentStatus: details.refundPaymentStatus ?? '-',
     } as unknown as Record<string, unknown>),
     '',
     'items:',
@@ -219,21 +226,27 @@ function showCommand(): Command {
               amazonOrderId,
               flags.buyerData ?? false,
             );
-            // Seller cancellations and the SKUs zeroed with them are part of the order's story.
+            // Seller cancellations, the SKUs zeroed with them and refunds are part of the order's story.
             return Promise.all(
               orders.map(async (d) => ({
                 ...d,
-                // Each settlement line that touched the order is part of it too.
+                refundPaymentStatus: await paymentStatusOf(app.db, d.order.companyId, d.order.amazonOrderId),
+                // Each settlement line and each refund that touched the order is part of it too.
                 timeline: await withSettlementTimeline(
                   app.db,
                   d.order.companyId,
                   d.order.amazonOrderId,
-                  await withCancellationTimeline(
+                  await withRefundTimeline(
                     app.db,
                     d.order.companyId,
                     d.order.id,
-                    d.order.amazonOrderId,
-                    d.timeline,
+                    await withCancellationTimeline(
+                      app.db,
+                      d.order.companyId,
+                      d.order.id,
+                      d.order.amazonOrderId,
+                      d.timeline,
+                    ),
                   ),
                 ),
               })),
