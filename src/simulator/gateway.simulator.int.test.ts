@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_GATEWAY } from '../../test/amazon/helpers.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
@@ -133,7 +134,9 @@ describe('the SP-API gateway against the simulator', () => {
     if (!item) throw new Error('no item');
     const zip = await port.downloadCustomization(item.product.customization?.customizedUrl ?? '');
     expect(zip.subarray(0, 4).toString('hex')).toBe('504b0304');
-    expect(zip.toString('utf8')).toMatch(/"customizationType": "TextPrinting"/);
+    const files = unzipSync(zip);
+    expect(Object.keys(files)).toEqual([`${item.orderItemId}.json`]);
+    expect(strFromU8(files[`${item.orderItemId}.json`]!)).toMatch(/"customizationType": "TextPrinting"/);
     await port.confirmShipment(order.orderId, {
       marketplaceId: DEFAULT_SELLER.marketplaceId,
       packageDetail: {
