@@ -187,6 +187,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
  */
 export function installSignalHandlers(daemon: Daemon, logger: Logger): void {
   let stopping = false;
+  // stdout is a pipe under a supervisor: lines still buffered at process.exit would be lost, the last
+  // ones (why it stopped) first. The short fallback keeps a stuck pipe from holding the exit.
+  const exit = (code: number) => {
+    setTimeout(() => process.exit(code), 2_000);
+    logger.flush(() => process.exit(code));
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: forcing exit');
@@ -199,13 +205,13 @@ export function installSignalHandlers(daemon: Daemon, logger: Logger): void {
         { deadlineMs: daemon.stopDeadlineMs, waitingFor: daemon.stopStage() },
         'stop deadline passed: exiting with work still pending (another worker takes up the jobs)',
       );
-      process.exit(1);
+      exit(1);
     }, daemon.stopDeadlineMs);
     daemon.stop().then(
-      () => process.exit(0),
+      () => exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

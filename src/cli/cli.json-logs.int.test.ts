@@ -47,7 +47,7 @@ describe('JSON logs of the long-running commands', { timeout: 90_000 }, () => {
     try {
       await daemon.waitFor(/sellersync started/, 60_000);
     } finally {
-      expect(await stop(daemon)).toBe(0);
+      expect(await stop(daemon), daemon.output()).toBe(0);
     }
     const entries = stdoutLines(daemon, stdout());
     expect(entries.find((entry) => entry.msg === 'sellersync started')).toMatchObject({ port });
