@@ -73,6 +73,9 @@ export const credentialsSchema = z.object({
   refreshToken: z.string().trim().min(1, { error: 'must not be empty' }),
 });
 
+/** The fields an audit entry names without their value. */
+export const CREDENTIAL_FIELDS = Object.keys(credentialsSchema.shape);
+
 export const newCompanySchema = companySettingsSchema
   .partial({
     endpoint: true,

@@ -7,7 +7,11 @@ import {
   removeCompany,
   updateCompany,
 } from '../../companies/companies.service.js';
-import { companyChangesSchema, newCompanySchema } from '../../companies/companies.schema.js';
+import {
+  companyChangesSchema,
+  CREDENTIAL_FIELDS,
+  newCompanySchema,
+} from '../../companies/companies.schema.js';
 import { listOperationProblems } from '../../companies/operation-problems.repository.js';
 import { reconcileCompanySchedules, removeCompanySchedules } from '../../jobs/schedules.js';
 import { actorOf, companyParams } from '../deps.js';
@@ -15,7 +19,6 @@ import { pageOfAll, pageQuerySchema } from '../pagination.js';
 import { sentBody } from '../request-body.js';
 import type { AdminRoutes } from '../types.js';
 
-const SECRET_FIELDS = ['lwaClientSecret', 'refreshToken', 'lwaClientId'] as const;
 const tags = ['companies'];
 
 /** Companies: the same services as `sellersync company …`, schedules reconciled after each change. */
@@ -43,7 +46,7 @@ export const companyRoutes: AdminRoutes = (server, deps) => {
       await recordAudit(app.db, actorOf(request), {
         action: 'company.add',
         companyId: created.id,
-        detail: describeChanges(given, SECRET_FIELDS),
+        detail: describeChanges(given, CREDENTIAL_FIELDS),
       });
       return reply.code(201).send(created);
     },
@@ -85,7 +88,7 @@ export const companyRoutes: AdminRoutes = (server, deps) => {
       await recordAudit(app.db, actorOf(request), {
         action: 'company.set',
         companyId: changed.id,
-        detail: describeChanges(given, SECRET_FIELDS),
+        detail: describeChanges(given, CREDENTIAL_FIELDS),
       });
       return changed;
     },

@@ -7,6 +7,7 @@ import { printResult } from '../output.js';
 import { parseId } from '../parse.js';
 import type { AppContext } from '../../context.js';
 import { withApp, withQueues } from '../session.js';
+import { auditCli } from '../audit.js';
 
 /** Queues a cancellation upload now; false when Redis is away (the scheduled upload is the safety net). */
 export async function queueCancellationUpload(app: AppContext, companyId: number): Promise<boolean> {
@@ -37,7 +38,13 @@ function rejectedCancellationCommand<Result>(
     .action(async (id: number, flags: { company: number; json?: boolean }) => {
       const result = await withApp(async (app) => {
         await getCompany(app.db, flags.company);
-        return act(app, flags.company, id);
+        const result = await act(app, flags.company, id);
+        await auditCli(app, {
+          action: `cancellation.${name}`,
+          companyId: flags.company,
+          detail: { cancellationId: id },
+        });
+        return result;
       });
       printResult(flags.json ?? false, result, () => describe(result, id));
     });

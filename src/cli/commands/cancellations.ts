@@ -18,6 +18,7 @@ import {
   releaseCancellationCommand,
   requeueCancellationCommand,
 } from './cancellation-resolve.js';
+import { auditCli } from '../audit.js';
 
 type ItemFlag = { orderItemId: string; quantity?: number };
 
@@ -73,6 +74,13 @@ export function cancelOrderCommand(): Command {
           zeroInventory: flags.zeroInventory ?? false,
           force: flags.force ?? false,
         });
+        const { cancellation } = requested;
+        await auditCli(app, {
+          action: 'order.cancel',
+          companyId: company.id,
+          amazonOrderId,
+          detail: { cancellationId: cancellation.id, reason: cancellation.reason },
+        });
         return { ...requested, queued: await queueCancellationUpload(app, company.id) };
       });
       const { cancellation } = result;
@@ -127,7 +135,9 @@ export function declineCancelCommand(): Command {
     .action(async (amazonOrderId: string, flags: { company: number; json?: boolean }) => {
       const outcome = await withApp(async (app) => {
         await getCompany(app.db, flags.company);
-        return declineCancelRequest(app.db, flags.company, amazonOrderId);
+        const declined = await declineCancelRequest(app.db, flags.company, amazonOrderId);
+        await auditCli(app, { action: 'cancel-request.decline', companyId: flags.company, amazonOrderId });
+        return declined;
       });
       printResult(
         flags.json ?? false,

@@ -16,6 +16,9 @@ import { UsageError } from '../../shared/errors.js';
 import { keyValues, printNotes, printResult, table } from '../output.js';
 import { parseId, parseList, parseMinutes, parseOnOff } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
+import { describeChanges } from '../../audit/audit.repository.js';
+import { CREDENTIAL_FIELDS } from '../../companies/companies.schema.js';
+import { auditCli } from '../audit.js';
 
 /** BullMQ is loaded only by the commands that change schedules (not by list or show). */
 const schedules = () => import('../../jobs/schedules.js');
@@ -194,6 +197,11 @@ export function companyCommand(): Command {
           await withQueues(app, async (queues) =>
             (await schedules()).reconcileCompanySchedules(queues, added),
           );
+          await auditCli(app, {
+            action: 'company.add',
+            companyId: added.id,
+            detail: describeChanges(input, CREDENTIAL_FIELDS),
+          });
           return added;
         },
         { redis: true },
@@ -256,10 +264,16 @@ export function companyCommand(): Command {
     const flags = await readSecretFiles(given);
     const updated = await withApp(
       async (app) => {
-        const changed = await updateCompany(app.db, app.config.keyring, companyId, toInput(flags));
+        const input = toInput(flags);
+        const changed = await updateCompany(app.db, app.config.keyring, companyId, input);
         await withQueues(app, async (queues) =>
           (await schedules()).reconcileCompanySchedules(queues, changed),
         );
+        await auditCli(app, {
+          action: 'company.set',
+          companyId,
+          detail: describeChanges(input, CREDENTIAL_FIELDS),
+        });
         return changed;
       },
       { redis: true, company: companyId },
@@ -281,6 +295,7 @@ export function companyCommand(): Command {
           await withQueues(app, async (queues) =>
             (await schedules()).removeCompanySchedules(queues, companyId),
           );
+          await auditCli(app, { action: 'company.remove', companyId });
         },
         { redis: true, company: companyId },
       );

@@ -9,6 +9,7 @@ import { printNotes, printResult, table } from '../output.js';
 import { StoppedError } from '../../shared/abort.js';
 import { parseId } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
+import { auditCli } from '../audit.js';
 
 /** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
 const EXIT_INTERRUPTED = 130;
@@ -57,8 +58,9 @@ export function runCommand(): Command {
       const json = flags.json ?? false;
       const interrupt = interruptOnSignal(json);
       const outcome = await withApp(
-        (app) =>
-          withQueues(app, (queues) =>
+        async (app) => {
+          await auditCli(app, { action: 'run', companyId: flags.company, detail: { kind, queued: false } });
+          return withQueues(app, (queues) =>
             runJob(app, queues, JOB_HANDLERS, {
               kind,
               companyId: flags.company,
@@ -68,7 +70,8 @@ export function runCommand(): Command {
               requeueWhenStopped: false,
               onProgress: (message, counts) => printProgress(json, message, counts),
             }),
-          ),
+          );
+        },
         { redis: true, company: flags.company },
       ).finally(interrupt.release);
       const summary = summarizeOutcome(outcome);

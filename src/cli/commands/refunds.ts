@@ -15,6 +15,7 @@ import { cancelRefund, refundableOf, requestRefund } from '../../refunds/refunds
 import { printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
+import { auditCli } from '../audit.js';
 
 type ItemFlag = { orderItemId: string; components: { component: string; amount: string }[] };
 
@@ -113,7 +114,19 @@ export function refundOrderCommand(): Command {
           },
           app.config.refunds,
         );
-        return { ...requested, queued: await queueRefundUpload(app, company.id, requested.refund.holdUntil) };
+        const { refund } = requested;
+        await auditCli(app, {
+          action: 'order.refund',
+          companyId: company.id,
+          amazonOrderId,
+          detail: {
+            refundId: refund.id,
+            reason: refund.reason,
+            full: refund.full,
+            currency: refund.currency,
+          },
+        });
+        return { ...requested, queued: await queueRefundUpload(app, company.id, refund.holdUntil) };
       });
       const { refund } = result;
       printResult(flags.json ?? false, result, () =>
@@ -212,9 +225,19 @@ function cancelCommand(): Command {
     .requiredOption('--company <id>', 'company id', parseId)
     .option('--json', 'print JSON')
     .action(async (refundId: number, flags: { company: number; json?: boolean }) => {
-      const refund = await withApp((app) => cancelRefund(app.db, flags.company, refundId), {
-        company: flags.company,
-      });
+      const refund = await withApp(
+        async (app) => {
+          const cancelled = await cancelRefund(app.db, flags.company, refundId);
+          await auditCli(app, {
+            action: 'refund.cancel',
+            companyId: flags.company,
+            amazonOrderId: cancelled.amazonOrderId,
+            detail: { refundId },
+          });
+          return cancelled;
+        },
+        { company: flags.company },
+      );
       printResult(
         flags.json ?? false,
         refund,

@@ -9,6 +9,7 @@ import { parseInstant } from '../../shared/dates.js';
 import { keyValues, printNotes, printResult, table } from '../output.js';
 import { parseId, parseIds } from '../parse.js';
 import { withApp } from '../session.js';
+import { auditCli } from '../audit.js';
 
 interface ShipFromFlags {
   shipFromName?: string;
@@ -123,10 +124,16 @@ export function shipCommand(): Command {
       };
       const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
       const { shipment, company } = await withApp(
-        async (app) => ({
-          shipment: await recordShipment(app.db, flags.company, clean),
-          company: await getCompany(app.db, flags.company),
-        }),
+        async (app) => {
+          const recorded = await recordShipment(app.db, flags.company, clean);
+          await auditCli(app, {
+            action: 'shipment.record',
+            companyId: flags.company,
+            amazonOrderId: recorded.amazonOrderId,
+            detail: { shipmentId: recorded.id, carrier: recorded.carrierCode, items: recorded.items.length },
+          });
+          return { shipment: recorded, company: await getCompany(app.db, flags.company) };
+        },
         { company: flags.company },
       );
       const notes = [shipDateReading(flags.shipDate, company.timeZone, shipment.shipDate)];
@@ -191,9 +198,18 @@ function requeueCommand(): Command {
     .argument('<shipment-ids...>', 'shipment ids', parseIds)
     .option('--json', 'print JSON')
     .action(async (ids: number[], flags: { company: number; json?: boolean }) => {
-      const requeued = await withApp((app) => requeueShipments(app.db, flags.company, ids), {
-        company: flags.company,
-      });
+      const requeued = await withApp(
+        async (app) => {
+          const moved = await requeueShipments(app.db, flags.company, ids);
+          await auditCli(app, {
+            action: 'shipment.requeue',
+            companyId: flags.company,
+            detail: { shipmentIds: moved },
+          });
+          return moved;
+        },
+        { company: flags.company },
+      );
       printResult(flags.json ?? false, { requeued }, () => `re-queued shipments ${requeued.join(', ')}`);
     });
 }
@@ -208,10 +224,16 @@ function shipFromCommand(): Command {
     .action(async (flags: ShipFromFlags & { company: number; json?: boolean }) => {
       const given = shipFromInput(flags);
       const address = await withApp(
-        (app) =>
-          given
-            ? setDefaultShipFrom(app.db, flags.company, given)
-            : getDefaultShipFrom(app.db, flags.company),
+        async (app) => {
+          if (!given) return getDefaultShipFrom(app.db, flags.company);
+          const changed = await setDefaultShipFrom(app.db, flags.company, given);
+          await auditCli(app, {
+            action: 'company.ship-from',
+            companyId: flags.company,
+            detail: { fields: Object.keys(given) },
+          });
+          return changed;
+        },
         { company: flags.company },
       );
       printResult(flags.json ?? false, address, () => keyValues({ ...address }));
