@@ -1,3 +1,9 @@
+import {
+  narrateListings,
+  OUT_OF_STOCK_SKU,
+  playCancellations,
+  type DemoCancellations,
+} from './demo-cancellations.js';
 import type { Company } from '../companies/companies.service.js';
 import type { AppContext } from '../context.js';
 import type { Logger } from '../shared/logger.js';
@@ -7,8 +13,9 @@ import type { Simulation } from './simulation.js';
 
 /**
  * Narrates the demo from the marketplace's side: what Amazon holds and what sellersync sent. It also
- * plays the warehouse (records a shipment in sellersync when the fulfillment domain is present) and
- * closes a settlement period every few minutes.
+ * plays the warehouse (records a shipment in sellersync when the fulfillment domain is present), the
+ * seller answering a buyer's cancellation request and cancelling an out-of-stock order, and closes a
+ * settlement period every few minutes.
  */
 
 const SUMMARY_EVERY_MS = 15_000;
@@ -106,7 +113,7 @@ async function shipOne(
     (order) =>
       order.status === 'UNSHIPPED' &&
       order.fulfilledBy === 'MERCHANT' &&
-      order.items.every((item) => item.buyerCancelReason === undefined),
+      order.items.every((item) => item.buyerCancelReason === undefined && item.sku !== OUT_OF_STOCK_SKU),
   );
   if (!candidate) return false;
   try {
@@ -141,6 +148,8 @@ export function observeDemo(
 ): { stop(): void } {
   let shipped = false;
   const marks = new Map<string, OrderMark>();
+  const listings = new Map<string, number | null>();
+  const cancellations: DemoCancellations = { buyerRequestAnswered: false, noStockCancelled: false };
   let record: RecordShipment | undefined;
   const ready = loadRecordShipment(logger).then((loaded) => {
     record = loaded;
@@ -149,8 +158,10 @@ export function observeDemo(
     await ready;
     sim.now();
     narrateChanges(sim, marks, logger);
+    narrateListings(sim, listings, logger);
     logger.info(summary(sim), 'demo: simulated Amazon');
     if (!shipped && record) shipped = await shipOne(sim, app, company, record, logger);
+    await playCancellations(app, company, cancellations, logger);
   };
   const summaryTimer = setInterval(() => {
     tick().catch((err: unknown) => logger.error({ err }, 'demo: observer failed'));

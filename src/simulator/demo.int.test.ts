@@ -7,7 +7,8 @@ import { demoStores } from './demo-stores.js';
 
 /**
  * `sellersync demo` as a new user runs it, twice on one database: each run downloads its own simulated
- * Amazon's orders, the warehouse records a shipment, and a clean stop. (The simulator keeps Amazon in
+ * Amazon's orders, the warehouse records a shipment, the seller accepts a buyer's cancellation request
+ * and cancels an out-of-stock order whose SKU goes to 0 on Amazon, and a clean stop. (The simulator keeps Amazon in
  * memory: the second run's orders reuse the first run's ids.)
  */
 
@@ -64,6 +65,13 @@ async function runDemoOnce(): Promise<DemoRun> {
     const [company] = await query<{ id: number; endpoint: string }>('SELECT id, endpoint FROM companies');
     expect(company?.endpoint).toBe(url);
     await demo.waitFor(/demo: warehouse recorded a shipment/, 90_000);
+    await demo.waitFor(/demo: seller accepted the buyer’s cancellation request/, 90_000);
+    await demo.waitFor(/demo: seller cancelled an order it has no stock for \(NoInventory\)/, 90_000);
+    // The cancellation upload (every minute in the demo) zeroes the SKU on Amazon.
+    await demo.waitFor(
+      /amazon: listing quantity set.*BOARD-CUTTING-OAK|BOARD-CUTTING-OAK.*amazon: listing quantity set/,
+      120_000,
+    );
     const stored = await until(
       'orders downloaded',
       async () => {
@@ -104,6 +112,15 @@ describe('sellersync demo', () => {
     expect(shipments.every((row) => row.order_status !== 'Unshipped' || row.state !== 'confirmed')).toBe(
       true,
     );
+    const cancellations = await query<{ reason: string; buyer_requested: boolean }>(
+      'SELECT reason, buyer_requested FROM cancellations ORDER BY reason',
+    );
+    expect(cancellations).toEqual([
+      { reason: 'BuyerCanceled', buyer_requested: true },
+      { reason: 'NoInventory', buyer_requested: false },
+    ]);
+    const zeroed = await query<{ sku: string }>('SELECT sku FROM inventory_zeroings');
+    expect(zeroed).toEqual([{ sku: 'BOARD-CUTTING-OAK' }]);
     // Nothing of the demo in the operator's database.
     expect(await context.db.selectFrom('companies').select('id').execute()).toEqual([]);
   });

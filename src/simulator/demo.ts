@@ -1,3 +1,4 @@
+import { OUT_OF_STOCK_SKU } from './demo-cancellations.js';
 import { createCompany, listCompanies, updateCompany, type Company } from '../companies/companies.service.js';
 import type { CompanyChanges } from '../companies/companies.schema.js';
 import { loadConfig, readEnvironment } from '../config.js';
@@ -55,6 +56,10 @@ function seedOrders(sim: Simulation): void {
     { programs: ['AMAZON_BUSINESS'], items: one('LAMP-DESK-LED'), buyerCancelRequestAfterMinutes: 8 },
     placed,
   );
+  // The buyer asks at once: the seller answers the request within the demo's first minute.
+  createOrder(sim, { items: one('CABLE-USBC-2M'), buyerCancelRequestAfterMinutes: 0 }, placed);
+  // A SKU the seller has run out of: its order is cancelled (NoInventory) and the SKU set to 0.
+  createOrder(sim, { items: one(OUT_OF_STOCK_SKU) }, placed);
   createOrder(
     sim,
     { fulfilledBy: 'AMAZON', items: one('BOTTLE-STEEL-750'), amazonRefundAfterMinutes: 12 },
@@ -104,7 +109,8 @@ function banner(server: SimulatorServer, daemon: Daemon, company: Company, datab
     `  database              ${databaseUrl.replace(/\/\/[^@]*@/, '//')}   (emptied at every demo start)`,
     `  admin server          ${admin}`,
     '  what happens next     new orders every few minutes; Pending orders turn Unshipped after a minute;',
-    '                        a shipment is recorded for an unshipped order, a buyer asks to cancel one,',
+    '                        a shipment is recorded for an unshipped order, a buyer asks to cancel one and',
+    '                        the seller accepts, an out-of-stock order is cancelled and its SKU set to 0,',
     '                        Amazon cancels and refunds others, a settlement period closes every 5 minutes.',
     '  stop                  Ctrl-C',
     '',
