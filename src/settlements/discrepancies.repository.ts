@@ -26,16 +26,24 @@ export interface NewDiscrepancy {
 }
 
 export async function upsertDiscrepancy(tx: Tx | Db, discrepancy: NewDiscrepancy): Promise<void> {
+  await upsertDiscrepancies(tx, [discrepancy]);
+}
+
+/** Several at once (one statement): a settlement can name thousands of orders never downloaded. */
+export async function upsertDiscrepancies(tx: Tx | Db, discrepancies: NewDiscrepancy[]): Promise<void> {
+  if (discrepancies.length === 0) return;
   await tx
     .insertInto('settlement_discrepancies')
-    .values({
-      company_id: discrepancy.companyId,
-      settlement_pk: discrepancy.settlementPk,
-      kind: discrepancy.kind,
-      key: discrepancy.key,
-      amazon_order_id: discrepancy.amazonOrderId,
-      detail: JSON.stringify(discrepancy.detail),
-    })
+    .values(
+      discrepancies.map((discrepancy) => ({
+        company_id: discrepancy.companyId,
+        settlement_pk: discrepancy.settlementPk,
+        kind: discrepancy.kind,
+        key: discrepancy.key,
+        amazon_order_id: discrepancy.amazonOrderId,
+        detail: JSON.stringify(discrepancy.detail),
+      })),
+    )
     .onConflict((conflict) =>
       conflict.columns(['company_id', 'kind', 'key']).doUpdateSet((eb) => ({
         detail: eb.ref('excluded.detail'),

@@ -26,6 +26,8 @@ export interface IngestOptions {
   now?: () => Date;
   /** Checked between batches: a stopping run ends at a safe point; its rerun writes the same rows. */
   stopIfAborted?: () => void;
+  /** Told the lines committed so far after each batch. */
+  onBatch?: (linesSoFar: number) => void;
 }
 
 export interface IngestOutcome extends FinishedSettlement {
@@ -40,7 +42,7 @@ interface Batch {
   quarantined: QuarantinedRow[];
 }
 
-async function commitBatch(db: Db, started: StartedSettlement, batch: Batch): Promise<void> {
+async function commitBatch(db: Db, started: StartedSettlement, batch: Batch): Promise<number> {
   await db.transaction().execute(async (tx) => {
     let changed = await upsertLines(tx, started.pk, batch.lines);
     changed += await upsertQuarantined(tx, started.pk, batch.quarantined);
@@ -48,6 +50,7 @@ async function commitBatch(db: Db, started: StartedSettlement, batch: Batch): Pr
       changed += await releaseQuarantined(tx, started.pk, [...new Set(batch.lines.map((line) => line.line))]);
     if (started.reissue) await addChangedRows(tx, started.pk, changed);
   });
+  return batch.lines.length;
 }
 
 /**
@@ -69,12 +72,16 @@ export async function ingestSettlement(
   let format: SettlementFormat = 'v2';
   let batch: Batch = { lines: [], quarantined: [] };
   let lastLine = 0;
+  let committed = 0;
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     await inFlight;
     options.stopIfAborted?.();
     if (!started || (batch.lines.length === 0 && batch.quarantined.length === 0)) return;
-    inFlight = commitBatch(db, started, batch);
+    inFlight = commitBatch(db, started, batch).then((lines) => {
+      committed += lines;
+      options.onBatch?.(committed);
+    });
     // A failure surfaces at the next flush (or the last); this keeps it from going unhandled meanwhile.
     inFlight.catch(() => undefined);
     batch = { lines: [], quarantined: [] };

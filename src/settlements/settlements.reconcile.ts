@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { storedAmazonOrderIds } from '../orders/orders.settled.js';
 import { confirmSettledRefunds } from '../refunds/refunds.settled.js';
-import { upsertDiscrepancy } from './discrepancies.repository.js';
+import { upsertDiscrepancies, upsertDiscrepancy } from './discrepancies.repository.js';
 
 /**
  * Reconciles one ingested settlement with the orders: its refund lines become one settlement refund per
@@ -135,20 +135,22 @@ async function flagUnknownOrders(db: Db, companyId: number, settlementPk: number
   for (let start = 0; start < ids.length; start += 1000) {
     const chunk = ids.slice(start, start + 1000);
     const stored = await storedAmazonOrderIds(db, companyId, chunk);
-    for (const amazonOrderId of chunk.filter((id) => !stored.has(id))) {
-      unknown += 1;
-      await upsertDiscrepancy(db, {
+    const strangers = chunk.filter((id) => !stored.has(id));
+    unknown += strangers.length;
+    await upsertDiscrepancies(
+      db,
+      strangers.map((amazonOrderId) => ({
         companyId,
         settlementPk,
-        kind: 'unknown_order',
+        kind: 'unknown_order' as const,
         key: amazonOrderId,
         amazonOrderId,
         detail: {
           settlementId,
           note: 'sale lines for an order never downloaded; it is fetched with getOrder',
         },
-      });
-    }
+      })),
+    );
   }
   return unknown;
 }
