@@ -17,6 +17,7 @@ import type { SkippedCheckoutByAmazonOrdersTable } from '../orders/checkout-by-a
 import type { OrderDownloadProblemsTable } from '../orders/download-problems.table.js';
 import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/orders.table.js';
 import type { RefundItemsTable, RefundLinesTable, RefundsTable } from '../refunds/refunds.table.js';
+import type { ReturnItemsTable, ReturnsTable } from '../returns/returns.table.js';
 import type {
   SettlementDiscrepanciesTable,
   SettlementLinesTable,
@@ -56,6 +57,8 @@ export interface Database {
   refunds: RefundsTable;
   refund_items: RefundItemsTable;
   refund_lines: RefundLinesTable;
+  returns: ReturnsTable;
+  return_items: ReturnItemsTable;
   admin_idempotency_keys: AdminIdempotencyKeysTable;
   audit_log: AuditLogTable;
 }

@@ -3,6 +3,7 @@ import { cancelOrderCommand, cancelRequestsCommand, declineCancelCommand } from 
 import { refundableCommand, refundOrderCommand } from './refunds.js';
 import type { RefundPaymentStatus } from '../../refunds/payment-status.js';
 import { withRefundTimeline, type RefundTimelineEntry } from '../../refunds/refund-timeline.js';
+import { returnsAtRisk } from '../../returns/returns.service.js';
 import { paymentStatusOf } from '../../refunds/refunds.service.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
@@ -118,7 +119,8 @@ function atRiskCommand(): Command {
   return new Command('at-risk')
     .description(
       'seller-fulfilled orders still to ship that are late or due within the hours, and buyer cancellation ' +
-        'requests unanswered within 12 h of their respond-by deadline, soonest deadline first',
+        'requests unanswered within 12 h of their respond-by deadline, and received returns whose refund-by ' +
+        'deadline is within the hours, soonest deadline first',
     )
     .option('--company <id>', 'only this company', parseId)
     .option('--hours <hours>', 'hours ahead (default ORDER_AT_RISK_HOURS)', parseHours)
@@ -126,18 +128,37 @@ function atRiskCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: { company?: number; hours?: number; limit: number; json?: boolean }) => {
       const orders = await withApp(
-        (app) =>
-          listAtRiskOrders(app.db, flags.company, flags.hours ?? app.config.orders.atRiskHours, flags.limit),
+        async (app) => {
+          const hours = flags.hours ?? app.config.orders.atRiskHours;
+          const atRisk: Record<string, unknown>[] = [
+            ...((await listAtRiskOrders(app.db, flags.company, hours, flags.limit)) as unknown as Record<
+              string,
+              unknown
+            >[]),
+            // A received return not refunded by its deadline may be refunded by Amazon, at the seller's cost.
+            ...(await returnsAtRisk(app.db, flags.company, hours)).map((r) => ({
+              companyId: r.companyId,
+              amazonOrderId: r.amazonOrderId,
+              status: r.rmaId,
+              risk: 'return-refund-by',
+              refundBy: r.refundBy,
+              hoursLeft: r.hoursLeft,
+              late: r.late,
+            })),
+          ];
+          return atRisk.sort((a, b) => Number(a.hoursLeft) - Number(b.hoursLeft)).slice(0, flags.limit);
+        },
         { company: flags.company },
       );
       printResult(flags.json ?? false, orders, () =>
-        table(orders as unknown as Record<string, unknown>[], [
+        table(orders, [
           'companyId',
           'amazonOrderId',
           'status',
           'risk',
           'latestShipDate',
           'cancelRespondBy',
+          'refundBy',
           'hoursLeft',
           'late',
           'onHold',
