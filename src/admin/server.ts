@@ -11,6 +11,7 @@ import type { AppContext } from '../context.js';
 import { packageVersion } from '../cli/version.js';
 import { JOB_HANDLERS } from '../wiring.js';
 import { hasBearerToken } from './auth.js';
+import { consoleRoutes } from './console/routes.js';
 import { installErrorHandling } from './errors.js';
 import { keepSentBodies } from './request-body.js';
 import { registerMetricsRoute } from './metrics.js';
@@ -105,6 +106,8 @@ export async function createAdminServer(
   const typed = server.withTypeProvider<ZodTypeProvider>();
   for (const routes of ROUTES) routes(typed, deps);
   registerReference(typed);
+  // Its own scope: form bodies and its error pages apply to the console only.
+  await server.register(async (scope) => consoleRoutes(scope, deps));
   if (app.config.metricsPort === undefined) registerMetricsRoute(server, deps);
   await server.ready();
   return server;

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN } from '../../test/helpers/context.js';
+import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
+import { createAdminServer, listen, type AdminServer } from './server.js';
+
+/** The web console in a real headless Chromium (Debian's, installed by .ci/run when missing). */
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium)
+  console.warn(`console browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+/** With CONSOLE_SCREENSHOTS=<dir> (docs/ for the pictures in docs/admin.md), the main pages are photographed. */
+// A switch of this test alone, not a setting of sellersync.
+// eslint-disable-next-line no-restricted-properties
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
+async function screenshot(name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+let world: FulfillmentWorld;
+let server: AdminServer;
+let browser: Browser;
+let page: Page;
+let base: string;
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  world = await startFulfillmentWorld(1601);
+  server = await createAdminServer(world.context, { queues: () => world.queues });
+  const address = await listen(server, '127.0.0.1', 0);
+  base = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await world?.close();
+});
+
+async function allowOrderDownload(): Promise<boolean> {
+  const row = await world.context.db
+    .selectFrom('companies')
+    .select('allow_order_download')
+    .where('id', '=', world.company.id)
+    .executeTakeFirstOrThrow();
+  return row.allow_order_download;
+}
+
+describe.skipIf(!haveChromium)('the web console', () => {
+  it('refuses a wrong token and signs in with the admin token into an HttpOnly SameSite=Strict cookie', async () => {
+    await page.goto(`${base}/console`);
+    expect(page.url()).toBe(`${base}/console/login`);
+    await page.fill('input[name=token]', 'not-the-token');
+    await page.click('button');
+    await expect(page.textContent('body')).resolves.toContain('Wrong token');
+    await page.goto(`${base}/console/login`);
+    await page.fill('input[name=token]', TEST_ADMIN_TOKEN);
+    await page.click('button');
+    expect(page.url()).toBe(`${base}/console`);
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookie?.value).not.toContain(TEST_ADMIN_TOKEN);
+  });
+
+  it('switches a company’s download toggle in place, and Postgres follows', async () => {
+    const row = page.locator(`tr[data-company="${world.company.id}"]`);
+    await expect(row.locator('[data-toggle=allowOrderDownload]').textContent()).resolves.toBe('on');
+    await row
+      .locator('div', { has: page.locator('[data-toggle=allowOrderDownload]') })
+      .locator('button')
+      .click();
+    expect(await allowOrderDownload()).toBe(false);
+    await expect(row.locator('[data-toggle=allowOrderDownload]').textContent()).resolves.toBe('off');
+    await screenshot('console-companies');
+    await row
+      .locator('div', { has: page.locator('[data-toggle=allowOrderDownload]') })
+      .locator('button')
+      .click();
+    expect(await allowOrderDownload()).toBe(true);
+  });
+
+  it('runs a download from the page, and the orders appear', async () => {
+    const plain = await world.createOrder({ items: [{ quantity: 1 }] });
+    const requested = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.control('POST', `/orders/${requested.orderId}/buyer-cancel-request`, {
+      reason: 'Ordered by mistake',
+    });
+    await world.advance(5);
+    // The first run learns Amazon's clock after the jump; the second one's window reaches the new orders.
+    for (let run = 0; run < 2; run++) {
+      await page.goto(`${base}/console`);
+      await page.click(`tr[data-company="${world.company.id}"] button:has-text("Download orders now")`);
+      expect(page.url()).toBe(`${base}/console/runs?company=${world.company.id}`);
+    }
+    await expect(page.textContent('body')).resolves.toContain('succeeded');
+    await screenshot('console-runs');
+    await page.goto(`${base}/console/orders`);
+    await expect(page.locator(`tr[data-order="${plain.orderId}"]`).count()).resolves.toBe(1);
+    await screenshot('console-orders');
+    await page.click(`a:has-text("${plain.orderId}")`);
+    await expect(page.textContent('body')).resolves.toContain('first_seen');
+    requestedOrderId = requested.orderId;
+  });
+
+  it('accepts a buyer cancellation request from the attention page', async () => {
+    await page.goto(`${base}/console/attention`);
+    const request = page.locator(`tr[data-request="${requestedOrderId}"]`);
+    await expect(request.count()).resolves.toBe(1);
+    await screenshot('console-attention');
+    await request.locator('button:has-text("Accept")').click();
+    const cancellations = await world.context.db
+      .selectFrom('cancellations')
+      .select(['reason', 'buyer_requested'])
+      .where('amazon_order_id', '=', requestedOrderId)
+      .execute();
+    expect(cancellations).toEqual([{ reason: 'BuyerCanceled', buyer_requested: true }]);
+    await expect(page.locator(`tr[data-request="${requestedOrderId}"]`).count()).resolves.toBe(0);
+    await page.goto(`${base}/console/audit`);
+    await expect(page.textContent('body')).resolves.toContain('cancel-request.accept');
+  });
+
+  it('refuses a form posted without the console’s CSRF value', async () => {
+    const response = await page.request.post(`${base}/console/companies/${world.company.id}/toggle`, {
+      form: { setting: 'allowOrderDownload', value: 'off' },
+    });
+    expect(response.status()).toBe(403);
+    expect(await allowOrderDownload()).toBe(true);
+  });
+});
+
+let requestedOrderId = '';
