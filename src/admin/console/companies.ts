@@ -1,0 +1,141 @@
+import type { FastifyInstance } from 'fastify';
+import { recordAudit } from '../../audit/audit.repository.js';
+import { getCompany, listCompanies, updateCompany } from '../../companies/companies.service.js';
+import { listRuns } from '../../jobs/job-runs.repository.js';
+import { isJobKind } from '../../jobs/kinds.js';
+import { runJob } from '../../jobs/run-job.js';
+import { reconcileCompanySchedules } from '../../jobs/schedules.js';
+import { UsageError } from '../../shared/errors.js';
+import { actorOf } from '../deps.js';
+import { html } from '../html.js';
+import { action, page } from './layout.js';
+
+import { field, hidden, idParam, send, type ConsoleContext } from './http.js';
+
+const TOGGLES = {
+  allowOrderDownload: 'download',
+  allowFulfillmentUpload: 'upload',
+  allowCheckoutByAmazonOrders: 'checkout by Amazon',
+  zeroInventoryOnNoStockCancel: 'zero inventory on no stock',
+} as const;
+type Toggle = keyof typeof TOGGLES;
+
+/** Companies with their toggles and run-now buttons, and the runs. */
+export function companyPages(server: FastifyInstance, { deps, csrf }: ConsoleContext): void {
+  const { app } = deps;
+  server.get('/console', hidden, async (_request, reply) => {
+    const companies = await listCompanies(app.db);
+    const rows = await Promise.all(
+      companies.map(async (c) => {
+        const runs = await listRuns(app.db, { companyId: c.id, limit: 1 });
+        const toggles = (Object.keys(TOGGLES) as Toggle[]).map(
+          (t) =>
+            html`<div>
+              ${TOGGLES[t]}:
+              <strong data-toggle="${t}">${c[t] ? 'on' : 'off'}</strong>
+              ${action(`/console/companies/${c.id}/toggle`, c[t] ? 'switch off' : 'switch on', csrf, { setting: t, value: c[t] ? 'off' : 'on' })}
+            </div>`,
+        );
+        const last = runs[0];
+        return html`<tr data-company="${c.id}">
+          <td>${c.id}</td>
+          <td>${c.name}</td>
+          <td>${c.sellerId}</td>
+          <td>${c.authStatus}</td>
+          <td>${toggles}</td>
+          <td>
+            ${last ? html`${last.kind} ${last.status}<br /><span class="muted">${last.startedAt}</span>` : 'none'}
+          </td>
+          <td>
+            ${action(`/console/companies/${c.id}/run`, 'Download orders now', csrf, { kind: 'order-download' })}
+            ${action(`/console/companies/${c.id}/run`, 'Upload shipments now', csrf, { kind: 'fulfillment-upload' })}
+          </td>
+        </tr>`;
+      }),
+    );
+    return send(
+      reply,
+      page(
+        'Companies',
+        html`<table>
+          <tr>
+            <th>id</th>
+            <th>name</th>
+            <th>seller</th>
+            <th>auth</th>
+            <th>toggles</th>
+            <th>last run</th>
+            <th>run now</th>
+          </tr>
+          ${rows}
+        </table>`,
+      ),
+    );
+  });
+
+  server.post('/console/companies/:companyId/toggle', hidden, async (request, reply) => {
+    const companyId = idParam(request);
+    const setting = field(request, 'setting');
+    if (!(setting in TOGGLES)) throw new UsageError(`unknown setting ${setting}`);
+    const changes = { [setting]: field(request, 'value') === 'on' };
+    const changed = await updateCompany(app.db, app.config.keyring, companyId, changes);
+    const queues = deps.queues();
+    if (queues) await reconcileCompanySchedules(queues, changed);
+    await recordAudit(app.db, actorOf(request), { action: 'company.set', companyId, detail: changes });
+    return reply.redirect('/console', 303);
+  });
+
+  server.post('/console/companies/:companyId/run', hidden, async (request, reply) => {
+    const companyId = idParam(request);
+    const kind = field(request, 'kind');
+    if (!isJobKind(kind)) throw new UsageError(`unknown job kind ${kind}`);
+    await getCompany(app.db, companyId);
+    const queues = deps.queues();
+    if (!queues) throw new UsageError('the job queues are not open yet; try again in a moment');
+    await recordAudit(app.db, actorOf(request), {
+      action: 'run',
+      companyId,
+      detail: { kind, queued: false },
+    });
+    await runJob(app, queues, deps.handlers, { kind, companyId, trigger: 'manual' });
+    return reply.redirect(`/console/runs?company=${companyId}`, 303);
+  });
+
+  server.get('/console/runs', hidden, async (request, reply) => {
+    const company = Number((request.query as { company?: string }).company) || undefined;
+    const runs = await listRuns(app.db, { companyId: company, limit: 50 });
+    return send(
+      reply,
+      page(
+        'Runs',
+        html`<table>
+          <tr>
+            <th>id</th>
+            <th>company</th>
+            <th>kind</th>
+            <th>trigger</th>
+            <th>status</th>
+            <th>started</th>
+            <th>finished</th>
+            <th>counts</th>
+            <th>error</th>
+          </tr>
+          ${runs.map(
+            (r) =>
+              html`<tr>
+                <td>${r.id}</td>
+                <td>${r.companyId}</td>
+                <td>${r.kind}</td>
+                <td>${r.trigger}</td>
+                <td class="${r.status === 'failed' ? 'bad' : ''}">${r.status}</td>
+                <td>${r.startedAt}</td>
+                <td>${r.finishedAt}</td>
+                <td><code>${JSON.stringify(r.counts)}</code></td>
+                <td>${r.error}</td>
+              </tr>`,
+          )}
+        </table>`,
+      ),
+    );
+  });
+}
