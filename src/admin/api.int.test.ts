@@ -49,7 +49,7 @@ async function downloadThroughApi(): Promise<void> {
 }
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1501);
+  world = await startFulfillmentWorld(1501, { machineClock: true });
   companyId = world.company.id;
   server = await createAdminServer(world.context, { queues: () => world.queues });
   api = caller(server);

@@ -10,7 +10,7 @@ let world: FulfillmentWorld;
 let order: SimOrderView;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1204);
+  world = await startFulfillmentWorld(1204, { machineClock: true });
   order = await world.createOrder({ items: [{ quantity: 2 }] });
   await world.downloadOrders();
 });

@@ -41,7 +41,11 @@ describe('a partial cancellation is counted once, whichever reaches us first', (
     expect((await cancellationsOf(world, order.orderId))[0]?.state).toBe('in_feed');
     expect(await cancelledUnits()).toBe(1);
 
-    await followFeeds(await world.pipeline(), world.company.id, new Date(Date.now() + 24 * 3_600_000));
+    await followFeeds(
+      await world.pipeline(),
+      world.company.id,
+      new Date(world.now().getTime() + 24 * 3_600_000),
+    );
     expect((await cancellationsOf(world, order.orderId))[0]?.state).toBe('accepted');
     expect(await cancelledUnits()).toBe(1);
     await world.downloadOrders();

@@ -8,7 +8,7 @@ import { uploadCancellations } from './cancellations.upload.js';
 let world: FulfillmentWorld;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1203);
+  world = await startFulfillmentWorld(1203, { machineClock: true });
 });
 
 afterAll(async () => {

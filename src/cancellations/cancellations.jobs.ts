@@ -1,3 +1,4 @@
+import { clockOf } from '../context.js';
 import type { FeedKinds } from '../feeds/feed-kinds.js';
 import { followDelayMs } from '../feeds/feed-pipeline.js';
 import { feedPipelineFor } from '../feeds/feeds.jobs.js';
@@ -23,7 +24,7 @@ export async function uploadCancellationsJob(
   kinds: FeedKinds,
 ): Promise<RunResult<CancellationUploadCounts>> {
   const pipeline = await feedPipelineFor(context, kinds);
-  const now = new Date();
+  const now = clockOf(context.app)();
   const outcome = await uploadCancellations(pipeline, context.company, now);
   if (outcome.awaitingLandingUntil) {
     const waitMs = outcome.awaitingLandingUntil.getTime() - now.getTime();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulfillmentShipmentGuard } from '../fulfillment/cancellation-guard.js';
 import { storeFulfillmentFeeds } from '../fulfillment/fulfillment-feed.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
-import { recordShipment } from '../fulfillment/shipments.service.js';
 import { UsageError } from '../shared/errors.js';
 import { heldQuantities } from './cancellations.repository.js';
 import { cancel } from './cancellations.test-support.js';
@@ -31,11 +30,11 @@ function refusedOrDone<T>(work: Promise<T>): Promise<T | 'refused'> {
 }
 
 function ship(order: Order, quantity: number) {
-  return recordShipment(world.context.db, world.company.id, {
+  return world.recordShipment({
     amazonOrderId: order.orderId,
     carrier: 'UPS',
     trackingNumber: '1Z999AA10123456784',
-    shipDate: new Date().toISOString(),
+    shipDate: world.now().toISOString(),
     items: [{ orderItemId: order.orderItems[0]!.orderItemId, quantity }],
   });
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCompany } from '../companies/companies.service.js';
 import { listShipments } from '../fulfillment/shipments.repository.js';
-import { recordShipment } from '../fulfillment/shipments.service.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { listZeroings } from '../inventory/zeroings.repository.js';
 import { UsageError } from '../shared/errors.js';
@@ -71,11 +70,11 @@ function shipWhole(order: {
   orderId: string;
   orderItems: { orderItemId: string; quantityOrdered: number }[];
 }) {
-  return recordShipment(world.context.db, world.company.id, {
+  return world.recordShipment({
     amazonOrderId: order.orderId,
     carrier: 'UPS',
     trackingNumber: '1Z999AA10123456784',
-    shipDate: new Date().toISOString(),
+    shipDate: world.now().toISOString(),
     items: order.orderItems.map((i) => ({ orderItemId: i.orderItemId, quantity: i.quantityOrdered })),
   });
 }
@@ -235,11 +234,11 @@ describe('units being cancelled cannot be shipped', () => {
       items: [{ orderItemId: item, quantity: 1 }],
     });
     const ship = (quantity: number) =>
-      recordShipment(world.context.db, world.company.id, {
+      world.recordShipment({
         amazonOrderId: partial.orderId,
         carrier: 'UPS',
         trackingNumber: '1Z999AA10123456784',
-        shipDate: new Date().toISOString(),
+        shipDate: world.now().toISOString(),
         items: [{ orderItemId: item, quantity }],
       });
     await expect(ship(3)).rejects.toThrow(/only 2 left/);

@@ -4,11 +4,11 @@ import type { FulfillmentWorld } from '../fulfillment/fulfillment.test-support.j
 import { listCancellations } from './cancellations.repository.js';
 import { requestCancellation, type CancellationRequested } from './cancellations.service.js';
 
-/** Requests a cancellation the way the CLI does, with the company as stored now. */
+/** Requests a cancellation the way the CLI does, with the company as stored now, at our clock unless given. */
 export async function cancel(
   world: FulfillmentWorld,
   input: Record<string, unknown>,
-  now = new Date(),
+  now = world.now(),
 ): Promise<CancellationRequested> {
   const company = await getCompany(world.context.db, world.company.id);
   return requestCancellation(world.context.db, fulfillmentShipmentGuard, company, input, now);

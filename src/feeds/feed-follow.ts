@@ -37,7 +37,7 @@ async function applyDoneFeed(pipeline: FeedPipeline, feed: Feed, status: AmazonF
 }
 
 /** Looks at one submitted feed; returns true when it was closed. */
-async function followFeed(pipeline: FeedPipeline, feed: Feed): Promise<boolean> {
+async function followFeed(pipeline: FeedPipeline, feed: Feed, now: Date): Promise<boolean> {
   const status = await pipeline.amazon.getFeed(feed.amazonFeedId ?? '');
   switch (status.processingStatus) {
     case 'DONE':
@@ -59,7 +59,7 @@ async function followFeed(pipeline: FeedPipeline, feed: Feed): Promise<boolean> 
       await updateSubmittedFeed(pipeline.db, feed.id, {
         amazon_status: status.processingStatus,
         follow_attempts: feed.followAttempts + 1,
-        next_check_at: new Date(Date.now() + followDelayMs(feed.followAttempts + 1)),
+        next_check_at: new Date(now.getTime() + followDelayMs(feed.followAttempts + 1)),
       });
       return false;
   }
@@ -80,7 +80,7 @@ function endsTheRun(pipeline: FeedPipeline, err: unknown): boolean {
 }
 
 /** Records a failed look (a report that cannot be read, Amazon unavailable) and backs off. */
-async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown): Promise<void> {
+async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown, now: Date): Promise<void> {
   pipeline.logger.error(
     { feedId: feed.id, amazonFeedId: feed.amazonFeedId, err },
     'feed follow-up failed; will look again',
@@ -88,7 +88,7 @@ async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown): Promi
   await updateSubmittedFeed(pipeline.db, feed.id, {
     error: (err as Error).message ?? String(err),
     follow_attempts: feed.followAttempts + 1,
-    next_check_at: new Date(Date.now() + followDelayMs(feed.followAttempts + 1)),
+    next_check_at: new Date(now.getTime() + followDelayMs(feed.followAttempts + 1)),
   });
 }
 
@@ -107,10 +107,10 @@ export async function followFeeds(
   for (const feed of due) {
     pipeline.signal.throwIfAborted();
     try {
-      if (await followFeed(pipeline, feed)) finished++;
+      if (await followFeed(pipeline, feed, now)) finished++;
     } catch (err) {
       if (endsTheRun(pipeline, err)) throw err;
-      await postpone(pipeline, feed, err);
+      await postpone(pipeline, feed, err, now);
     }
   }
   const remaining = await listFeeds(pipeline.db, companyId, { states: ['submitted'] });
@@ -118,6 +118,6 @@ export async function followFeeds(
   return {
     checked: due.length,
     finished,
-    nextCheckInMs: next.length > 0 ? Math.max(1000, Math.min(...next) - Date.now()) : null,
+    nextCheckInMs: next.length > 0 ? Math.max(1000, Math.min(...next) - now.getTime()) : null,
   };
 }

@@ -67,7 +67,7 @@ export async function findOnAmazon(
     createdSince: feedSearchSince(feed, now).toISOString(),
     pageSize: 100,
   });
-  const offsetMs = page.amazonTime.getTime() - Date.now();
+  const offsetMs = page.amazonTime.getTime() - now.getTime();
   const candidates: AmazonFeed[] = [...page.feeds];
   while (page.nextToken) {
     page = await pipeline.amazon.getFeeds({ nextToken: page.nextToken });

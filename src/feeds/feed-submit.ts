@@ -40,11 +40,12 @@ async function recordSubmitted(
   feed: Feed,
   amazonFeedId: string,
   status: string,
+  now: Date,
 ): Promise<Feed> {
   const moved = await moveFeed(pipeline.db, feed.id, 'submitted', {
     amazon_feed_id: amazonFeedId,
     amazon_status: status,
-    next_check_at: new Date(Date.now() + followDelayMs(0)),
+    next_check_at: new Date(now.getTime() + followDelayMs(0)),
   });
   if (!moved) throw new Error(`feed ${feed.id} changed state while it was submitted`);
   return moved;
@@ -57,7 +58,7 @@ async function startAttempt(
   now: Date,
 ): Promise<{ adopted: Feed } | { attempt: Feed }> {
   if (feed.state !== 'submitting') {
-    const moved = await moveFeed(pipeline.db, feed.id, 'submitting', { submit_started_at: new Date() });
+    const moved = await moveFeed(pipeline.db, feed.id, 'submitting', { submit_started_at: now });
     if (!moved) throw new Error(`feed ${feed.id} changed state before it was submitted`);
     return { attempt: moved };
   }
@@ -67,9 +68,9 @@ async function startAttempt(
       { feedId: feed.id, amazonFeedId: found.feedId },
       'feed found on Amazon after a submission whose outcome was unknown',
     );
-    return { adopted: await recordSubmitted(pipeline, feed, found.feedId, found.processingStatus) };
+    return { adopted: await recordSubmitted(pipeline, feed, found.feedId, found.processingStatus, now) };
   }
-  const restarted = await restartSubmission(pipeline.db, feed.id, feed.submitStartedAt, new Date());
+  const restarted = await restartSubmission(pipeline.db, feed.id, feed.submitStartedAt, now);
   if (!restarted) throw new Error(`feed ${feed.id} changed state before it was submitted again`);
   pipeline.logger.warn(
     { feedId: feed.id },
@@ -116,7 +117,7 @@ async function submit(pipeline: FeedPipeline, feed: Feed, now: Date): Promise<At
         return { kind: 'unknown', feed: attempt };
     }
   }
-  return { kind: 'submitted', feed: await recordSubmitted(pipeline, attempt, amazonFeedId, 'IN_QUEUE') };
+  return { kind: 'submitted', feed: await recordSubmitted(pipeline, attempt, amazonFeedId, 'IN_QUEUE', now) };
 }
 
 /**

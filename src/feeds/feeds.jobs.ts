@@ -1,3 +1,4 @@
+import { clockOf } from '../context.js';
 import type { JobContext } from '../jobs/handlers.js';
 import { succeeded, type RunResult } from '../jobs/run-result.js';
 import { followFeeds } from './feed-follow.js';
@@ -25,7 +26,11 @@ export async function followFeedsJob(
   context: JobContext,
   kinds: FeedKinds,
 ): Promise<RunResult<FeedFollowUpCounts>> {
-  const outcome = await followFeeds(await feedPipelineFor(context, kinds), context.company.id);
+  const outcome = await followFeeds(
+    await feedPipelineFor(context, kinds),
+    context.company.id,
+    clockOf(context.app)(),
+  );
   if (outcome.nextCheckInMs !== null) await context.enqueueLater('feed-follow-up', outcome.nextCheckInMs);
   return succeeded({ feeds_checked: outcome.checked, feeds_finished: outcome.finished });
 }

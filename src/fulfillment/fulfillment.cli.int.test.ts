@@ -11,7 +11,7 @@ let world: FulfillmentWorld;
 let order: SimOrderView;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(57);
+  world = await startFulfillmentWorld(57, { machineClock: true });
   order = await world.createOrder({ items: [{ quantity: 1 }] });
   await world.downloadOrders();
 });

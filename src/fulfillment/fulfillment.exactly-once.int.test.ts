@@ -17,7 +17,7 @@ const IMPATIENT = { responseTimeoutMs: 600, deadlineTimeoutMs: 1_200 };
 let world: FulfillmentWorld;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(41);
+  world = await startFulfillmentWorld(41, { machineClock: true });
 });
 
 afterAll(async () => {
@@ -183,7 +183,7 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
 describe('a createFeed Amazon answered without creating the feed', () => {
   beforeAll(async () => {
     await world.close();
-    world = await startFulfillmentWorld(43);
+    world = await startFulfillmentWorld(43, { machineClock: true });
   });
 
   it('a throttled createFeed leaves the feed to be sent again at once, without waiting for a horizon', async () => {

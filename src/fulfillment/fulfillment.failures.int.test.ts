@@ -94,7 +94,7 @@ describe('fulfillment upload when things go wrong', () => {
     await pipeline.amazon.uploadFeedDocument(document.url, contentType, content);
     await moveFeed(world.context.db, stored!.id, 'uploaded', { document_id: document.feedDocumentId });
     const attempt = await moveFeed(world.context.db, stored!.id, 'submitting', {
-      submit_started_at: new Date(),
+      submit_started_at: world.now(),
     });
     const created = await pipeline.amazon.createFeed({
       feedType: 'POST_ORDER_FULFILLMENT_DATA',

@@ -19,6 +19,8 @@ export interface FulfillmentWorld {
   server: SimulatorServer;
   queues: JobQueues;
   company: Company;
+  /** Our clock, as jobs read it: a day ahead of the simulator's. */
+  now(): Date;
   /** The feed pipeline of the company; a gateway with other timeouts, or another landing horizon, on demand. */
   pipeline(options?: PipelineOptions): Promise<FeedPipeline>;
   control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
@@ -28,6 +30,8 @@ export interface FulfillmentWorld {
   run(kind: JobKind): Promise<RunOutcome>;
   /** Lets the simulator's clock pass the settle time, then downloads orders. */
   downloadOrders(): Promise<void>;
+  /** Records a shipment as the CLI does, at our clock. */
+  recordShipment(input: Record<string, unknown>): ReturnType<typeof recordShipment>;
   /** Records a shipment of every item of the order, with this tracking number. */
   shipWholeOrder(order: SimOrderView, tracking?: string): ReturnType<typeof recordShipment>;
   /** Lets the simulator finish every feed, then follows them as if every look were due. */
@@ -92,11 +96,31 @@ function simulatorControl(server: SimulatorServer): FulfillmentWorld['control'] 
   };
 }
 
-export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWorld> {
+/** Where the simulated marketplace's clock starts: never today's date. */
+export const SIMULATOR_START = new Date('2026-11-20T00:00:00Z');
+const DAY_MS = 86_400_000;
+
+export interface WorldOptions {
+  /**
+   * For files where sellersync reads the machine's clock (the CLI or a worker killed mid-run in child
+   * processes, the admin server, inventory zeroing's feed submission): the simulator then starts relative to
+   * the machine's clock instead of at SIMULATOR_START.
+   */
+  machineClock?: boolean;
+}
+
+export async function startFulfillmentWorld(
+  seed: number,
+  options: WorldOptions = {},
+): Promise<FulfillmentWorld> {
   const context = await createTestContext();
   // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
-  const startTime = new Date(Date.now() - 86_400_000);
+  const startTime = options.machineClock ? new Date(Date.now() - DAY_MS) : SIMULATOR_START;
   const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0, startTime });
+  const now = options.machineClock
+    ? (): Date => new Date()
+    : (): Date => new Date(server.sim.clock.now().getTime() + DAY_MS);
+  if (!options.machineClock) context.now = now;
   const queues = createQueues(context.redis, context.config.redisPrefix);
   const company = await createSimulatedSeller(context, server);
   const control = simulatorControl(server);
@@ -123,6 +147,7 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
     server,
     queues,
     company,
+    now,
     pipeline,
     control,
     async createOrder(spec = {}) {
@@ -148,20 +173,26 @@ export async function startFulfillmentWorld(seed: number): Promise<FulfillmentWo
         if (outcome.status !== 'succeeded') throw new Error(`order download ${outcome.status}`);
       }
     },
+    recordShipment: (input) => recordShipment(context.db, company.id, input, now()),
     shipWholeOrder: (order, tracking = '1Z999AA10123456784') =>
-      recordShipment(context.db, company.id, {
-        amazonOrderId: order.orderId,
-        carrier: 'UPS',
-        trackingNumber: tracking,
-        shipDate: new Date().toISOString(),
-        items: order.orderItems.map((item) => ({
-          orderItemId: item.orderItemId,
-          quantity: item.quantityOrdered,
-        })),
-      }),
+      recordShipment(
+        context.db,
+        company.id,
+        {
+          amazonOrderId: order.orderId,
+          carrier: 'UPS',
+          trackingNumber: tracking,
+          shipDate: now().toISOString(),
+          items: order.orderItems.map((item) => ({
+            orderItemId: item.orderItemId,
+            quantity: item.quantityOrdered,
+          })),
+        },
+        now(),
+      ),
     async finishFeeds() {
       await world.advance(10);
-      await followFeeds(await pipeline(), company.id, new Date(Date.now() + 24 * 3_600_000));
+      await followFeeds(await pipeline(), company.id, new Date(now().getTime() + 24 * 3_600_000));
     },
     async close() {
       await closeQueues(queues);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOrderFeed } from '../amazon/feed-schema.js';
 import { listFeeds } from '../feeds/feeds.repository.js';
 import { listShipments } from './shipments.repository.js';
-import { recordShipment } from './shipments.service.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from './fulfillment.test-support.js';
 
 let world: FulfillmentWorld;
@@ -34,12 +33,12 @@ describe('fulfillment upload against the simulator', () => {
   it('uploads a recorded shipment and confirms it: the order is Shipped on both sides', async () => {
     const order = await downloadedOrder([{ quantity: 2 }]);
     const item = order.orderItems[0]!;
-    const shipment = await recordShipment(world.context.db, world.company.id, {
+    const shipment = await world.recordShipment({
       amazonOrderId: order.orderId,
       carrier: 'UPS',
       shippingMethod: 'UPS Ground',
       trackingNumber: '1Z999AA10123456784',
-      shipDate: new Date().toISOString(),
+      shipDate: world.now().toISOString(),
       items: [{ orderItemId: item.orderItemId, quantity: 2 }],
     });
     expect(shipment.state).toBe('pending_upload');
@@ -70,11 +69,11 @@ describe('fulfillment upload against the simulator', () => {
     const order = await downloadedOrder([{ quantity: 3 }]);
     const item = order.orderItems[0]!;
     const ship = (quantity: number, tracking: string) =>
-      recordShipment(world.context.db, world.company.id, {
+      world.recordShipment({
         amazonOrderId: order.orderId,
         carrier: 'USPS',
         trackingNumber: tracking,
-        shipDate: new Date().toISOString(),
+        shipDate: world.now().toISOString(),
         items: [{ orderItemId: item.orderItemId, quantity }],
       });
     const first = await ship(1, '9400111899223197428490');
@@ -99,11 +98,11 @@ describe('fulfillment upload against the simulator', () => {
     const accepted = await downloadedOrder([{ quantity: 1 }]);
     const refused = await downloadedOrder([{ quantity: 1 }]);
     const record = (orderId: string, orderItemId: string) =>
-      recordShipment(world.context.db, world.company.id, {
+      world.recordShipment({
         amazonOrderId: orderId,
         carrier: 'FedEx',
         trackingNumber: '123456789012',
-        shipDate: new Date().toISOString(),
+        shipDate: world.now().toISOString(),
         items: [{ orderItemId, quantity: 1 }],
       });
     const good = await record(accepted.orderId, accepted.orderItems[0]!.orderItemId);
@@ -134,12 +133,12 @@ describe('fulfillment upload against the simulator', () => {
     const order = await downloadedOrder([{ quantity: 1 }]);
     const carrierName = `Dépôt & "Söhne" <Express> 'Nord'`;
     const method = 'Überland & <Eil>';
-    await recordShipment(world.context.db, world.company.id, {
+    await world.recordShipment({
       amazonOrderId: order.orderId,
       carrier: carrierName,
       shippingMethod: method,
       trackingNumber: 'ÜB-4711 & <1>',
-      shipDate: new Date().toISOString(),
+      shipDate: world.now().toISOString(),
       items: [{ orderItemId: order.orderItems[0]!.orderItemId, quantity: 1 }],
     });
     await world.run('fulfillment-upload');

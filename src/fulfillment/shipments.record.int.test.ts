@@ -6,7 +6,6 @@ import {
   type SimOrderView,
 } from './fulfillment.test-support.js';
 import { listShipments } from './shipments.repository.js';
-import { recordShipment } from './shipments.service.js';
 
 let world: FulfillmentWorld;
 const orders: Record<string, SimOrderView> = {};
@@ -30,11 +29,11 @@ afterAll(async () => {
 });
 
 function ship(order: SimOrderView, overrides: Record<string, unknown> = {}) {
-  return recordShipment(world.context.db, world.company.id, {
+  return world.recordShipment({
     amazonOrderId: order.orderId,
     carrier: 'UPS',
     trackingNumber: '1Z999AA10123456784',
-    shipDate: new Date().toISOString(),
+    shipDate: world.now().toISOString(),
     items: [{ orderItemId: order.orderItems[0]!.orderItemId, quantity: 1 }],
     ...overrides,
   });
@@ -58,7 +57,7 @@ describe('recording a shipment', () => {
     ],
     [
       'a ship date in the future',
-      () => ship(orders.open!, { shipDate: new Date(Date.now() + 86_400_000).toISOString() }),
+      () => ship(orders.open!, { shipDate: new Date(world.now().getTime() + 86_400_000).toISOString() }),
       /in the future/,
     ],
     [

@@ -11,7 +11,7 @@ let world: FulfillmentWorld;
 let order: SimOrderView;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1304);
+  world = await startFulfillmentWorld(1304, { machineClock: true });
   [order] = (await shippedOrders(world, [{ items: [{ quantity: 2, unitPrice: '10.00' }] }])) as [
     SimOrderView,
   ];

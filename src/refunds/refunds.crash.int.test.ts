@@ -8,7 +8,7 @@ import { adjustmentFeeds, refund, refundsOf, shippedOrders, simRefunds } from '.
 let world: FulfillmentWorld;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1303);
+  world = await startFulfillmentWorld(1303, { machineClock: true });
 });
 
 afterAll(async () => {

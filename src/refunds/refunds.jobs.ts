@@ -1,3 +1,4 @@
+import { clockOf } from '../context.js';
 import type { FeedKinds } from '../feeds/feed-kinds.js';
 import { followDelayMs } from '../feeds/feed-pipeline.js';
 import { feedPipelineFor } from '../feeds/feeds.jobs.js';
@@ -23,7 +24,7 @@ export async function uploadRefundsJob(
   kinds: FeedKinds,
 ): Promise<RunResult<RefundUploadCounts>> {
   const pipeline = await feedPipelineFor(context, kinds);
-  const now = new Date();
+  const now = clockOf(context.app)();
   const outcome = await uploadRefunds(pipeline, context.company, now);
   const wakeAt = outcome.awaitingLandingUntil ?? outcome.nextDue;
   if (wakeAt) await context.enqueueLater('refund-upload', Math.max(1000, wakeAt.getTime() - now.getTime()));

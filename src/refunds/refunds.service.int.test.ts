@@ -158,7 +158,7 @@ describe('over-refund under concurrency', () => {
 
 describe('the hold before a feed takes a refund', () => {
   it('keeps a refund out of feeds until its hold ends; it can be undone until then, not after', async () => {
-    const now = new Date();
+    const now = world.now();
     const first = await ask(held, { Principal: '3.00' }, {});
     await cancelRefund(world.context.db, world.company.id, first.refund.id);
     expect((await refundsOf(world, held.orderId))[0]?.state).toBe('cancelled');

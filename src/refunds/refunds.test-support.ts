@@ -15,7 +15,7 @@ export async function refund(
     company,
     input,
     { holdMinutes: options.holdMinutes ?? 0 },
-    options.now,
+    options.now ?? world.now(),
   );
 }
 

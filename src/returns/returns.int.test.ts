@@ -52,7 +52,7 @@ describe('returns', () => {
     });
     expect(authorized).toMatchObject({ state: 'authorized', rmaId: `RMA-${authorized.id}` });
     await expect(
-      refundReturn(world.context.db, company, authorized.id, {}, { holdMinutes: 0 }),
+      refundReturn(world.context.db, company, authorized.id, {}, { holdMinutes: 0 }, world.now()),
     ).rejects.toThrow(/has not been received yet/);
 
     const friday = new Date('2026-12-04T15:00:00Z');
@@ -70,6 +70,7 @@ describe('returns', () => {
       authorized.id,
       { restockingFee: '2.00' },
       { holdMinutes: 0 },
+      world.now(),
     );
     expect(refund.refund.items[0]?.components.map((c) => [c.component, c.amount])).toEqual([
       ['Principal', '10.00'],
