@@ -15,6 +15,12 @@ export interface FeedPipeline {
   landingHorizonMs: number;
   /** Aborted when the run must stop (shutdown): the pipeline stops before its next call to Amazon. */
   signal: AbortSignal;
+  /**
+   * Read at the moment a createFeed attempt starts: the landing horizon counts from then, not from the
+   * run's start, which may be minutes earlier (rate-limit waits, order re-checks). Without one, the
+   * `now` the run was given stands for it.
+   */
+  clock?: () => Date;
 }
 
 export function applierFor(pipeline: FeedPipeline, kind: FeedKind): FeedApplier {

@@ -51,6 +51,10 @@ async function recordSubmitted(
   return moved;
 }
 
+function attemptTime(pipeline: FeedPipeline, runTime: Date): Date {
+  return pipeline.clock?.() ?? runTime;
+}
+
 /** Records the start of a createFeed attempt; past the horizon an earlier attempt is searched for first. */
 async function startAttempt(
   pipeline: FeedPipeline,
@@ -58,7 +62,9 @@ async function startAttempt(
   now: Date,
 ): Promise<{ adopted: Feed } | { attempt: Feed }> {
   if (feed.state !== 'submitting') {
-    const moved = await moveFeed(pipeline.db, feed.id, 'submitting', { submit_started_at: now });
+    const moved = await moveFeed(pipeline.db, feed.id, 'submitting', {
+      submit_started_at: attemptTime(pipeline, now),
+    });
     if (!moved) throw new Error(`feed ${feed.id} changed state before it was submitted`);
     return { attempt: moved };
   }
@@ -70,7 +76,12 @@ async function startAttempt(
     );
     return { adopted: await recordSubmitted(pipeline, feed, found.feedId, found.processingStatus, now) };
   }
-  const restarted = await restartSubmission(pipeline.db, feed.id, feed.submitStartedAt, now);
+  const restarted = await restartSubmission(
+    pipeline.db,
+    feed.id,
+    feed.submitStartedAt,
+    attemptTime(pipeline, now),
+  );
   if (!restarted) throw new Error(`feed ${feed.id} changed state before it was submitted again`);
   pipeline.logger.warn(
     { feedId: feed.id },

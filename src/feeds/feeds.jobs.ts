@@ -13,6 +13,7 @@ export async function feedPipelineFor(context: JobContext, kinds: FeedKinds): Pr
     kinds,
     landingHorizonMs: context.app.config.feeds.landingHorizonMinutes * 60_000,
     signal: context.signal,
+    clock: clockOf(context.app),
   };
 }
 

@@ -177,6 +177,40 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
     expect(requests.filter((r) => r.operation === 'getFeeds').length).toBeGreaterThan(getFeedsBefore);
     await expectOnceAtAmazon(order, recorded.id, tracking, feedsBefore);
   });
+
+  it('counts the landing horizon from the createFeed attempt, not from the start of its run', async () => {
+    const order = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    const tracking = '1Z999AA10123456794';
+    const recorded = await world.shipWholeOrder(order, tracking);
+    const feedsBefore = (await simFeeds()).length;
+    await world.control('POST', '/faults', { kind: 'drop-connection', operation: 'createFeed', count: 1 });
+    const runStart = new Date();
+    // The run spent 5 minutes (rate-limit waits, order re-checks) before it called createFeed.
+    let clock = new Date(runStart.getTime() + 5 * 60_000);
+    const attemptAt = clock;
+    const pipeline = {
+      ...(await world.pipeline({ landingHorizonMs: HORIZON_MS })),
+      clock: () => clock,
+    };
+
+    const dropped = await uploadFulfillments(pipeline, world.company, runStart);
+    const feed = await feedOf(recorded.id);
+    expect(feed).toMatchObject({ state: 'submitting', submitStartedAt: attemptAt });
+    expect(dropped.awaitingLandingUntil).toEqual(new Date(attemptAt.getTime() + HORIZON_MS));
+    // Measured from the run's start the horizon would be over here; from the attempt it is not.
+    const early = await uploadFulfillments(
+      pipeline,
+      world.company,
+      new Date(runStart.getTime() + HORIZON_MS + 1_000),
+    );
+    expect(early).toMatchObject({ feeds: 0, awaitingLandingUntil: after(feed, HORIZON_MS) });
+
+    clock = after(feed, HORIZON_MS + 1_000);
+    const resent = await uploadFulfillments(pipeline, world.company, clock);
+    expect(resent).toMatchObject({ feeds: 1, awaitingLandingUntil: null });
+    await expectOnceAtAmazon(order, recorded.id, tracking, feedsBefore);
+  });
 });
 
 // A world of its own: its rate-limit buckets have not yet adopted the simulator's slow createFeed rate.
