@@ -10,6 +10,7 @@ import {
   type CancellationRowUpdate,
   type CancellationState,
 } from './cancellations.table.js';
+import { rejectFeedEntities, releaseFeedEntities } from '../feeds/feed-entities.js';
 
 export interface CancellationItem {
   orderItemRowId: number;
@@ -261,39 +262,22 @@ export async function moveCancellations(
 }
 
 /** Marks cancellations Amazon (or our own schema check) rejected, each with its code and message. */
-export async function rejectCancellations(
+export function rejectCancellations(
   tx: Tx,
   rejected: { id: number; code: string; message: string }[],
   from: readonly CancellationState[],
 ): Promise<number> {
-  if (rejected.length === 0) return 0;
-  const result = await sql`
-    UPDATE cancellations AS c
-    SET state = 'rejected', result_code = v.code, result_message = v.message, finished_at = now(),
-        updated_at = now()
-    FROM unnest(${rejected.map((r) => r.id)}::bigint[], ${rejected.map((r) => r.code)}::text[],
-                ${rejected.map((r) => r.message)}::text[]) AS v(id, code, message)
-    WHERE c.id = v.id AND c.state = ANY(${[...from]}::text[])
-  `.execute(tx);
-  return Number(result.numAffectedRows ?? 0n);
+  return rejectFeedEntities(tx, 'cancellations', rejected, from);
 }
 
 /** Sends cancellations of a feed that ended without a verdict back to wait, with a growing backoff. */
-export async function releaseCancellationsOfFeed(
+export function releaseCancellationsOfFeed(
   tx: Tx,
   feedId: number,
   ids: number[],
   reason: string,
 ): Promise<number> {
-  if (ids.length === 0) return 0;
-  const result = await sql`
-    UPDATE cancellations
-    SET state = 'requested', attempts = attempts + 1, last_error = ${reason}, feed_id = NULL,
-        retry_after = now() + LEAST(interval '5 minutes' * power(2, attempts), interval '6 hours'),
-        updated_at = now()
-    WHERE id = ANY(${ids}::bigint[]) AND state = 'in_feed' AND feed_id = ${feedId}
-  `.execute(tx);
-  return Number(result.numAffectedRows ?? 0n);
+  return releaseFeedEntities(tx, 'cancellations', feedId, ids, reason);
 }
 
 /** Counting cancellations (not rejected or released) of these orders requested since `since`. */
