@@ -100,6 +100,8 @@ const schema = z.object({
   REFUND_HOLD_MINUTES: wholeNumber('expected a whole decimal number')
     .pipe(z.number().max(1440, { error: 'expected at most 1440' }))
     .default(15),
+  // Settlements close about every 14 days; 3 more cover Amazon's posting lag (up to 48 h) and the report's listing.
+  SETTLEMENT_REFUND_UNSETTLED_DAYS: positiveInt(90).default(17),
   // Longer than any request can be in flight: the gateway's deadline is 2 minutes and createFeed is not resent.
   FEED_LANDING_HORIZON_MINUTES: wholeNumber('expected a whole decimal number')
     .pipe(
@@ -135,6 +137,7 @@ export interface Config {
   orders: OrderSettings;
   feeds: FeedSettings;
   refunds: RefundSettings;
+  settlements: SettlementSettings;
   /** Settings that fell back to development-only defaults; logged as warnings at start. */
   developmentDefaults: string[];
 }
@@ -170,6 +173,12 @@ export interface FeedSettings {
 export interface RefundSettings {
   /** A refund waits this long before a feed takes it, and can be undone until then. */
   holdMinutes: number;
+}
+
+/** Settlement reconciliation settings (docs/settlements.md). */
+export interface SettlementSettings {
+  /** A refund of ours Amazon accepted that no settlement has confirmed after this many days is a discrepancy. */
+  refundUnsettledDays: number;
 }
 
 export class ConfigError extends Error {
@@ -267,6 +276,7 @@ export function loadConfig(environment: Env = readEnvironment()): Config {
     },
     feeds: { landingHorizonMinutes: values.FEED_LANDING_HORIZON_MINUTES },
     refunds: { holdMinutes: values.REFUND_HOLD_MINUTES },
+    settlements: { refundUnsettledDays: values.SETTLEMENT_REFUND_UNSETTLED_DAYS },
     developmentDefaults,
   };
 }

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 
 /**
  * Settlement reconciliation confirms our refunds: a settlement's refund line carries the
@@ -37,4 +37,44 @@ export async function confirmSettledRefunds(
     matched.set(adjustment.merchantAdjustmentItemId, item.refund_id);
   }
   return matched;
+}
+
+export interface AcceptedRefundNotSettled {
+  refundId: number;
+  amazonOrderId: string;
+  currency: string;
+  acceptedAt: Date;
+  /** The refund's components no settlement line has confirmed yet, summed (a decimal string). */
+  unsettledAmount: string;
+}
+
+/** Our refunds Amazon accepted of which some component is not confirmed by a settlement line yet. */
+export async function acceptedRefundsNotSettled(
+  db: Db | Tx,
+  companyId: number,
+): Promise<AcceptedRefundNotSettled[]> {
+  const rows = await db
+    .selectFrom('refunds')
+    .innerJoin('refund_lines', 'refund_lines.refund_id', 'refunds.id')
+    .select((eb) => [
+      'refunds.id',
+      'refunds.amazon_order_id',
+      'refunds.currency',
+      'refunds.finished_at',
+      eb.fn.sum<string>('refund_lines.amount').as('unsettled'),
+    ])
+    .where('refunds.company_id', '=', companyId)
+    .where('refunds.state', '=', 'accepted')
+    .where('refunds.initiated_by', '=', 'seller')
+    .where('refund_lines.settlement_line_ref', 'is', null)
+    .groupBy(['refunds.id', 'refunds.amazon_order_id', 'refunds.currency', 'refunds.finished_at'])
+    .orderBy('refunds.id')
+    .execute();
+  return rows.map((row) => ({
+    refundId: Number(row.id),
+    amazonOrderId: row.amazon_order_id,
+    currency: row.currency,
+    acceptedAt: row.finished_at as Date,
+    unsettledAmount: String(row.unsettled),
+  }));
 }

@@ -3,7 +3,8 @@ import type { SettlementDiscrepancyRow } from './settlements.table.js';
 
 /**
  * What the settlements show that does not match: a settlement that does not add up, a fee that is not
- * Amazon's rule, an order settled that was never downloaded, amounts that differ from the order's.
+ * Amazon's rule, an order settled that was never downloaded, amounts that differ from the order's, a
+ * refund of ours Amazon accepted that no settlement has confirmed in time.
  * One row per (company, kind, key): found again, it is updated, never doubled; fixed, it is resolved.
  */
 export const DISCREPANCY_KINDS = [
@@ -13,6 +14,7 @@ export const DISCREPANCY_KINDS = [
   'commission_refund',
   'unknown_order',
   'settled_amount_differs',
+  'refund_not_settled',
 ] as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 

@@ -9,6 +9,8 @@ import { downloadContextOf } from '../orders/orders.jobs.js';
 import type { OrderEventHandlers } from '../orders/order-events.js';
 import { checkSettlementGap, fetchUnknownOrders } from './settlements.followup.js';
 import { reconcileSettlement } from './settlements.reconcile.js';
+import { reviewUnsettledRefunds } from './unsettled-refunds.js';
+import { clockOf } from '../context.js';
 
 export interface SettlementReconciliationCounts {
   reports_listed: number;
@@ -24,6 +26,7 @@ export interface SettlementReconciliationCounts {
   unknown_orders: number;
   orders_fetched: number;
   period_missing: number;
+  refunds_not_settled: number;
 }
 
 /** When Amazon gives no hint, a throttled run goes on after getReports' restore period (1 / 0.0222 s). */
@@ -52,6 +55,7 @@ export async function reconcileSettlementsJob(
     unknown_orders: 0,
     orders_fetched: 0,
     period_missing: 0,
+    refunds_not_settled: 0,
   };
   const companyId = context.company.id;
   const port = await context.app.amazon.forCompany(companyId, context.signal);
@@ -91,6 +95,12 @@ export async function reconcileSettlementsJob(
     }
     counts.orders_fetched = await fetchUnknownOrders(downloadContextOf(context, port, orderEvents));
     counts.period_missing = (await checkSettlementGap(context.db, companyId, amazonTime)) ? 1 : 0;
+    counts.refunds_not_settled = await reviewUnsettledRefunds(
+      context.db,
+      companyId,
+      clockOf(context.app)(),
+      context.app.config.settlements.refundUnsettledDays,
+    );
   } catch (err) {
     if (!isAmazonError(err, 'throttled')) throw err;
     const delayMs = err.retryAfterMs ?? DEFAULT_THROTTLE_DELAY_MS;
