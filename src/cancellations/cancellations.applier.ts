@@ -44,8 +44,8 @@ export const acknowledgementFeedApplier: FeedApplier = {
     );
   },
 
-  async releaseEntities(tx, feed, entities, reason) {
+  async releaseEntities(tx, feed, entities, reason, now) {
     const ids = entities.filter((e) => e.entityKind === CANCELLATION_ENTITY).map((e) => e.entityId);
-    await releaseCancellationsOfFeed(tx, feed.id, ids, reason);
+    await releaseCancellationsOfFeed(tx, feed.id, ids, reason, now);
   },
 };

@@ -276,8 +276,9 @@ export function releaseCancellationsOfFeed(
   feedId: number,
   ids: number[],
   reason: string,
+  now: Date,
 ): Promise<number> {
-  return releaseFeedEntities(tx, 'cancellations', feedId, ids, reason);
+  return releaseFeedEntities(tx, 'cancellations', feedId, ids, reason, now);
 }
 
 /** Counting cancellations (not rejected or released) of these orders requested since `since`. */

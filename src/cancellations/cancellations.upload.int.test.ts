@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOrderFeed } from '../amazon/feed-schema.js';
+import { followFeeds } from '../feeds/feed-follow.js';
 import { listFeeds } from '../feeds/feeds.repository.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { listZeroings } from '../inventory/zeroings.repository.js';
@@ -21,6 +22,7 @@ const SPECS: Record<string, Record<string, unknown>> = {
   gone: { items: [{ quantity: 1 }] },
   zeroed: { items: [{ sku: 'SKU-NOSTOCK-1', quantity: 1 }] },
   aliased: { items: [{ quantity: 1 }], sellerOrderId: 'BACKOFFICE-10042' },
+  fatal: { items: [{ quantity: 1 }] },
 };
 
 beforeAll(async () => {
@@ -145,5 +147,25 @@ describe('cancellation upload against the simulator', () => {
     expect(
       (await listFeeds(world.context.db, world.company.id, { kind: 'order-acknowledgement' })).length,
     ).toBe(5);
+  });
+
+  it('sends the cancellation of a FATAL feed back to wait, its backoff counted on our clock', async () => {
+    const order = orders.fatal!;
+    await cancel(world, { amazonOrderId: order.orderId, reason: 'NoInventory' });
+    await world.control('POST', '/faults', { kind: 'feed-fatal', count: 1 });
+    await world.run('cancellation-upload');
+    await world.advance(10);
+    const followedAt = world.now();
+    await followFeeds(await world.pipeline(), world.company.id, followedAt);
+    const [waiting] = await cancellationsOf(world, order.orderId);
+    expect(waiting).toMatchObject({
+      state: 'requested',
+      attempts: 1,
+      lastError: expect.stringMatching(/FATAL/),
+    });
+    expect(waiting?.retryAfter).toEqual(new Date(followedAt.getTime() + 5 * 60_000));
+    // Within the backoff the next run leaves it alone.
+    const again = await world.run('cancellation-upload');
+    expect(again.run?.counts).toMatchObject({ cancellations: 0 });
   });
 });

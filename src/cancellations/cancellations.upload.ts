@@ -31,7 +31,7 @@ export async function uploadCancellations(
 ): Promise<CancellationUploadOutcome> {
   const kind = acknowledgementFeedKind.kind;
   const resumed = await submitOpenFeeds(pipeline, company.id, kind, now);
-  const zeroed = await zeroPendingInventory(pipeline, company);
+  const zeroed = await zeroPendingInventory(pipeline, company, now);
   if (resumed.awaitingLanding) {
     pipeline.logger.warn(
       { feedId: resumed.awaitingLanding.feedId, until: resumed.awaitingLanding.until },

@@ -19,10 +19,11 @@ export interface MessageVerdict extends FeedEntity {
 
 /**
  * What each feed kind does with Amazon's answer. Both methods run inside the transaction that closes
- * the feed, so the answer is applied exactly once, together with the feed's new state.
+ * the feed, so the answer is applied exactly once, together with the feed's new state. `now` is the
+ * run's clock: the times they record (confirmed, answered, retry after) are on it, not the database's.
  */
 export interface FeedApplier {
-  applyVerdicts(tx: Tx, feed: Feed, verdicts: MessageVerdict[]): Promise<void>;
+  applyVerdicts(tx: Tx, feed: Feed, verdicts: MessageVerdict[], now: Date): Promise<void>;
   /** The feed ended without a per-message verdict (FATAL, CANCELLED, refused, rejected document). */
-  releaseEntities(tx: Tx, feed: Feed, entities: FeedEntity[], reason: string): Promise<void>;
+  releaseEntities(tx: Tx, feed: Feed, entities: FeedEntity[], reason: string, now: Date): Promise<void>;
 }

@@ -38,6 +38,7 @@ export async function closeWithoutVerdict(
   to: 'cancelled' | 'fatal' | 'refused',
   reason: string,
   amazonStatus: string | null,
+  now: Date,
 ): Promise<boolean> {
   const applier = applierFor(pipeline, feed.kind);
   return pipeline.db.transaction().execute(async (tx) => {
@@ -55,7 +56,7 @@ export async function closeWithoutVerdict(
         resultDescription: reason,
       })),
     );
-    await applier.releaseEntities(tx, moved ?? locked, entities, reason);
+    await applier.releaseEntities(tx, moved ?? locked, entities, reason, now);
     return true;
   });
 }
@@ -66,6 +67,7 @@ export async function closeWithReport(
   feed: Feed,
   judgement: ReportJudgement,
   summary: FeedSummary | null,
+  now: Date,
 ): Promise<boolean> {
   if (judgement.kind === 'document-rejected') {
     return closeWithoutVerdict(
@@ -74,6 +76,7 @@ export async function closeWithReport(
       'fatal',
       `Amazon rejected the document: ${judgement.reason}`,
       'DONE',
+      now,
     );
   }
   const applier = applierFor(pipeline, feed.kind);
@@ -99,9 +102,9 @@ export async function closeWithReport(
         resultDescription: unaccountedReason,
       })),
     ]);
-    await applier.applyVerdicts(tx, moved ?? locked, judgement.verdicts);
+    await applier.applyVerdicts(tx, moved ?? locked, judgement.verdicts, now);
     if (judgement.unaccounted.length > 0) {
-      await applier.releaseEntities(tx, moved ?? locked, judgement.unaccounted, unaccountedReason);
+      await applier.releaseEntities(tx, moved ?? locked, judgement.unaccounted, unaccountedReason, now);
     }
     return true;
   });

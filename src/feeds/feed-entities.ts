@@ -32,19 +32,24 @@ export async function rejectFeedEntities(
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Sends the rows of a feed that ended without a verdict back to wait, with a growing backoff. */
+/**
+ * Sends the rows of a feed that ended without a verdict back to wait, with a growing backoff counted
+ * from `now` (the clock that decides when they are due again, not the database's).
+ */
 export async function releaseFeedEntities(
   tx: Tx,
   table: string,
   feedId: number,
   ids: number[],
   reason: string,
+  now: Date,
 ): Promise<number> {
   if (ids.length === 0) return 0;
   const result = await sql`
     UPDATE ${sql.table(table)}
     SET state = 'requested', attempts = attempts + 1, last_error = ${reason}, feed_id = NULL,
-        retry_after = now() + LEAST(interval '5 minutes' * power(2, attempts), interval '6 hours'),
+        retry_after = ${now}::timestamptz
+          + LEAST(interval '5 minutes' * power(2, attempts), interval '6 hours'),
         updated_at = now()
     WHERE id = ANY(${ids}::bigint[]) AND state = 'in_feed' AND feed_id = ${feedId}
   `.execute(tx);
@@ -98,9 +103,9 @@ export function entityFeedApplier(
         }));
       await rejectFeedEntities(tx, table, rejected, ['in_feed']);
     },
-    async releaseEntities(tx, feed, entities, reason) {
+    async releaseEntities(tx, feed, entities, reason, now) {
       const ids = entities.filter((e) => e.entityKind === entityKind).map((e) => e.entityId);
-      await releaseFeedEntities(tx, table, feed.id, ids, reason);
+      await releaseFeedEntities(tx, table, feed.id, ids, reason, now);
     },
   };
 }

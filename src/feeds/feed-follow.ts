@@ -21,14 +21,19 @@ async function readText(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function applyDoneFeed(pipeline: FeedPipeline, feed: Feed, status: AmazonFeed): Promise<boolean> {
+async function applyDoneFeed(
+  pipeline: FeedPipeline,
+  feed: Feed,
+  status: AmazonFeed,
+  now: Date,
+): Promise<boolean> {
   if (!status.resultFeedDocumentId)
     throw new Error(`feed ${feed.amazonFeedId} is DONE without a result document`);
   const location = await pipeline.amazon.getFeedDocument(status.resultFeedDocumentId);
   const readReport = pipeline.kinds.get(feed.kind).readReport ?? parseProcessingReport;
   const report = readReport(await readText(await pipeline.amazon.downloadDocument(location)));
   const judgement = judgeReport(report, await feedEntities(pipeline.db, feed.id));
-  const closed = await closeWithReport(pipeline, feed, judgement, report.summary);
+  const closed = await closeWithReport(pipeline, feed, judgement, report.summary, now);
   const logged = { feedId: feed.id, amazonFeedId: feed.amazonFeedId, summary: report.summary };
   if (judgement.kind === 'document-rejected')
     pipeline.logger.error({ ...logged, reason: judgement.reason }, 'feed document rejected');
@@ -44,7 +49,7 @@ async function followFeed(pipeline: FeedPipeline, feed: Feed, now: Date): Promis
       await updateSubmittedFeed(pipeline.db, feed.id, {
         result_document_id: status.resultFeedDocumentId ?? null,
       });
-      return applyDoneFeed(pipeline, feed, status);
+      return applyDoneFeed(pipeline, feed, status, now);
     case 'CANCELLED':
     case 'FATAL': {
       const reason = `Amazon ended the feed ${status.processingStatus}`;
@@ -53,7 +58,7 @@ async function followFeed(pipeline: FeedPipeline, feed: Feed, now: Date): Promis
         'feed failed',
       );
       const to = status.processingStatus === 'FATAL' ? 'fatal' : 'cancelled';
-      return closeWithoutVerdict(pipeline, feed, to, reason, status.processingStatus);
+      return closeWithoutVerdict(pipeline, feed, to, reason, status.processingStatus, now);
     }
     default:
       await updateSubmittedFeed(pipeline.db, feed.id, {

@@ -115,6 +115,7 @@ async function submit(pipeline: FeedPipeline, feed: Feed, now: Date): Promise<At
           'refused',
           `createFeed refused: ${(err as Error).message}`,
           null,
+          now,
         );
         return { kind: 'refused' };
       case 'not-created':

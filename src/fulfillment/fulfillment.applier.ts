@@ -10,12 +10,10 @@ import {
 
 /** What a fulfillment feed's outcome does to shipments and orders. */
 export const fulfillmentFeedApplier: FeedApplier = {
-  async applyVerdicts(tx, feed, verdicts) {
+  async applyVerdicts(tx, feed, verdicts, now) {
     const shipments = verdicts.filter((v) => v.entityKind === SHIPMENT_ENTITY);
     const accepted = shipments.filter((v) => v.accepted).map((v) => v.entityId);
-    const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: new Date() }, [
-      'uploading',
-    ]);
+    const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: now }, ['uploading']);
     await applyConfirmedShipments(tx, await shippedQuantities(tx, confirmed), `feed:${feed.amazonFeedId}`);
     await rejectShipments(
       tx,
@@ -30,8 +28,8 @@ export const fulfillmentFeedApplier: FeedApplier = {
     );
   },
 
-  async releaseEntities(tx, feed, entities, reason) {
+  async releaseEntities(tx, feed, entities, reason, now) {
     const ids = entities.filter((e) => e.entityKind === SHIPMENT_ENTITY).map((e) => e.entityId);
-    await releaseShipments(tx, feed.id, ids, reason);
+    await releaseShipments(tx, feed.id, ids, reason, now);
   },
 };

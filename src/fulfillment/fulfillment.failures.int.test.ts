@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCompany } from '../companies/companies.service.js';
+import { followFeeds } from '../feeds/feed-follow.js';
 import { listFeeds, moveFeed, readFeedContent } from '../feeds/feeds.repository.js';
 import { storeFulfillmentFeeds } from './fulfillment-feed.js';
 import { uploadFulfillments } from './fulfillment.upload.js';
@@ -66,11 +67,14 @@ describe('fulfillment upload when things go wrong', () => {
     await world.control('POST', '/faults', { kind: 'feed-fatal', count: 1 });
 
     await world.run('fulfillment-upload');
-    await world.finishFeeds();
+    await world.advance(10);
+    const followedAt = world.now();
+    await followFeeds(await world.pipeline(), world.company.id, followedAt);
     const waiting = await shipment(recorded.id);
     expect(waiting.state).toBe('pending_upload');
     expect(waiting.uploadAttempts).toBe(1);
-    expect(waiting.retryAfter!.getTime()).toBeGreaterThan(Date.now());
+    // The first backoff, 5 minutes, counted on the clock of the run that saw the feed fail.
+    expect(waiting.retryAfter).toEqual(new Date(followedAt.getTime() + 5 * 60_000));
     expect(waiting.lastError).toMatch(/FATAL/);
     expect(world.context.logs.entries().some((e) => e.msg === 'feed failed' && e.level === 50)).toBe(true);
     const [fatal] = (await listFeeds(world.context.db, world.company.id)).filter((f) => f.state === 'fatal');

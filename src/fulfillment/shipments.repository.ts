@@ -286,19 +286,21 @@ export async function rejectShipments(
 
 /**
  * Sends shipments of a failed feed back to wait, each a little longer than the last time:
- * 5 minutes doubling per attempt, at most 6 hours.
+ * 5 minutes doubling per attempt, at most 6 hours, from `now` (the clock that decides when they are due).
  */
 export async function releaseShipments(
   tx: Tx,
   feedId: number,
   ids: number[],
   reason: string,
+  now: Date,
 ): Promise<number> {
   if (ids.length === 0) return 0;
   const result = await sql`
     UPDATE shipments
     SET state = 'pending_upload', upload_attempts = upload_attempts + 1, last_error = ${reason},
-        retry_after = now() + LEAST(interval '5 minutes' * power(2, upload_attempts), interval '6 hours'),
+        retry_after = ${now}::timestamptz
+          + LEAST(interval '5 minutes' * power(2, upload_attempts), interval '6 hours'),
         updated_at = now()
     WHERE id = ANY(${ids}::bigint[]) AND state = 'uploading' AND feed_id = ${feedId}
   `.execute(tx);

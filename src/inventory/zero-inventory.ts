@@ -68,9 +68,10 @@ async function patchEach(pipeline: FeedPipeline, company: Company, pending: Inve
 export async function zeroPendingInventory(
   pipeline: FeedPipeline,
   company: Company,
+  now: Date,
 ): Promise<ZeroingOutcome> {
   const kind = listingsZeroingFeedKind.kind;
-  const resumed = await submitOpenFeeds(pipeline, company.id, kind);
+  const resumed = await submitOpenFeeds(pipeline, company.id, kind, now);
   const pending = (await listZeroings(pipeline.db, company.id, { states: ['pending'] })).reverse();
   if (pending.length <= LISTINGS_FEED_THRESHOLD) {
     const { accepted, invalid } = await patchEach(pipeline, company, pending);
@@ -84,7 +85,7 @@ export async function zeroPendingInventory(
     return { sent: 0, accepted: 0, invalid: 0, feeds: resumed.submitted.length };
   }
   const stored = await storeZeroingFeeds(pipeline.db, company);
-  const submitted = (await submitOpenFeeds(pipeline, company.id, kind)).submitted;
+  const submitted = (await submitOpenFeeds(pipeline, company.id, kind, now)).submitted;
   const sent = stored.reduce((sum, feed) => sum + feed.messageCount, 0);
   pipeline.logger.info({ skus: sent, feeds: stored.length }, 'SKUs to zero sent as listings feeds');
   return { sent, accepted: 0, invalid: 0, feeds: resumed.submitted.length + submitted.length };

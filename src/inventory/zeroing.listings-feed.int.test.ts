@@ -20,7 +20,7 @@ const bulk: Order[] = [];
 const SKUS = Array.from({ length: 25 }, (_, i) => `SKU-BULK-${String(i + 1).padStart(2, '0')}`);
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1210, { machineClock: true });
+  world = await startFulfillmentWorld(1210);
   // An order has at most 20 items: the 25 SKUs come from two orders.
   for (const skus of [SKUS.slice(0, 13), SKUS.slice(13)])
     bulk.push(await world.createOrder({ items: skus.map((sku) => ({ sku, quantity: 1 })) }));
