@@ -23,6 +23,8 @@ import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { orderRoutes } from './routes/orders.js';
 import { refundRoutes } from './routes/refunds.js';
+import { returnRoutes } from './routes/returns.js';
+import { settlementRoutes } from './routes/settlements.js';
 import { shipmentRoutes } from './routes/shipments.js';
 import type { AdminDeps, AdminRoutes, AdminServer } from './types.js';
 
@@ -36,6 +38,8 @@ const ROUTES: AdminRoutes[] = [
   shipmentRoutes,
   cancellationRoutes,
   refundRoutes,
+  returnRoutes,
+  settlementRoutes,
   activityRoutes,
 ];
 

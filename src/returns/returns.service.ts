@@ -294,6 +294,17 @@ export async function listReturns(
   return withItems(db, await query.orderBy('id').execute());
 }
 
+/** One return of a company, or undefined. */
+export async function findReturn(db: Db, companyId: number, id: number): Promise<Return | undefined> {
+  const row = await db
+    .selectFrom('returns')
+    .selectAll()
+    .where('id', '=', id)
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
+  return row ? (await withItems(db, [row]))[0] : undefined;
+}
+
 export interface ReturnAtRisk extends Return {
   hoursLeft: number;
   late: boolean;

@@ -33,6 +33,18 @@ describe('sellersync settlements', () => {
     });
     const again = await cli('settlements', 'import', SAMPLE, '--company', String(companyId), '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ changedRows: 0, unchanged: true });
+    const audit = await cli('audit', '--company', String(companyId), '--json');
+    expect(JSON.parse(audit.stdout)).toEqual([
+      expect.objectContaining({
+        action: 'settlement.import',
+        actor: 'cli',
+        detail: expect.objectContaining({ changedRows: 0 }),
+      }),
+      expect.objectContaining({
+        action: 'settlement.import',
+        detail: expect.objectContaining({ lines: 23 }),
+      }),
+    ]);
 
     const listed = await cli('settlements', 'list');
     expect(listed.stdout).toContain('28471003921');

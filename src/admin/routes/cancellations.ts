@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.repository.js';
 import { cancellationInputSchema } from '../../cancellations/cancellation-input.js';
 import { listCancellations } from '../../cancellations/cancellations.repository.js';
+import { releaseCancellation, requeueCancellation } from '../../cancellations/cancellations.resolve.js';
 import { declineCancelRequest, requestCancellation } from '../../cancellations/cancellations.service.js';
 import { CANCELLATION_STATES } from '../../cancellations/cancellations.table.js';
 import { getCompany, type Company } from '../../companies/companies.service.js';
+import { clockOf } from '../../context.js';
 import { fulfillmentShipmentGuard } from '../../fulfillment/cancellation-guard.js';
 import { amazonOrderIdSchema } from '../../fulfillment/shipment-input.js';
 import { listZeroings } from '../../inventory/zeroings.repository.js';
@@ -19,6 +21,18 @@ import type { AdminDeps, AdminRoutes } from '../types.js';
 
 const tags = ['cancellations'];
 const requestParams = companyParams.extend({ amazonOrderId: amazonOrderIdSchema });
+
+const cancellationParams = companyParams.extend({ cancellationId: companyParams.shape.companyId });
+
+/** Queues a cancellation upload now; false when the queues are not open (the scheduled upload sends it). */
+async function queueCancellationUpload(deps: AdminDeps, companyId: number): Promise<boolean> {
+  const queues = deps.queues();
+  if (!queues) return false;
+  return enqueueManualRun(queues, 'cancellation-upload', companyId).then(
+    () => true,
+    () => false,
+  );
+}
 
 /**
  * Records the cancellation, once per idempotency key, and queues the cancellation upload at once; the
@@ -35,13 +49,7 @@ async function cancelOnce(
   const { db } = deps.app;
   return idempotent(db, request, reply, async () => {
     const requested = await requestCancellation(db, fulfillmentShipmentGuard, company, input);
-    const queues = deps.queues();
-    const queued = queues
-      ? await enqueueManualRun(queues, 'cancellation-upload', company.id).then(
-          () => true,
-          () => false,
-        )
-      : false;
+    const queued = await queueCancellationUpload(deps, company.id);
     const { cancellation } = requested;
     await recordAudit(db, actorOf(request), {
       action,
@@ -57,7 +65,10 @@ async function cancelOnce(
   });
 }
 
-/** `sellersync orders cancel | cancel-requests | decline-cancel`, `cancellations list`, `inventory zeroed`. */
+/**
+ * `sellersync orders cancel | cancel-requests | decline-cancel`, `cancellations list | requeue | release`,
+ * `inventory zeroed`.
+ */
 export const cancellationRoutes: AdminRoutes = (server, deps) => {
   const { app } = deps;
 
@@ -101,6 +112,60 @@ export const cancellationRoutes: AdminRoutes = (server, deps) => {
       return pageOfAll(request.query, () =>
         listCancellations(app.db, companyId, state ? { states: [state] } : {}),
       );
+    },
+  );
+
+  server.post(
+    '/api/companies/:companyId/cancellations/:cancellationId/requeue',
+    {
+      schema: {
+        summary: 'send a cancellation Amazon rejected again, with the next cancellation upload',
+        description: 'Its units stay held. Only a rejected cancellation can be re-queued.',
+        tags,
+        params: cancellationParams,
+      },
+    },
+    async (request) => {
+      const { companyId, cancellationId } = request.params;
+      await getCompany(app.db, companyId);
+      const cancellation = await requeueCancellation(
+        app.db,
+        fulfillmentShipmentGuard,
+        companyId,
+        cancellationId,
+      );
+      await recordAudit(app.db, actorOf(request), {
+        action: 'cancellation.requeue',
+        companyId,
+        amazonOrderId: cancellation.amazonOrderId,
+        detail: { cancellationId },
+      });
+      return { cancellation, queued: await queueCancellationUpload(deps, companyId) };
+    },
+  );
+
+  server.post(
+    '/api/companies/:companyId/cancellations/:cancellationId/release',
+    {
+      schema: {
+        summary: 'give up a cancellation Amazon rejected: its units can be shipped again',
+        description:
+          'A released BuyerCanceled that accepted a buyer’s request opens the request again (buyerRequestReopened).',
+        tags,
+        params: cancellationParams,
+      },
+    },
+    async (request) => {
+      const { companyId, cancellationId } = request.params;
+      await getCompany(app.db, companyId);
+      const released = await releaseCancellation(app.db, companyId, cancellationId, clockOf(app)());
+      await recordAudit(app.db, actorOf(request), {
+        action: 'cancellation.release',
+        companyId,
+        amazonOrderId: released.cancellation.amazonOrderId,
+        detail: { cancellationId },
+      });
+      return released;
     },
   );
 

@@ -16,7 +16,11 @@ import type { AdminDeps, AdminRoutes } from '../types.js';
 const tags = ['refunds'];
 
 /** Queues the refund upload for when the hold ends; the scheduled upload is the safety net. */
-async function queueRefundUpload(deps: AdminDeps, companyId: number, holdUntil: Date): Promise<boolean> {
+export async function queueRefundUpload(
+  deps: AdminDeps,
+  companyId: number,
+  holdUntil: Date,
+): Promise<boolean> {
   const queues = deps.queues();
   if (!queues) return false;
   const delayMs = holdUntil.getTime() - Date.now();

@@ -10,9 +10,11 @@ import {
   rmaIdOf,
   type Return,
 } from '../../returns/returns.service.js';
+import { returnAudit } from '../../returns/returns.audit.js';
 import { RETURN_CONDITIONS, type ReturnCondition } from '../../returns/returns.table.js';
 import { printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
+import { auditCli } from '../audit.js';
 import { withApp } from '../session.js';
 import { describeComponents, queueRefundUpload } from './refunds.js';
 
@@ -88,14 +90,16 @@ function addCommand(): Command {
           json?: boolean;
         },
       ) => {
-        const created = await withApp(async (app) =>
-          addReturn(app.db, await getCompany(app.db, flags.company), {
+        const created = await withApp(async (app) => {
+          const authorized = await addReturn(app.db, await getCompany(app.db, flags.company), {
             amazonOrderId,
             items: flags.item,
             reason: flags.reason,
             condition: flags.condition,
-          }),
-        );
+          });
+          await auditCli(app, returnAudit('return.add', authorized));
+          return authorized;
+        });
         printResult(
           flags.json ?? false,
           created,
@@ -111,7 +115,11 @@ function receiveCommand(): Command {
     .argument('<rma-id>', 'the return, e.g. RMA-12', rmaArgument)
     .option('--json', 'print JSON')
     .action(async (id: number, flags: { json?: boolean }) => {
-      const received = await withApp((app) => receiveReturn(app.db, id));
+      const received = await withApp(async (app) => {
+        const done = await receiveReturn(app.db, id);
+        await auditCli(app, returnAudit('return.receive', done));
+        return done;
+      });
       printResult(
         flags.json ?? false,
         received,
@@ -142,6 +150,7 @@ function refundCommand(): Command {
           flags.restockingFee !== undefined ? { restockingFee: flags.restockingFee } : {},
           app.config.refunds,
         );
+        await auditCli(app, returnAudit('return.refund', done.return, { refundId: done.refund.refund.id }));
         return { ...done, queued: await queueRefundUpload(app, company.id, done.refund.refund.holdUntil) };
       });
       const refund = result.refund.refund;

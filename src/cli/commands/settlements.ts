@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { getCompany } from '../../companies/companies.service.js';
 import { listOpenDiscrepancies } from '../../settlements/discrepancies.repository.js';
-import { importSettlementFile } from '../../settlements/settlements.import.js';
+import { importSettlementFile, settlementImportAudit } from '../../settlements/settlements.import.js';
 import { listSettlements, orderPnl, showSettlement } from '../../settlements/settlements.queries.js';
 import { keyValues, printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
+import { auditCli } from '../audit.js';
 import { withApp } from '../session.js';
 
 export function settlementsCommand(): Command {
@@ -22,7 +23,9 @@ export function settlementsCommand(): Command {
     .action(async (file: string, flags: { company: number; charset?: string; json?: boolean }) => {
       const outcome = await withApp(async (app) => {
         await getCompany(app.db, flags.company);
-        return importSettlementFile(app.db, flags.company, file, flags.charset);
+        const imported = await importSettlementFile(app.db, flags.company, file, flags.charset);
+        await auditCli(app, settlementImportAudit(flags.company, imported));
+        return imported;
       });
       printResult(flags.json ?? false, outcome, () =>
         keyValues({
