@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN } from '../../test/helpers/context.js';
-import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
+import {
+  startFulfillmentWorld,
+  type FulfillmentWorld,
+  type SimOrderView,
+} from '../fulfillment/fulfillment.test-support.js';
 import { createAdminServer, listen, type AdminServer } from './server.js';
 
 /** The web console in a real headless Chromium (Debian's, installed by .ci/run when missing). */
@@ -98,6 +102,7 @@ describe.skipIf(!haveChromium)('the web console', () => {
   it('runs a download from the page, and the orders appear', async () => {
     const plain = await world.createOrder({ items: [{ quantity: 1 }] });
     const requested = await world.createOrder({ items: [{ quantity: 1 }] });
+    toShip = await world.createOrder({ items: [{ quantity: 2 }] });
     await world.control('POST', `/orders/${requested.orderId}/buyer-cancel-request`, {
       reason: 'Ordered by mistake',
     });
@@ -135,6 +140,39 @@ describe.skipIf(!haveChromium)('the web console', () => {
     await expect(page.textContent('body')).resolves.toContain('cancel-request.accept');
   });
 
+  it('ships from the order page: the shipment is recorded, and the same units again are refused with the reason', async () => {
+    const orderPage = `${base}/console/companies/${world.company.id}/orders/${toShip.orderId}`;
+    await page.goto(orderPage);
+    const ship = page.locator('form[data-form=Ship]');
+    await ship.locator('input[name=trackingNumber]').fill('1Z999AA10123456784');
+    await screenshot('console-order');
+    await ship.locator('button').click();
+    await expect(page.textContent('body')).resolves.toContain('recorded, pending upload');
+    const recorded = await world.context.db
+      .selectFrom('shipments')
+      .select(['state', 'carrier_code', 'tracking_number'])
+      .where('amazon_order_id', '=', toShip.orderId)
+      .execute();
+    expect(recorded).toEqual([
+      { state: 'pending_upload', carrier_code: 'UPS', tracking_number: '1Z999AA10123456784' },
+    ]);
+    // The answer page reloaded sends the same form again: nothing is recorded twice.
+    await page.reload();
+    await expect(page.textContent('body')).resolves.toContain('sent already');
+    await page.goto(orderPage);
+    await expect(page.locator('tr[data-shipment]').count()).resolves.toBe(1);
+    await page.locator('form[data-form=Ship] input[name=trackingNumber]').fill('1Z999AA10123456785');
+    await page.locator('form[data-form=Ship] button').click();
+    await expect(page.textContent('body')).resolves.toMatch(/cannot ship 2, only 0 left/);
+    await expect(
+      world.context.db
+        .selectFrom('shipments')
+        .select('id')
+        .where('amazon_order_id', '=', toShip.orderId)
+        .execute(),
+    ).resolves.toHaveLength(1);
+  });
+
   it('refuses a form posted without the console’s CSRF value', async () => {
     const response = await page.request.post(`${base}/console/companies/${world.company.id}/toggle`, {
       form: { setting: 'allowOrderDownload', value: 'off' },
@@ -145,3 +183,4 @@ describe.skipIf(!haveChromium)('the web console', () => {
 });
 
 let requestedOrderId = '';
+let toShip: SimOrderView;

@@ -30,3 +30,13 @@ export function hoursLeft(until: Date | null, now: Date): string {
   const hours = (until.getTime() - now.getTime()) / 3_600_000;
   return hours < 0 ? `${Math.abs(hours).toFixed(1)} h late` : `${hours.toFixed(1)} h left`;
 }
+
+/** A table with a header row. */
+export function table(headers: string[], rows: Html[]): Html {
+  return html`<table>
+    <tr>
+      ${headers.map((h) => html`<th>${h}</th>`)}
+    </tr>
+    ${rows}
+  </table>`;
+}

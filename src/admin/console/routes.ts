@@ -1,5 +1,5 @@
 import formBody from '@fastify/formbody';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UsageError } from '../../shared/errors.js';
 import { sameSecret } from '../auth.js';
 import { html } from '../html.js';
@@ -11,7 +11,15 @@ import { activityPages } from './activity.js';
 import { attentionPages } from './attention.js';
 import { companyPages } from './companies.js';
 import { hidden, send } from './http.js';
+import { orderActions } from './order-actions.js';
 import { orderPages } from './orders.js';
+
+/** The page a refused form came from (same site only), for its Back link. */
+function backOf(request: FastifyRequest): string {
+  const referer = request.headers.referer ?? '';
+  const path = referer.replace(/^https?:\/\/[^/]+/, '');
+  return path.startsWith('/console/') && !path.startsWith('/console/login') ? path : '/console';
+}
 
 /** The web console: server-rendered pages on the same services as the API and the CLI. */
 export async function consoleRoutes(server: FastifyInstance, deps: AdminDeps): Promise<void> {
@@ -34,7 +42,7 @@ export async function consoleRoutes(server: FastifyInstance, deps: AdminDeps): P
         page(
           'Not done',
           html`<p class="error">${(err as Error).message}</p>
-            <p><a href="/console">Back</a></p>`,
+            <p><a href="${backOf(request)}">Back</a></p>`,
         ),
         400,
       );
@@ -85,5 +93,6 @@ export async function consoleRoutes(server: FastifyInstance, deps: AdminDeps): P
   });
 
   const context = { deps, csrf };
-  for (const pages of [companyPages, attentionPages, orderPages, activityPages]) pages(server, context);
+  for (const pages of [companyPages, attentionPages, orderPages, orderActions, activityPages])
+    pages(server, context);
 }
