@@ -75,6 +75,12 @@ describe('returns through the admin API', () => {
       'already received',
     );
 
+    // A received return near its refund-by deadline is at risk, beside the orders (as `orders at-risk`).
+    const atRisk = await api('GET', `/api/orders/at-risk?company=${companyId}&hours=720`);
+    expect(atRisk.json<{ items: unknown[] }>().items).toContainEqual(
+      expect.objectContaining({ status: authorized.rmaId, risk: 'return-refund-by', late: false }),
+    );
+
     const headers = { 'idempotency-key': 'return-refund-1' };
     const refund = await api(
       'POST',
@@ -111,6 +117,13 @@ describe('returns through the admin API', () => {
     expect(again.json()).toEqual(refund.json());
     const refunds = await api('GET', `/api/companies/${companyId}/refunds`);
     expect(refunds.json<{ items: unknown[] }>().items).toHaveLength(1);
+
+    // The order's story has the refund in it, as `orders show` has.
+    const order = await api('GET', `/api/companies/${companyId}/orders/${shipped.orderId}`);
+    expect(order.json()).toMatchObject({
+      refundPaymentStatus: 'paid',
+      timeline: expect.arrayContaining([expect.objectContaining({ kind: 'refund_requested' })]),
+    });
 
     const listed = await api('GET', `/api/returns?company=${companyId}&open=true&limit=1`);
     expect(listed.json()).toEqual({

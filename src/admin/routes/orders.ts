@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { getCompany } from '../../companies/companies.service.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
-import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
-import { showOrders } from '../../orders/orders.service.js';
+import { clockOf } from '../../context.js';
+import { listAtRiskWork, showOrderStories } from '../../order-story.js';
+import { listOrders } from '../../orders/orders.queries.js';
 import {
   FULFILLMENT_CHANNELS,
   ORDER_STATUSES,
@@ -92,7 +93,8 @@ export const orderRoutes: AdminRoutes = (server, { app }) => {
     '/api/orders/at-risk',
     {
       schema: {
-        summary: 'seller-fulfilled orders still to ship, late or due within the hours, soonest first',
+        summary:
+          'seller-fulfilled orders late or due to ship within the hours, buyer cancellation requests near their respond-by and received returns near their refund-by deadline, soonest first',
         tags,
         querystring: pageQuerySchema.extend(optionalCompanyQuery.shape).extend({
           hours: hours.optional().describe('hours ahead (default ORDER_AT_RISK_HOURS)'),
@@ -102,10 +104,9 @@ export const orderRoutes: AdminRoutes = (server, { app }) => {
     async (request) => {
       const { company, hours: within } = request.query;
       if (company !== undefined) await getCompany(app.db, company);
+      const hoursAhead = within ?? app.config.orders.atRiskHours;
       return pageOf(request.query, async (offset, limit) =>
-        (
-          await listAtRiskOrders(app.db, company, within ?? app.config.orders.atRiskHours, offset + limit)
-        ).slice(offset),
+        (await listAtRiskWork(app.db, company, hoursAhead, offset + limit, clockOf(app)())).slice(offset),
       );
     },
   );
@@ -134,7 +135,8 @@ export const orderRoutes: AdminRoutes = (server, { app }) => {
     '/api/companies/:companyId/orders/:amazonOrderId',
     {
       schema: {
-        summary: 'one order with its items, note, flags and timeline',
+        summary:
+          'one order with its items, note, flags, payment status and timeline (downloads, cancellations, zeroed SKUs, refunds, settlement lines)',
         tags,
         params: orderParams,
         querystring: z.object({
@@ -147,7 +149,7 @@ export const orderRoutes: AdminRoutes = (server, { app }) => {
     async (request) => {
       const { companyId, amazonOrderId } = request.params;
       await getCompany(app.db, companyId);
-      const found = await showOrders(
+      const found = await showOrderStories(
         app.db,
         app.config.keyring,
         amazonOrderId,

@@ -1,18 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { cancelOrderCommand, cancelRequestsCommand, declineCancelCommand } from './cancellations.js';
 import { refundableCommand, refundOrderCommand } from './refunds.js';
-import type { RefundPaymentStatus } from '../../refunds/payment-status.js';
-import { withRefundTimeline, type RefundTimelineEntry } from '../../refunds/refund-timeline.js';
-import { returnsAtRisk } from '../../returns/returns.service.js';
-import { paymentStatusOf } from '../../refunds/refunds.service.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
-import { listAtRiskOrders, listOrders } from '../../orders/orders.queries.js';
-import { showOrders, type OrderDetails } from '../../orders/orders.service.js';
-import { withCancellationTimeline, type TimelineEntry } from '../../cancellations/cancellation-timeline.js';
-import {
-  withSettlementTimeline,
-  type SettlementTimelineEntry,
-} from '../../settlements/settlements.queries.js';
+import { listOrders } from '../../orders/orders.queries.js';
 import { orderPnlCommand } from './settlements.js';
 import {
   FULFILLMENT_CHANNELS,
@@ -24,6 +14,7 @@ import { parseInstant } from '../../shared/dates.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { keyValues, printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
+import { listAtRiskWork, showOrderStories, type OrderStory } from '../../order-story.js';
 import { withApp } from '../session.js';
 
 function parseDate(value: string): Date {
@@ -128,26 +119,8 @@ function atRiskCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: { company?: number; hours?: number; limit: number; json?: boolean }) => {
       const orders = await withApp(
-        async (app) => {
-          const hours = flags.hours ?? app.config.orders.atRiskHours;
-          const atRisk: Record<string, unknown>[] = [
-            ...((await listAtRiskOrders(app.db, flags.company, hours, flags.limit)) as unknown as Record<
-              string,
-              unknown
-            >[]),
-            // A received return not refunded by its deadline may be refunded by Amazon, at the seller's cost.
-            ...(await returnsAtRisk(app.db, flags.company, hours)).map((r) => ({
-              companyId: r.companyId,
-              amazonOrderId: r.amazonOrderId,
-              status: r.rmaId,
-              risk: 'return-refund-by',
-              refundBy: r.refundBy,
-              hoursLeft: r.hoursLeft,
-              late: r.late,
-            })),
-          ];
-          return atRisk.sort((a, b) => Number(a.hoursLeft) - Number(b.hoursLeft)).slice(0, flags.limit);
-        },
+        async (app) =>
+          listAtRiskWork(app.db, flags.company, flags.hours ?? app.config.orders.atRiskHours, flags.limit),
         { company: flags.company },
       );
       printResult(flags.json ?? false, orders, () =>
@@ -167,17 +140,12 @@ function atRiskCommand(): Command {
     });
 }
 
-type ShownOrder = Omit<OrderDetails, 'timeline'> & {
-  timeline: (TimelineEntry | SettlementTimelineEntry | RefundTimelineEntry)[];
-  refundPaymentStatus: RefundPaymentStatus | null;
-};
-
-function describePackage(p: OrderDetails['order']['packages'][number]): string {
+function describePackage(p: OrderStory['order']['packages'][number]): string {
   const parts = [p.carrier, p.shippingService, p.trackingNumber, p.shipTime && `shipped ${p.shipTime}`];
   return `${p.packageReferenceId}: ${parts.filter(Boolean).join(' ')}${p.status ? ` (${p.status})` : ''}`;
 }
 
-function describeOrder(details: ShownOrder): string {
+function describeOrder(details: OrderStory): string {
   const { order, items, timeline } = details;
   const flags = [
     order.onHold && `on hold (${order.holdReason ?? ''})`,
@@ -240,39 +208,7 @@ function showCommand(): Command {
     .action(
       async (amazonOrderId: string, flags: { company?: number; buyerData?: boolean; json?: boolean }) => {
         const found = await withApp(
-          async (app) => {
-            const orders = await showOrders(
-              app.db,
-              app.config.keyring,
-              amazonOrderId,
-              flags.buyerData ?? false,
-            );
-            // Seller cancellations, the SKUs zeroed with them and refunds are part of the order's story.
-            return Promise.all(
-              orders.map(async (d) => ({
-                ...d,
-                refundPaymentStatus: await paymentStatusOf(app.db, d.order.companyId, d.order.amazonOrderId),
-                // Each settlement line and each refund that touched the order is part of it too.
-                timeline: await withSettlementTimeline(
-                  app.db,
-                  d.order.companyId,
-                  d.order.amazonOrderId,
-                  await withRefundTimeline(
-                    app.db,
-                    d.order.companyId,
-                    d.order.id,
-                    await withCancellationTimeline(
-                      app.db,
-                      d.order.companyId,
-                      d.order.id,
-                      d.order.amazonOrderId,
-                      d.timeline,
-                    ),
-                  ),
-                ),
-              })),
-            );
-          },
+          (app) => showOrderStories(app.db, app.config.keyring, amazonOrderId, flags.buyerData ?? false),
           { company: flags.company },
         );
         const details = found.filter(
