@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { DownloadContext } from '../orders/download-context.js';
 import { fetchAndStoreOrder } from '../orders/orders.settled.js';
 import { resolveDiscrepancy, upsertDiscrepancy } from './discrepancies.repository.js';
+import { checkSettledAmounts } from './settled-amounts.check.js';
 
 /** Orders fetched per run: well within getOrder's burst, so a settlement full of strangers takes a few runs. */
 export const UNKNOWN_ORDERS_PER_RUN = 10;
@@ -12,7 +13,8 @@ export const SETTLEMENT_GAP_DAYS = 16;
 
 /**
  * Orders a settlement sold that were never downloaded are fetched with getOrder and stored through the
- * orders' own merge; each one stored resolves its discrepancy. Returns how many were stored.
+ * orders' own merge; each one stored resolves its discrepancy, and its settled amounts are compared with
+ * its own. Returns how many were stored.
  */
 export async function fetchUnknownOrders(download: DownloadContext): Promise<number> {
   const companyId = download.company.id;
@@ -33,6 +35,7 @@ export async function fetchUnknownOrders(download: DownloadContext): Promise<num
     try {
       if (await fetchAndStoreOrder(download, amazonOrderId, `getOrder(settlement):${settlementId}`)) {
         await resolveDiscrepancy(download.db, companyId, 'unknown_order', amazonOrderId, download.now());
+        await checkSettledAmounts(download.db, companyId, [amazonOrderId], download.now());
         stored += 1;
       }
     } catch (err) {

@@ -31,6 +31,7 @@ export async function importSettlement(
   db: Db,
   companyId: number,
   file: ImportedFile,
+  now: Date,
 ): Promise<ImportOutcome> {
   if (file.charset !== undefined) {
     try {
@@ -46,7 +47,7 @@ export async function importSettlement(
       source: `file:${file.name}`,
       charset: file.charset,
     });
-    return { ...outcome, reconciled: await reconcileSettlement(db, companyId, outcome.settlementPk) };
+    return { ...outcome, reconciled: await reconcileSettlement(db, companyId, outcome.settlementPk, now) };
   } catch (err) {
     if (err instanceof SettlementFormatError)
       throw new UsageError(`${file.name}: ${err.message}`, { field: file.field });
@@ -59,19 +60,25 @@ export async function importSettlementFile(
   db: Db,
   companyId: number,
   path: string,
+  now: Date,
   charset?: string,
 ): Promise<ImportOutcome> {
   const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${path} (${err.code ?? err.message})`, { field: 'file' });
   });
   await handle.close();
-  return importSettlement(db, companyId, {
-    name: basename(path),
-    bytes: () => createReadStream(path),
-    charset,
-    field: 'file',
-    charsetField: '--charset',
-  });
+  return importSettlement(
+    db,
+    companyId,
+    {
+      name: basename(path),
+      bytes: () => createReadStream(path),
+      charset,
+      field: 'file',
+      charsetField: '--charset',
+    },
+    now,
+  );
 }
 
 /** What the audit log keeps of an imported settlement. */

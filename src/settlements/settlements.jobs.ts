@@ -27,6 +27,7 @@ export interface SettlementReconciliationCounts {
   orders_fetched: number;
   period_missing: number;
   refunds_not_settled: number;
+  amounts_differ: number;
 }
 
 /** When Amazon gives no hint, a throttled run goes on after getReports' restore period (1 / 0.0222 s). */
@@ -56,8 +57,10 @@ export async function reconcileSettlementsJob(
     orders_fetched: 0,
     period_missing: 0,
     refunds_not_settled: 0,
+    amounts_differ: 0,
   };
   const companyId = context.company.id;
+  const now = clockOf(context.app);
   const port = await context.app.amazon.forCompany(companyId, context.signal);
   try {
     const { reports, amazonTime } = await listSettlementReports(port);
@@ -80,7 +83,7 @@ export async function reconcileSettlementsJob(
       counts.changed_rows += outcome.changedRows;
       if (!outcome.addsUp) counts.not_adding_up += 1;
       if (outcome.unchanged) continue;
-      const reconciled = await reconcileSettlement(context.db, companyId, outcome.settlementPk);
+      const reconciled = await reconcileSettlement(context.db, companyId, outcome.settlementPk, now());
       for (const key of Object.keys(reconciled) as (keyof typeof reconciled)[])
         counts[key] += reconciled[key];
       context.logger.info(
@@ -98,7 +101,7 @@ export async function reconcileSettlementsJob(
     counts.refunds_not_settled = await reviewUnsettledRefunds(
       context.db,
       companyId,
-      clockOf(context.app)(),
+      now(),
       context.app.config.settlements.refundUnsettledDays,
     );
   } catch (err) {

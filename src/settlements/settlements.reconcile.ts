@@ -3,12 +3,14 @@ import type { Db } from '../db/client.js';
 import { storedAmazonOrderIds } from '../orders/orders.settled.js';
 import { confirmSettledRefunds } from '../refunds/refunds.settled.js';
 import { upsertDiscrepancies, upsertDiscrepancy } from './discrepancies.repository.js';
+import { checkSettledAmounts } from './settled-amounts.check.js';
 
 /**
  * Reconciles one ingested settlement with the orders: its refund lines become one settlement refund per
  * refunded line (who initiated it, what was given back, the commission returned, the refund
  * administration fee against Amazon's rule), ours are confirmed by their MerchantAdjustmentItemID, and
- * fee anomalies and orders never downloaded are listed as discrepancies. Safe to run again.
+ * fee anomalies, orders never downloaded and items settled for other amounts than the order's are
+ * listed as discrepancies. Safe to run again.
  */
 
 /** The refund administration fee cap per currency (Seller Central help GDC3U6FWF4JJJJC7). */
@@ -119,9 +121,11 @@ export interface ReconcileCounts {
   refunds_confirmed: number;
   fee_anomalies: number;
   unknown_orders: number;
+  amounts_differ: number;
 }
 
-async function flagUnknownOrders(db: Db, companyId: number, settlementPk: number, settlementId: string) {
+/** The orders this settlement has sale lines for. */
+async function soldOrderIds(db: Db, settlementPk: number): Promise<string[]> {
   const sold = await db
     .selectFrom('settlement_lines')
     .select('order_id')
@@ -130,7 +134,16 @@ async function flagUnknownOrders(db: Db, companyId: number, settlementPk: number
     .where('transaction_type', '=', 'Order')
     .where('order_id', 'is not', null)
     .execute();
-  const ids = sold.map((row) => row.order_id as string);
+  return sold.map((row) => row.order_id as string);
+}
+
+async function flagUnknownOrders(
+  db: Db,
+  companyId: number,
+  settlementPk: number,
+  settlementId: string,
+  ids: string[],
+) {
   let unknown = 0;
   for (let start = 0; start < ids.length; start += 1000) {
     const chunk = ids.slice(start, start + 1000);
@@ -159,6 +172,7 @@ export async function reconcileSettlement(
   db: Db,
   companyId: number,
   settlementPk: number,
+  now: Date,
 ): Promise<ReconcileCounts> {
   const settlement = await db
     .selectFrom('settlements')
@@ -173,6 +187,7 @@ export async function reconcileSettlement(
     refunds_confirmed: 0,
     fee_anomalies: 0,
     unknown_orders: 0,
+    amounts_differ: 0,
   };
   const ours = checks.filter((check) => check.merchant_adjustment_item_id !== null);
   counts.amazon_refunds = checks.length - ours.length;
@@ -229,6 +244,14 @@ export async function reconcileSettlement(
       });
     }
   }
-  counts.unknown_orders = await flagUnknownOrders(db, companyId, settlementPk, settlement.settlement_id);
+  const sold = await soldOrderIds(db, settlementPk);
+  counts.unknown_orders = await flagUnknownOrders(
+    db,
+    companyId,
+    settlementPk,
+    settlement.settlement_id,
+    sold,
+  );
+  counts.amounts_differ = await checkSettledAmounts(db, companyId, sold, now);
   return counts;
 }

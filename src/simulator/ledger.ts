@@ -66,7 +66,11 @@ function line(
   };
 }
 
-/** The sale lines of `quantity` units of an item, booked when they ship. */
+/**
+ * The sale lines of `quantity` units of an item, booked when they ship (`item.shipped` already counts
+ * them). Tax and shipping are booked as the share of the units shipped so far less what earlier shipments
+ * booked, so an item shipped in parts settles exactly its line totals.
+ */
 export function bookSale(
   store: SimStore,
   order: SimOrder,
@@ -75,10 +79,11 @@ export function bookSale(
   shipmentId: string,
   at: Date,
 ): void {
-  const share = quantity / item.quantity;
+  const upTo = (units: number, cents: number) => Math.round((cents * units) / item.quantity);
+  const shareOf = (cents: number) => upTo(item.shipped, cents) - upTo(item.shipped - quantity, cents);
   const principal = item.unitPriceCents * quantity;
-  const tax = Math.round(item.taxCents * share);
-  const shipping = Math.round(item.shippingCents * share);
+  const tax = shareOf(item.taxCents);
+  const shipping = shareOf(item.shippingCents);
   const context: LineContext = { order, item, transactionType: 'Order', at, shipmentId, quantity };
   const lines = [line(context, 'ItemPrice', 'Principal', principal)];
   if (tax > 0) lines.push(line(context, 'ItemPrice', 'Tax', tax));

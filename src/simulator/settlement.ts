@@ -45,6 +45,19 @@ export interface CloseOptions {
   omitReserveLine?: boolean | undefined;
   /** The report is listed a second time, its period bounds a second apart, as Amazon sometimes does. */
   listTwice?: boolean | undefined;
+  /** Cents added to the first Principal sale line of these orders: the settlement pays what the order does not say. */
+  principalOffsets?: Record<string, number> | undefined;
+}
+
+function offsetPrincipals(period: SettlementPeriod, offsets: Record<string, number>): void {
+  const pending = new Map(Object.entries(offsets));
+  period.lines = period.lines.map((line) => {
+    const cents = pending.get(line.orderId);
+    if (cents === undefined || line.transactionType !== 'Order' || line.amountDescription !== 'Principal')
+      return line;
+    pending.delete(line.orderId);
+    return { ...line, amountCents: line.amountCents + cents };
+  });
 }
 
 /** `2026-06-17 08:14:22 UTC`, the date format of real V2 settlement files. */
@@ -152,6 +165,7 @@ export function closeSettlementPeriods(
       start: new Date(at.getTime() - sim.settings.settlementPeriodMs),
       lines: [],
     };
+    if (options.principalOffsets) offsetPrincipals(period, options.principalOffsets);
     period.lines.push(otherLine(period, at, 'ServiceFee', 'Subscription Fee', SUBSCRIPTION_FEE_CENTS));
     const reserve = options.reserveCents ?? 0;
     const reserveLine = otherLine(period, at, 'Transfer', 'Current Reserve Amount', -reserve);

@@ -9,7 +9,7 @@ import { listSettlements, orderPnl, showSettlement } from '../../settlements/set
 import { actorOf, companyParams, optionalCompanyQuery } from '../deps.js';
 import { pageOfAll, pageQuerySchema } from '../pagination.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../context.js';
+import { clockOf, type AppContext } from '../../context.js';
 import type { AdminRoutes, ZodServer } from '../types.js';
 
 const tags = ['settlements'];
@@ -64,13 +64,18 @@ function importRoute(server: ZodServer, app: AppContext): void {
       await getCompany(app.db, companyId);
       const { name, charset } = request.query;
       const file = request.body;
-      const outcome = await importSettlement(app.db, companyId, {
-        name,
-        bytes: () => Readable.from([file]),
-        charset,
-        field: 'body',
-        charsetField: 'querystring.charset',
-      });
+      const outcome = await importSettlement(
+        app.db,
+        companyId,
+        {
+          name,
+          bytes: () => Readable.from([file]),
+          charset,
+          field: 'body',
+          charsetField: 'querystring.charset',
+        },
+        clockOf(app)(),
+      );
       await recordAudit(app.db, actorOf(request), settlementImportAudit(companyId, outcome));
       return reply.code(outcome.unchanged ? 200 : 201).send(outcome);
     },

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { getCompany } from '../../companies/companies.service.js';
+import { clockOf } from '../../context.js';
 import { listOpenDiscrepancies } from '../../settlements/discrepancies.repository.js';
 import { importSettlementFile, settlementImportAudit } from '../../settlements/settlements.import.js';
 import { listSettlements, orderPnl, showSettlement } from '../../settlements/settlements.queries.js';
@@ -23,7 +24,13 @@ export function settlementsCommand(): Command {
     .action(async (file: string, flags: { company: number; charset?: string; json?: boolean }) => {
       const outcome = await withApp(async (app) => {
         await getCompany(app.db, flags.company);
-        const imported = await importSettlementFile(app.db, flags.company, file, flags.charset);
+        const imported = await importSettlementFile(
+          app.db,
+          flags.company,
+          file,
+          clockOf(app)(),
+          flags.charset,
+        );
         await auditCli(app, settlementImportAudit(flags.company, imported));
         return imported;
       });

@@ -195,6 +195,7 @@ export const controlRoutes: Route[] = [
                 reserveCents: z.number().int().min(0).optional(),
                 omitReserveLine: z.boolean().optional(),
                 listTwice: z.boolean().optional(),
+                principalOffsets: z.record(z.string(), z.number().int()).optional(),
               })
               .strict(),
           );
