@@ -103,6 +103,7 @@ describe.skipIf(!haveChromium)('the web console', () => {
     const plain = await world.createOrder({ items: [{ quantity: 1 }] });
     const requested = await world.createOrder({ items: [{ quantity: 1 }] });
     toShip = await world.createOrder({ items: [{ quantity: 2 }] });
+    toCancel = await world.createOrder({ items: [{ quantity: 1 }] });
     await world.control('POST', `/orders/${requested.orderId}/buyer-cancel-request`, {
       reason: 'Ordered by mistake',
     });
@@ -127,7 +128,6 @@ describe.skipIf(!haveChromium)('the web console', () => {
     await page.goto(`${base}/console/attention`);
     const request = page.locator(`tr[data-request="${requestedOrderId}"]`);
     await expect(request.count()).resolves.toBe(1);
-    await screenshot('console-attention');
     await request.locator('button:has-text("Accept")').click();
     const cancellations = await world.context.db
       .selectFrom('cancellations')
@@ -173,6 +173,30 @@ describe.skipIf(!haveChromium)('the web console', () => {
     ).resolves.toHaveLength(1);
   });
 
+  it('cancels from the order page; Amazon rejects it; the attention page shows why and requeues it', async () => {
+    // The accepted buyer request goes first, so that Amazon refuses this cancellation alone.
+    await world.run('cancellation-upload');
+    await world.finishFeeds();
+    await page.goto(`${base}/console/companies/${world.company.id}/orders/${toCancel.orderId}`);
+    await page.locator('form[data-form=Cancel] button').click();
+    await expect(page.textContent('body')).resolves.toContain('cancel rate (7 days)');
+    await world.control('POST', '/faults', { kind: 'cancel-refused', count: 1 });
+    await world.run('cancellation-upload');
+    await world.finishFeeds();
+    await page.goto(`${base}/console/attention`);
+    const rejected = page.locator('tr[data-rejected^=cancellation-]', { hasText: toCancel.orderId });
+    await expect(rejected.textContent()).resolves.toContain('could not be processed at this time');
+    await screenshot('console-attention');
+    await rejected.locator('button:has-text("Requeue")').click();
+    const [cancellation] = await world.context.db
+      .selectFrom('cancellations')
+      .select(['state', 'result_code'])
+      .where('amazon_order_id', '=', toCancel.orderId)
+      .execute();
+    expect(cancellation).toEqual({ state: 'requested', result_code: null });
+    await expect(page.locator('tr[data-rejected^=cancellation-]').count()).resolves.toBe(0);
+  });
+
   it('refuses a form posted without the console’s CSRF value', async () => {
     const response = await page.request.post(`${base}/console/companies/${world.company.id}/toggle`, {
       form: { setting: 'allowOrderDownload', value: 'off' },
@@ -184,3 +208,4 @@ describe.skipIf(!haveChromium)('the web console', () => {
 
 let requestedOrderId = '';
 let toShip: SimOrderView;
+let toCancel: SimOrderView;

@@ -1,31 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../audit/audit.repository.js';
 import { requestCancellation, declineCancelRequest } from '../../cancellations/cancellations.service.js';
-import { listCancellations } from '../../cancellations/cancellations.repository.js';
 import { getCompany, listCompanies } from '../../companies/companies.service.js';
 import { fulfillmentShipmentGuard } from '../../fulfillment/cancellation-guard.js';
-import { listShipments } from '../../fulfillment/shipments.repository.js';
+import { clockOf } from '../../context.js';
 import { enqueueManualRun } from '../../jobs/queues.js';
 import { listDownloadProblems } from '../../orders/download-problems.repository.js';
 import { listOpenCancelRequests } from '../../orders/orders.cancelling.js';
 import { listAtRiskOrders } from '../../orders/orders.queries.js';
+import { listOpenDiscrepancies } from '../../settlements/discrepancies.repository.js';
 import { actorOf } from '../deps.js';
 import { html } from '../html.js';
 import { action, hoursLeft, page } from './layout.js';
+import { discrepanciesSection } from './discrepancies.js';
+import { rejectionsSection } from './rejections.js';
 
 import { hidden, idParam, send, type ConsoleContext } from './http.js';
 
 /** What needs the operator: buyer requests to answer, orders near ship-by, rejections, download problems. */
-export function attentionPages(server: FastifyInstance, { deps, csrf }: ConsoleContext): void {
+export function attentionPages(server: FastifyInstance, context: ConsoleContext): void {
+  const { deps, csrf } = context;
   const { app } = deps;
+  const clock = clockOf(app);
   server.get('/console/attention', hidden, async (_request, reply) => {
-    const now = new Date();
+    const now = clock();
     const sections = await Promise.all(
       (await listCompanies(app.db)).map(async (c) => {
         const atRisk = await listAtRiskOrders(app.db, c.id, app.config.orders.atRiskHours, 50, now);
         const requests = await listOpenCancelRequests(app.db, c.id);
-        const rejected = await listShipments(app.db, c.id, { states: ['rejected'] });
-        const rejectedCancellations = await listCancellations(app.db, c.id, { states: ['rejected'] });
         const problems = await listDownloadProblems(app.db, { companyId: c.id, includeResolved: false });
         const base = `/console/companies/${c.id}/cancel-requests`;
         return html`<h2>${c.name}</h2>
@@ -72,30 +74,7 @@ export function attentionPages(server: FastifyInstance, { deps, csrf }: ConsoleC
                 </tr>`,
             )}
           </table>
-          <h3>Rejected shipments and cancellations</h3>
-          <table>
-            <tr>
-              <th>what</th>
-              <th>order</th>
-              <th>Amazon's message</th>
-            </tr>
-            ${rejected.map(
-              (s) =>
-                html`<tr>
-                  <td>shipment ${s.id}</td>
-                  <td>${s.amazonOrderId}</td>
-                  <td>${s.resultCode}: ${s.resultMessage}</td>
-                </tr>`,
-            )}
-            ${rejectedCancellations.map(
-              (x) =>
-                html`<tr>
-                  <td>cancellation ${x.id}</td>
-                  <td>${x.amazonOrderId}</td>
-                  <td>${x.resultCode}: ${x.resultMessage}</td>
-                </tr>`,
-            )}
-          </table>
+          ${await rejectionsSection(context, c.id)}
           <h3>Download problems</h3>
           <table>
             <tr>
@@ -111,7 +90,8 @@ export function attentionPages(server: FastifyInstance, { deps, csrf }: ConsoleC
                   <td>${p.lastSeenAt}</td>
                 </tr>`,
             )}
-          </table>`;
+          </table>
+          ${discrepanciesSection(await listOpenDiscrepancies(app.db, c.id))}`;
       }),
     );
     return send(reply, page('Attention', html`${sections}`));
@@ -126,10 +106,13 @@ export function attentionPages(server: FastifyInstance, { deps, csrf }: ConsoleC
         const { amazonOrderId } = request.params as { amazonOrderId: string };
         const company = await getCompany(app.db, companyId);
         if (decision === 'accept') {
-          await requestCancellation(app.db, fulfillmentShipmentGuard, company, {
-            amazonOrderId,
-            reason: 'BuyerCanceled',
-          });
+          await requestCancellation(
+            app.db,
+            fulfillmentShipmentGuard,
+            company,
+            { amazonOrderId, reason: 'BuyerCanceled' },
+            clock(),
+          );
           const queues = deps.queues();
           if (queues) await enqueueManualRun(queues, 'cancellation-upload', companyId).catch(() => undefined);
         } else {

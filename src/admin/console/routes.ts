@@ -12,6 +12,7 @@ import { attentionPages } from './attention.js';
 import { companyPages } from './companies.js';
 import { hidden, send } from './http.js';
 import { orderActions } from './order-actions.js';
+import { rejectionActions } from './rejections.js';
 import { orderPages } from './orders.js';
 
 /** The page a refused form came from (same site only), for its Back link. */
@@ -93,6 +94,13 @@ export async function consoleRoutes(server: FastifyInstance, deps: AdminDeps): P
   });
 
   const context = { deps, csrf };
-  for (const pages of [companyPages, attentionPages, orderPages, orderActions, activityPages])
+  for (const pages of [
+    companyPages,
+    attentionPages,
+    rejectionActions,
+    orderPages,
+    orderActions,
+    activityPages,
+  ])
     pages(server, context);
 }
