@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readSecretFiles } from './config.secret-files.js';
 import { keyStrengthProblem, parseKeyring, type Keyring } from './shared/crypto.js';
 import { isLoopbackHost } from './shared/outbound-url.js';
+import { queueKeyPrefix, type ClusterNode, type RedisTarget } from './shared/redis-target.js';
 
 /**
  * The only place that reads the environment. Every setting is validated once at start; a bad value
@@ -50,12 +51,31 @@ const redisUrl = z.string().regex(/^rediss?:\/\/.+/, {
   error: 'expected a redis:// URL, e.g. redis://127.0.0.1:6379',
 });
 
+/** `host:port,host:port,…`: some nodes of a Redis Cluster, through which it finds the others. */
+const clusterNodes = z.string().transform((list, context): ClusterNode[] => {
+  const nodes: ClusterNode[] = [];
+  for (const entry of list.split(',').map((each) => each.trim())) {
+    const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match?.[1] || port < 1 || port > 65535) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected host:port,host:port,… (e.g. 10.0.0.1:6379,10.0.0.2:6379); ${JSON.stringify(entry)} is not host:port`,
+      });
+      return z.NEVER;
+    }
+    nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+  }
+  return nodes;
+});
+
 const schema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'], { error: 'expected development, test or production' })
     .default('development'),
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/sellersync'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'expected 1-40 letters, digits, - or _' })
@@ -117,7 +137,12 @@ export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   databaseUrl: string;
   redisUrl: string;
+  /** Where Redis is: REDIS_URL's server, or the Redis Cluster of REDIS_CLUSTER_NODES (with REDIS_URL's credentials). */
+  redis: RedisTarget;
+  /** Prefix of every Redis key (REDIS_PREFIX). */
   redisPrefix: string;
+  /** Prefix of the BullMQ queues' keys: REDIS_PREFIX, as a hash tag (`{sellersync}`) on a cluster. */
+  queuePrefix: string;
   keyring: Keyring;
   adminToken: string;
   /** True when ADMIN_TOKEN was not set (outside production): a random token for this process only. */
@@ -246,12 +271,15 @@ export function loadConfig(environment: Env = readEnvironment()): Config {
   }
   if (!parsed.success || problems.length > 0 || keyring === undefined) throw new ConfigError(problems);
   const values = parsed.data;
+  const redis: RedisTarget = { url: values.REDIS_URL, clusterNodes: values.REDIS_CLUSTER_NODES };
 
   return {
     nodeEnv: values.NODE_ENV,
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
+    redis,
     redisPrefix: values.REDIS_PREFIX,
+    queuePrefix: queueKeyPrefix(values.REDIS_PREFIX, redis),
     keyring,
     adminToken: adminToken ?? randomBytes(24).toString('base64url'),
     adminTokenGenerated: adminToken === undefined,

@@ -76,6 +76,39 @@ describe('loadConfig', () => {
   });
 });
 
+describe('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
+  it('reaches a cluster through its nodes, the queues under a hash tag, REDIS_URL giving the credentials', () => {
+    const config = loadConfig({
+      REDIS_URL: 'rediss://:secret@ignored:6379',
+      REDIS_CLUSTER_NODES: '10.0.0.1:6379, cache-2.internal:7000,[fd00::3]:6380',
+      REDIS_PREFIX: 'acme',
+    });
+    expect(config.redis).toEqual({
+      url: 'rediss://:secret@ignored:6379',
+      clusterNodes: [
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'cache-2.internal', port: 7000 },
+        { host: 'fd00::3', port: 6380 },
+      ],
+    });
+    expect(config.queuePrefix).toBe('{acme}');
+  });
+
+  it('keeps the plain prefix on one Redis server', () => {
+    const config = loadConfig({ REDIS_PREFIX: 'acme' });
+    expect(config.redis.clusterNodes).toBeUndefined();
+    expect(config.queuePrefix).toBe('acme');
+  });
+
+  it('names the entry that is not host:port', () => {
+    for (const nodes of ['10.0.0.1', 'redis://10.0.0.1:6379', '10.0.0.1:6379,,10.0.0.2:6379', 'a:70000']) {
+      expect(problemsOf({ REDIS_CLUSTER_NODES: nodes })).toEqual([
+        expect.stringMatching(/^REDIS_CLUSTER_NODES: expected host:port,host:port/),
+      ]);
+    }
+  });
+});
+
 describe('configuration that refuses the dangerous', () => {
   it('refuses an all-zero, patterned or passphrase encryption key, naming ENCRYPTION_KEY', () => {
     const weak = [

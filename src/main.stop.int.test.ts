@@ -83,7 +83,7 @@ async function cursor(): Promise<OrderCursor | undefined> {
 /** The seller's searchOrders bucket in the daemons' rate limiter. */
 async function searchOrdersBucket(): Promise<string> {
   const keys = await context.redis.keys(
-    `${context.redisPrefix}:amazon:bucket:*${seller.company.sellerId}*:searchOrders`,
+    `${context.redisPrefix}:amazon:bucket:*${seller.company.sellerId}*:searchOrders}`,
   );
   expect(keys).toHaveLength(1);
   return keys[0]!;

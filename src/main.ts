@@ -53,10 +53,10 @@ function createAppContext(config: Config, logger: Logger): AppContext {
       'a database connection failed; its query fails and the pool replaces it',
     ),
   );
-  const redis = createRedis(config.redisUrl);
-  watchRedis(redis, config.redisUrl, logger);
-  const gatewayRedis = createFailFastRedis(config.redisUrl);
-  watchRedis(gatewayRedis, config.redisUrl);
+  const redis = createRedis(config.redis);
+  watchRedis(redis, config.redis, logger);
+  const gatewayRedis = createFailFastRedis(config.redis);
+  watchRedis(gatewayRedis, config.redis);
   const amazon = createAmazonPortFactory({ config, db, redis: gatewayRedis, logger });
   return { config, db, redis, gatewayRedis, logger, amazon };
 }
@@ -117,12 +117,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   if (metricsServer) await listen(metricsServer, config.adminHost, config.metricsPort ?? 0);
   await prepareStores(app, config.migrateOnStart);
   await checkEvictionPolicy(app.redis, logger);
-  const queues = createQueues(app.redis, config.redisPrefix, (err) => {
+  const queues = createQueues(app.redis, config.queuePrefix, (err) => {
     // An outage is logged once per reconnection attempt by the connection's watch.
     if (!isConnectionFailure(err)) logger.error({ err }, 'queue error');
   });
   opened.queues = queues;
-  await removeRetiredQueues(app.redis, config.redisPrefix);
+  await removeRetiredQueues(app.redis, config.queuePrefix);
 
   const reconcile = async () => reconcileAllSchedules(queues, await listCompanies(app.db), logger);
   const changes = await reconcile();
@@ -133,8 +133,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   }, config.scheduleReconcileIntervalMs);
   reconcileTimer.unref();
 
-  const workerConnection = createRedis(config.redisUrl);
-  watchRedis(workerConnection, config.redisUrl);
+  const workerConnection = createRedis(config.redis);
+  watchRedis(workerConnection, config.redis);
   const workers = startWorkers(app, queues, workerConnection, handlers);
   logger.info({ host: config.adminHost, port: adminAddress.port }, 'sellersync started');
   if (config.adminTokenGenerated) {

@@ -27,8 +27,8 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
 
 /** Ready when both stores answer: Postgres (source of truth) and Redis (schedules and work). */
 export async function checkReadiness(app: AppContext): Promise<Readiness> {
-  const { databaseUrl, redisUrl } = app.config;
-  const redisDown = redisProblem(app.redis, redisUrl);
+  const { databaseUrl, redis: redisTarget } = app.config;
+  const redisDown = redisProblem(app.redis, redisTarget);
   const [postgres, redis] = await Promise.all([
     check(() =>
       sql`SELECT 1`.execute(app.db).catch((err: unknown) => {

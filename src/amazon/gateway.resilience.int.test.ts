@@ -94,7 +94,7 @@ describe('shared rate limit', () => {
     await Promise.all([2, 3, 4, 5].map((n) => port.getOrder(`111-0000000-000000${n}`)));
     // At the plan's 100/s these would take ~40 ms; at the announced 4/s, ~1 s.
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    const rateKeys = await context.redis.keys(`${context.config.redisPrefix}:amazon:rate:*getOrder`);
+    const rateKeys = await context.redis.keys(`${context.config.redisPrefix}:amazon:rate:*getOrder}`);
     expect(await context.redis.get(rateKeys[0]!)).toBe('4');
   });
 });

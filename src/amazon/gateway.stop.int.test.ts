@@ -78,7 +78,7 @@ describe('stopping during the gateway’s waits', () => {
     expect(await ordersCursor(companyId)).toEqual(cursorAfterFirst);
 
     // Time passes (the bucket refills); the next run picks up the order the stopped one did not reach.
-    const buckets = await context.gatewayRedis.keys(`${context.redisPrefix}:amazon:bucket:*:searchOrders`);
+    const buckets = await context.gatewayRedis.keys(`${context.redisPrefix}:amazon:bucket:*:searchOrders}`);
     await context.gatewayRedis.del(...buckets);
     const resumed = await run();
     expect(resumed).toMatchObject({ status: 'succeeded', run: { counts: { inserted: 1 } } });

@@ -74,12 +74,14 @@ export class RedisRateLimiter {
     this.drainScript = defineScript(redis, 'sellersyncDrainBucket', 1, DRAIN);
   }
 
+  // The bucket is a hash tag of both keys: the reserve script reads them together, which a Redis
+  // Cluster allows only within one slot, and different buckets spread over the cluster's nodes.
   bucketKey(bucket: string): string {
-    return `${this.prefix}:amazon:bucket:${bucket}`;
+    return `${this.prefix}:amazon:bucket:{${bucket}}`;
   }
 
   rateKey(bucket: string): string {
-    return `${this.prefix}:amazon:rate:${bucket}`;
+    return `${this.prefix}:amazon:rate:{${bucket}}`;
   }
 
   /** Reserves a slot; when it is further away than `maxWaitMs` nothing is reserved. */

@@ -62,7 +62,7 @@ export async function withApp<T>(
   );
   const [opened, probed] = await Promise.allSettled([
     openDatabase(config),
-    needs.redis ? probeRedis(config.redisUrl) : Promise.resolve(),
+    needs.redis ? probeRedis(config.redis) : Promise.resolve(),
   ]);
   if (opened.status === 'rejected') throw opened.reason;
   const db = opened.value;
@@ -71,9 +71,9 @@ export async function withApp<T>(
     throw probed.reason;
   }
   // Connects only when used: most commands never touch Redis.
-  const redis = createRedis(config.redisUrl, { lazyConnect: !needs.redis });
+  const redis = createRedis(config.redis, { lazyConnect: !needs.redis });
   // Only commands that need Redis call Amazon, through the gateway's fail-fast connection.
-  const gatewayRedis = needs.redis ? createFailFastRedis(config.redisUrl) : redis;
+  const gatewayRedis = needs.redis ? createFailFastRedis(config.redis) : redis;
   for (const connection of new Set([redis, gatewayRedis])) {
     connection.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   }
@@ -100,7 +100,7 @@ export async function withApp<T>(
 
 export async function withQueues<T>(app: AppContext, work: (queues: JobQueues) => Promise<T>): Promise<T> {
   const { closeQueues, createQueues } = await import('../jobs/queues.js');
-  const queues = createQueues(app.redis, app.config.redisPrefix);
+  const queues = createQueues(app.redis, app.config.queuePrefix);
   try {
     return await work(queues);
   } finally {

@@ -107,13 +107,15 @@ export interface WorldOptions {
    * the machine's clock instead of at SIMULATOR_START.
    */
   machineClock?: boolean;
+  /** Settings of the test's app context over the test defaults (another Redis, say). */
+  env?: Record<string, string>;
 }
 
 export async function startFulfillmentWorld(
   seed: number,
   options: WorldOptions = {},
 ): Promise<FulfillmentWorld> {
-  const context = await createTestContext();
+  const context = await createTestContext(options.env);
   // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
   const startTime = options.machineClock ? new Date(Date.now() - DAY_MS) : SIMULATOR_START;
   const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0, startTime });
@@ -121,7 +123,7 @@ export async function startFulfillmentWorld(
     ? (): Date => new Date()
     : (): Date => new Date(server.sim.clock.now().getTime() + DAY_MS);
   if (!options.machineClock) context.now = now;
-  const queues = createQueues(context.redis, context.config.redisPrefix);
+  const queues = createQueues(context.redis, context.config.queuePrefix);
   const company = await createSimulatedSeller(context, server);
   const control = simulatorControl(server);
   // Every order download learns Amazon's clock from one getReports (0.0222/s, burst 10): a file downloading

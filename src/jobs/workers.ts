@@ -51,7 +51,7 @@ export function startWorkers(
   const workers = JOB_KINDS.map((kind) => {
     const worker = new Worker<JobPayload>(queueName(kind), process(kind), {
       connection,
-      prefix: app.config.redisPrefix,
+      prefix: app.config.queuePrefix,
       concurrency: app.config.workerConcurrency,
     });
     worker.on('error', (err) => {

@@ -18,7 +18,7 @@ export class NotFoundError extends Error {
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';
   constructor(
-    readonly variable: 'DATABASE_URL' | 'REDIS_URL',
+    readonly variable: 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES',
     readonly address: string,
     readonly reason: string,
   ) {

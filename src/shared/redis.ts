@@ -1,11 +1,53 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis as Standalone, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+import { targetOf, type RedisTarget } from './redis-target.js';
 
-export type { Redis } from 'ioredis';
+export { queueKeyPrefix, type ClusterNode, type RedisTarget } from './redis-target.js';
+
+/** One Redis server or a Redis Cluster: BullMQ and every command here work on either. */
+export type Redis = Standalone | Cluster;
+
+/** The user, password and TLS of a URL, for every node of a cluster. */
+function nodeOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/** A standalone connection with these options, or a cluster client with them applied to every node. */
+export function connectRedis(
+  target: string | RedisTarget,
+  options: RedisOptions,
+  clusterOptions: Omit<ClusterOptions, 'redisOptions'> = {},
+): Redis {
+  const { url, clusterNodes } = targetOf(target);
+  if (clusterNodes === undefined) return new Standalone(url, options);
+  const { retryStrategy, lazyConnect, enableReadyCheck, enableOfflineQueue, maxRetriesPerRequest, ...rest } =
+    options;
+  return new Cluster(
+    clusterNodes.map((node) => ({ ...node })),
+    {
+      ...(retryStrategy === undefined ? {} : { clusterRetryStrategy: retryStrategy }),
+      ...(lazyConnect === undefined ? {} : { lazyConnect }),
+      ...(enableReadyCheck === undefined ? {} : { enableReadyCheck }),
+      ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+      ...clusterOptions,
+      redisOptions: { ...nodeOptions(url), ...rest, maxRetriesPerRequest },
+    },
+  );
+}
+
+/** The primaries of a cluster, or the one server: what per-server commands (CONFIG, INFO, SCAN) go to. */
+export function primaries(redis: Redis): Standalone[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
 
 /** A connection for BullMQ (queues, workers, schedules); BullMQ requires maxRetriesPerRequest null. */
-export function createRedis(url: string, options: { lazyConnect?: boolean } = {}): Redis {
-  return new Redis(url, {
+export function createRedis(target: string | RedisTarget, options: { lazyConnect?: boolean } = {}): Redis {
+  return connectRedis(target, {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
@@ -41,8 +83,11 @@ export const DEFAULT_FAIL_FAST_LIMITS: FailFastLimits = {
  * unreachable a command fails within seconds instead of waiting for the reconnection, so the work that
  * needed it fails with a clear reason rather than hanging.
  */
-export function createFailFastRedis(url: string, limits: FailFastLimits = DEFAULT_FAIL_FAST_LIMITS): Redis {
-  return new Redis(url, {
+export function createFailFastRedis(
+  target: string | RedisTarget,
+  limits: FailFastLimits = DEFAULT_FAIL_FAST_LIMITS,
+): Redis {
+  return connectRedis(target, {
     maxRetriesPerRequest: limits.retriesPerRequest,
     connectTimeout: limits.connectTimeoutMs,
     commandTimeout: limits.commandTimeoutMs,
@@ -85,8 +130,12 @@ export function defineScript(redis: Redis, name: string, numberOfKeys: number, l
 
 /** BullMQ loses jobs when Redis may evict keys; anything but noeviction is an operator error. */
 export async function checkEvictionPolicy(redis: Redis, logger: Logger): Promise<string> {
-  const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
-  const policy = reply[1] ?? 'unknown';
+  const policies = new Set<string>();
+  for (const server of primaries(redis)) {
+    const reply = (await server.config('GET', 'maxmemory-policy')) as string[];
+    policies.add(reply[1] ?? 'unknown');
+  }
+  const policy = [...policies].find((each) => each !== 'noeviction') ?? 'noeviction';
   if (policy !== 'noeviction') {
     logger.error(
       { maxmemoryPolicy: policy },
@@ -96,14 +145,27 @@ export async function checkEvictionPolicy(redis: Redis, logger: Logger): Promise
   return policy;
 }
 
-/** Deletes every key under `prefix:` (SCAN, never KEYS or FLUSHALL); returns how many. */
+/**
+ * Deletes every key under `prefix:` and the queues' `{prefix}:` (SCAN on each server, never KEYS or
+ * FLUSHALL; one key at a time, as a cluster refuses a DEL across slots); returns how many.
+ */
 export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
   let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
+  for (const server of primaries(redis)) {
+    for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length === 0) continue;
+        const pipeline = server.pipeline();
+        for (const key of keys) pipeline.del(key);
+        for (const [err, count] of (await pipeline.exec()) ?? []) {
+          if (err) throw err;
+          deleted += Number(count);
+        }
+      } while (cursor !== '0');
+    }
+  }
   return deleted;
 }

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { MissingDatabaseError, ServiceUnavailableError } from './errors.js';
 import type { Logger } from './logger.js';
+import { connectRedis, type Redis, type RedisTarget } from './redis.js';
 
 /** How long a command waits for Postgres or Redis before saying it cannot reach them. */
 export const STORE_TIMEOUT_MS = 3000;
@@ -15,6 +15,19 @@ export function postgresAddress(databaseUrl: string): string {
 export function redisAddress(redisUrl: string): string {
   const url = new URL(redisUrl);
   return `${url.hostname}:${url.port || '6379'}`;
+}
+
+/** The setting that says where Redis is, and its address(es) without the password. */
+export function redisLocation(target: string | RedisTarget): {
+  variable: 'REDIS_URL' | 'REDIS_CLUSTER_NODES';
+  address: string;
+} {
+  if (typeof target === 'string') return { variable: 'REDIS_URL', address: redisAddress(target) };
+  if (target.clusterNodes === undefined) return { variable: 'REDIS_URL', address: redisAddress(target.url) };
+  return {
+    variable: 'REDIS_CLUSTER_NODES',
+    address: target.clusterNodes.map((node) => `${node.host}:${node.port}`).join(','),
+  };
 }
 
 export function databaseName(databaseUrl: string): string {
@@ -66,9 +79,12 @@ export function describePostgresFailure(err: unknown, databaseUrl: string): Erro
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** Connects once (no retries) within the timeout and pings; throws ServiceUnavailableError naming REDIS_URL. */
-export async function probeRedis(redisUrl: string, timeoutMs = STORE_TIMEOUT_MS): Promise<void> {
-  const probe = new Redis(redisUrl, {
+/**
+ * Connects once (no retries) within the timeout and pings; throws ServiceUnavailableError naming REDIS_URL
+ * (or REDIS_CLUSTER_NODES).
+ */
+export async function probeRedis(target: string | RedisTarget, timeoutMs = STORE_TIMEOUT_MS): Promise<void> {
+  const probe = connectRedis(target, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
@@ -81,7 +97,8 @@ export async function probeRedis(redisUrl: string, timeoutMs = STORE_TIMEOUT_MS)
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    throw new ServiceUnavailableError('REDIS_URL', redisAddress(redisUrl), reasonOf(lastError ?? err));
+    const { variable, address } = redisLocation(target);
+    throw new ServiceUnavailableError(variable, address, reasonOf(lastError ?? err));
   } finally {
     probe.disconnect();
   }
@@ -93,13 +110,12 @@ const lastRedisError = new WeakMap<Redis, string>();
  * Handles a long-lived connection's errors (so none is unhandled and none prints a stack) and remembers the
  * last one for readiness. With a logger, each reconnection attempt is one log line naming REDIS_URL.
  */
-export function watchRedis(redis: Redis, redisUrl: string, logger?: Logger): void {
-  const address = redisAddress(redisUrl);
+export function watchRedis(redis: Redis, target: string | RedisTarget, logger?: Logger): void {
+  const { variable, address } = redisLocation(target);
   let attempts = 0;
   redis.on('error', (err: unknown) => lastRedisError.set(redis, reasonOf(err)));
   redis.on('ready', () => {
-    if (attempts > 0)
-      logger?.info({ variable: 'REDIS_URL', server: address }, `Redis at ${address} is reachable again`);
+    if (attempts > 0) logger?.info({ variable, server: address }, `Redis at ${address} is reachable again`);
     attempts = 0;
     lastRedisError.delete(redis);
   });
@@ -108,24 +124,25 @@ export function watchRedis(redis: Redis, redisUrl: string, logger?: Logger): voi
       attempts += 1;
       logger.warn(
         {
-          variable: 'REDIS_URL',
+          variable,
           server: address,
           attempt: attempts,
           retryInMs: delayMs,
           reason: lastRedisError.get(redis),
         },
-        `cannot reach Redis at ${address} (REDIS_URL); retrying`,
+        `cannot reach Redis at ${address} (${variable}); retrying`,
       );
     });
   }
 }
 
 /** Why a watched connection is not usable now, or null when it is (or is still connecting). */
-export function redisProblem(redis: Redis, redisUrl: string): string | null {
+export function redisProblem(redis: Redis, target: string | RedisTarget): string | null {
   if (redis.status === 'ready') return null;
   const reason = lastRedisError.get(redis) ?? (redis.status === 'end' ? 'connection closed' : undefined);
   if (reason === undefined) return null;
-  return `cannot reach Redis at ${redisAddress(redisUrl)} (REDIS_URL): ${reason}`;
+  const { variable, address } = redisLocation(target);
+  return `cannot reach Redis at ${address} (${variable}): ${reason}`;
 }
 
 /** Growing pauses between attempts to reach a store: 1 s, 2 s, 4 s … up to 30 s. */

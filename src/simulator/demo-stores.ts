@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { UsageError } from '../shared/errors.js';
-import { closeRedis, createRedis, deleteKeysWithPrefix } from '../shared/redis.js';
+import { closeRedis, createRedis, deleteKeysWithPrefix, type RedisTarget } from '../shared/redis.js';
 
 /**
  * The demo's own database and Redis prefix, emptied at every start. The simulator keeps Amazon in memory,
@@ -44,9 +44,9 @@ async function dropDemoDatabase(databaseUrl: string): Promise<void> {
 }
 
 /** Drops the demo database (created and migrated again by the daemon) and the demo's Redis keys. */
-export async function resetDemoStores(stores: DemoStores, redisUrl: string): Promise<void> {
+export async function resetDemoStores(stores: DemoStores, redisTarget: string | RedisTarget): Promise<void> {
   await dropDemoDatabase(stores.databaseUrl);
-  const redis = createRedis(redisUrl);
+  const redis = createRedis(redisTarget);
   try {
     await deleteKeysWithPrefix(redis, stores.redisPrefix);
   } finally {

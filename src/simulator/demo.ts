@@ -127,7 +127,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   if (options.json) env.LOG_PRETTY = 'false';
   else env.LOG_PRETTY ??= 'true';
   const config = loadConfig(env);
-  await resetDemoStores(stores, config.redisUrl);
+  await resetDemoStores(stores, config.redis);
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const server = await startSimulator({
     port: options.port,

@@ -101,8 +101,8 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const logs = new LogCapture();
   const logger: Logger = createLogger({ level: 'debug', pretty: false }, logs);
   const db = createDb(url, 20, undefined, { applicationName: 'sellersync-test' });
-  const redis = createRedis(TEST_REDIS_URL);
-  const gatewayRedis = createFailFastRedis(TEST_REDIS_URL);
+  const redis = createRedis(config.redis);
+  const gatewayRedis = createFailFastRedis(config.redis);
   return {
     config,
     db,

@@ -22,24 +22,8 @@ export class OwnRedis {
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const probe = new Redis(this.url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        await probe.ping();
-        return this.url;
-      } catch {
-        await sleep(50);
-      } finally {
-        probe.disconnect();
-      }
-    }
-    throw new Error(`redis-server on port ${this.port} did not start`);
+    await waitForRedisServer(this.port);
+    return this.url;
   }
 
   async stop(): Promise<void> {
@@ -62,6 +46,37 @@ export class OwnRedis {
       probe.disconnect();
     }
   }
+}
+
+/** Runs `use` on a connection to the server on `port` that never retries; throws when it cannot connect. */
+export async function withRedisProbe<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const probe = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return await use(probe);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Until a just-spawned redis-server on `port` answers PING. */
+export async function waitForRedisServer(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      await withRedisProbe(port, (redis) => redis.ping());
+      return;
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new Error(`redis-server on port ${port} did not start`);
 }
 
 export function freePort(): Promise<number> {
