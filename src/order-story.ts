@@ -3,7 +3,7 @@ import type { Db } from './db/client.js';
 import { listAtRiskOrders } from './orders/orders.queries.js';
 import { showOrders } from './orders/orders.service.js';
 import { withRefundTimeline } from './refunds/refund-timeline.js';
-import { paymentStatusOf } from './refunds/refunds.service.js';
+import { storedPaymentStatus } from './refunds/payment-status.refresh.js';
 import { returnsAtRisk } from './returns/returns.service.js';
 import type { Keyring } from './shared/crypto.js';
 import { withSettlementTimeline } from './settlements/settlements.queries.js';
@@ -27,7 +27,7 @@ export async function showOrderStories(
       const refunds = await withRefundTimeline(db, companyId, id, cancellations);
       return {
         ...d,
-        refundPaymentStatus: await paymentStatusOf(db, companyId, amazonOrderId),
+        refundPaymentStatus: await storedPaymentStatus(db, companyId, amazonOrderId),
         timeline: await withSettlementTimeline(db, companyId, amazonOrderId, refunds),
       };
     }),

@@ -14,6 +14,7 @@ import {
   eraseExpiredBuyerDataJob,
   type BuyerDataRetentionCounts,
 } from './orders/orders.jobs.js';
+import { refreshStoredPaymentStatus } from './refunds/payment-status.refresh.js';
 import { adjustmentFeedKind } from './refunds/refunds.feed-kind.js';
 import { uploadRefundsJob, type RefundUploadCounts } from './refunds/refunds.jobs.js';
 import {
@@ -35,6 +36,7 @@ export const FEED_KINDS = new FeedKinds([
 /** What follows an order's change in other domains, in the transaction that stores the change. */
 export const ORDER_EVENTS: OrderEventHandlers = {
   cancelledOnAmazon: voidShipmentsOfCancelledOrder,
+  chargesChanged: (tx, event) => refreshStoredPaymentStatus(tx, event.companyId, event.amazonOrderIds),
 };
 
 /** What each kind of run counts. */

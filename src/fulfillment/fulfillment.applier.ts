@@ -1,7 +1,9 @@
 import type { FeedApplier } from '../feeds/feed-applier.js';
 import { applyConfirmedShipments } from '../orders/orders.shipping.js';
+import { refreshStoredPaymentStatus } from '../refunds/payment-status.refresh.js';
 import { SHIPMENT_ENTITY } from './fulfillment-message.js';
 import {
+  amazonOrderIdsOf,
   moveShipments,
   rejectShipments,
   releaseShipments,
@@ -15,6 +17,8 @@ export const fulfillmentFeedApplier: FeedApplier = {
     const accepted = shipments.filter((v) => v.accepted).map((v) => v.entityId);
     const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: now }, ['uploading']);
     await applyConfirmedShipments(tx, await shippedQuantities(tx, confirmed), `feed:${feed.amazonFeedId}`);
+    // Shipped units are charged: the payment status of a refunded order may change with them.
+    await refreshStoredPaymentStatus(tx, feed.companyId, await amazonOrderIdsOf(tx, confirmed));
     await rejectShipments(
       tx,
       feed.id,

@@ -232,6 +232,18 @@ export async function shippedQuantities(tx: Tx, shipmentIds: number[]): Promise<
   return rows.map((row) => ({ orderItemRowId: row.order_item_row_id, quantity: Number(row.quantity) }));
 }
 
+/** The orders of these shipments. */
+export async function amazonOrderIdsOf(tx: Tx, shipmentIds: number[]): Promise<string[]> {
+  if (shipmentIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('shipments')
+    .select('amazon_order_id')
+    .distinct()
+    .where('id', '=', sql<number>`ANY(${shipmentIds}::bigint[])`)
+    .execute();
+  return rows.map((row) => row.amazon_order_id);
+}
+
 type ShipmentChanges = Omit<ShipmentRowUpdate, 'id' | 'company_id' | 'created_at' | 'state'>;
 
 /** Moves shipments to `to` from the states the transition table allows; returns the ids moved. */

@@ -205,6 +205,10 @@ export async function commitOrderBatch(tx: Tx, keyring: Keyring, batch: OrderBat
   await deleteItemsNotKept(tx, kept);
   await upsertItemRows(tx, items);
   await insertOrderEvents(tx, events);
+  await batch.orderEvents.chargesChanged(tx, {
+    companyId: batch.companyId,
+    amazonOrderIds: [...merged.values()].filter((m) => m.known).map((m) => m.next.amazonOrderId),
+  });
   counts.cancelled = newlyCancelled.length;
   for (const order of newlyCancelled) {
     const by = order.cancelledBy ?? 'Amazon';

@@ -13,7 +13,11 @@ import {
   type SimulatedSeller,
 } from './download.test-support.js';
 import type { OrderCursor } from './download-window.js';
-import type { OrderCancelledOnAmazon, OrderEventHandlers } from './order-events.js';
+import {
+  NO_ORDER_EVENT_HANDLERS,
+  type OrderCancelledOnAmazon,
+  type OrderEventHandlers,
+} from './order-events.js';
 import { findOrderWithItems, showOrders } from './orders.service.js';
 
 let context: TestContext;
@@ -186,6 +190,7 @@ describe('an Amazon-side cancellation', () => {
     seller.server.sim.advance(3 * MINUTE);
 
     const refusing: OrderEventHandlers = {
+      ...NO_ORDER_EVENT_HANDLERS,
       cancelledOnAmazon: () => Promise.reject(new Error('handler failed')),
     };
     await expect(runDownload(context, seller, { orderEvents: refusing })).rejects.toThrow('handler failed');
@@ -194,6 +199,7 @@ describe('an Amazon-side cancellation', () => {
 
     const told: OrderCancelledOnAmazon[] = [];
     const listening: OrderEventHandlers = {
+      ...NO_ORDER_EVENT_HANDLERS,
       cancelledOnAmazon: async (tx, event) => {
         const row = await tx
           .selectFrom('orders')

@@ -31,6 +31,10 @@ export type FulfillmentChannel = (typeof FULFILLMENT_CHANNELS)[number];
 export const PAYMENT_STATUSES = ['pending', 'complete'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
+/** The order's payment as refunds leave it; kept by the refunds domain (src/refunds/payment-status.ts). */
+export const REFUND_PAYMENT_STATUSES = ['pending', 'paid', 'partially_refunded', 'refunded'] as const;
+export type RefundPaymentStatus = (typeof REFUND_PAYMENT_STATUSES)[number];
+
 /** The buyer-cancellation hold (src/orders/order-transitions.ts). */
 export const CANCEL_REQUEST_STATES = ['none', 'requested', 'accepted', 'declined', 'expired'] as const;
 export type CancelRequestState = (typeof CANCEL_REQUEST_STATES)[number];
@@ -86,6 +90,8 @@ export interface OrdersTable {
   order_total: Decimal;
   currency: string | null;
   payment_status: PaymentStatus;
+  /** Written only by the refunds domain's refresh; NULL until the order's first refresh. */
+  refund_payment_status: ColumnType<RefundPaymentStatus | null, never, RefundPaymentStatus>;
   subtypes: Defaulted<OrderSubtype[]>;
   replaced_order_id: string | null;
   note: string | null;

@@ -49,5 +49,5 @@ export function countedRefunds(
   rows: { orderItemId: string; component: AdjustmentComponent; amount: string; inFlight: boolean }[],
   currency: string,
 ): CountedRefund[] {
-  return rows.map((row) => ({ ...row, amount: storedMoney(row.amount, currency) }));
+  return rows.map((row) => ({ ...row, amount: storedMoney(row.amount, currency), byAmazon: false }));
 }

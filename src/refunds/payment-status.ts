@@ -1,12 +1,14 @@
+import { REFUND_PAYMENT_STATUSES, type RefundPaymentStatus } from '../orders/orders.table.js';
 import type { OrderBalance } from './refundable.js';
 
-/**
- * The order's payment as refunds leave it: paid (charged, nothing refunded yet), partially_refunded,
- * refunded (everything charged given back). Only refunds Amazon accepted count; pending before shipment.
- */
-export const REFUND_PAYMENT_STATUSES = ['pending', 'paid', 'partially_refunded', 'refunded'] as const;
-export type RefundPaymentStatus = (typeof REFUND_PAYMENT_STATUSES)[number];
+export { REFUND_PAYMENT_STATUSES, type RefundPaymentStatus };
 
+/**
+ * The order's payment as refunds leave it: pending (nothing charged yet: nothing shipped), paid (charged,
+ * nothing given back), partially_refunded, refunded (everything charged given back). What counts is
+ * what was given back for sure: our refunds Amazon accepted and the refunds the settlements show that
+ * are not ours (Amazon's own, or given outside sellersync); refunds in flight do not.
+ */
 export function refundPaymentStatus(balance: OrderBalance): RefundPaymentStatus {
   if (balance.charged === 0n) return 'pending';
   const accepted = balance.refunded - balance.inFlight;

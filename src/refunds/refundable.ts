@@ -23,18 +23,25 @@ export interface ChargedLine {
   charged: Record<ChargedComponent, bigint>;
 }
 
-/** One component of an earlier refund that counts: accepted, or requested / in a feed (in flight). */
+/**
+ * One component of an earlier refund that counts: ours accepted, or requested / in a feed (in flight),
+ * or one the settlements show that is not ours (by Amazon, or outside sellersync): always accepted.
+ */
 export interface CountedRefund {
   orderItemId: string;
   component: AdjustmentComponent;
   amount: bigint;
   inFlight: boolean;
+  byAmazon: boolean;
 }
 
 export interface ComponentBalance {
   component: AdjustmentComponent;
   charged: bigint;
+  /** Accepted: ours and Amazon's. */
   refunded: bigint;
+  /** The part of `refunded` Amazon gave (or given outside sellersync), as the settlements show it. */
+  refundedByAmazon: bigint;
   inFlight: bigint;
   /** charged − refunded − in flight; 0 for components never charged (bounded by the order instead). */
   left: bigint;
@@ -51,6 +58,8 @@ export interface OrderBalance {
   charged: bigint;
   /** Money given back (positive components), accepted and in flight. */
   refunded: bigint;
+  /** The part of `refunded` the settlements show Amazon gave (or given outside sellersync). */
+  refundedByAmazon: bigint;
   inFlight: bigint;
   /** Restocking fees charged to the buyer (as a positive amount), accepted and in flight. */
   restockingFees: bigint;
@@ -72,10 +81,11 @@ function sum(values: bigint[]): bigint {
 function componentBalance(line: ChargedLine, component: AdjustmentComponent, counted: CountedRefund[]) {
   const mine = counted.filter((c) => c.orderItemId === line.orderItemId && c.component === component);
   const refunded = sum(mine.filter((c) => !c.inFlight).map((c) => c.amount));
+  const refundedByAmazon = sum(mine.filter((c) => c.byAmazon).map((c) => c.amount));
   const inFlight = sum(mine.filter((c) => c.inFlight).map((c) => c.amount));
   const charged = isChargedComponent(component) ? line.charged[component] : 0n;
   const left = isChargedComponent(component) ? charged - refunded - inFlight : 0n;
-  return { component, charged, refunded, inFlight, left: left > 0n ? left : 0n };
+  return { component, charged, refunded, refundedByAmazon, inFlight, left: left > 0n ? left : 0n };
 }
 
 export function orderBalance(lines: ChargedLine[], counted: CountedRefund[]): OrderBalance {
@@ -92,6 +102,7 @@ export function orderBalance(lines: ChargedLine[], counted: CountedRefund[]): Or
   const given = counted.filter((c) => c.amount > 0n);
   const refunded = sum(given.map((c) => c.amount));
   const inFlight = sum(given.filter((c) => c.inFlight).map((c) => c.amount));
+  const refundedByAmazon = sum(given.filter((c) => c.byAmazon).map((c) => c.amount));
   const restockingFees = -sum(counted.filter((c) => c.amount < 0n).map((c) => c.amount));
   const principal = sum(lines.map((line) => line.charged.Principal));
   const left = charged - refunded;
@@ -99,6 +110,7 @@ export function orderBalance(lines: ChargedLine[], counted: CountedRefund[]): Or
     lines: balances,
     charged,
     refunded,
+    refundedByAmazon,
     inFlight,
     restockingFees,
     principal,

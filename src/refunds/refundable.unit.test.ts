@@ -11,24 +11,11 @@ import {
   type CountedRefund,
   type RequestedLine,
 } from './refundable.js';
+import { chargedLine } from './refundable.test-support.js';
 
 const US = { currency: 'USD', taxInclusive: false };
 
-function line(orderItemId: string, principal: bigint, tax = 0n, shipping = 0n): ChargedLine {
-  return {
-    orderItemId,
-    quantityOrdered: 1,
-    quantityShipped: 1,
-    charged: {
-      Principal: principal,
-      Tax: tax,
-      Shipping: shipping,
-      ShippingTax: 0n,
-      GiftWrap: 0n,
-      GiftWrapTax: 0n,
-    },
-  };
-}
+const line = chargedLine;
 
 const lineArb = fc
   .tuple(
@@ -61,7 +48,7 @@ function applyAll(
     }));
     try {
       checkRefund(orderBalance(lines, counted), asked, US);
-      counted.push(...asked.map((a) => ({ ...a, inFlight: false })));
+      counted.push(...asked.map((a) => ({ ...a, inFlight: false, byAmazon: false })));
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
     }
@@ -112,7 +99,10 @@ describe('what is left to refund', () => {
           expect(given).toBe(chargedComponentsLeft);
           if (rest.length === 0 || given > before.left) return;
           checkRefund(before, rest, US);
-          const after = orderBalance(lines, [...counted, ...rest.map((r) => ({ ...r, inFlight: false }))]);
+          const after = orderBalance(lines, [
+            ...counted,
+            ...rest.map((r) => ({ ...r, inFlight: false, byAmazon: false })),
+          ]);
           expect(fullRefundLines(after)).toEqual([]);
           if (after.charged > 0n) expect(refundPaymentStatus(after)).toBe('refunded');
         },
@@ -123,7 +113,7 @@ describe('what is left to refund', () => {
   it('counts refunds in flight: a second refund of what the first one takes is refused', () => {
     const lines = [line('A', 1000n, 80n)];
     const inFlight: CountedRefund[] = [
-      { orderItemId: 'A', component: 'Principal', amount: 700n, inFlight: true },
+      { orderItemId: 'A', component: 'Principal', amount: 700n, inFlight: true, byAmazon: false },
     ];
     const balance = orderBalance(lines, inFlight);
     expect(() =>

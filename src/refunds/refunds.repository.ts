@@ -218,6 +218,12 @@ export async function listRefunds(
 
 /** Every component of the order's refunds that counts against what is left (accepted or in flight). */
 export async function countedRefundLines(db: Db | Tx, orderId: number) {
+  return countedRefundLinesOf(db, [orderId]);
+}
+
+/** The counted refund components of these orders, each with its order. */
+export async function countedRefundLinesOf(db: Db | Tx, orderIds: number[]) {
+  if (orderIds.length === 0) return [];
   const rows = await db
     .selectFrom('refund_lines')
     .innerJoin('refunds', 'refunds.id', 'refund_lines.refund_id')
@@ -226,11 +232,18 @@ export async function countedRefundLines(db: Db | Tx, orderId: number) {
         .onRef('refund_items.refund_id', '=', 'refund_lines.refund_id')
         .onRef('refund_items.order_item_row_id', '=', 'refund_lines.order_item_row_id'),
     )
-    .select(['refund_items.order_item_id', 'refund_lines.component', 'refund_lines.amount', 'refunds.state'])
-    .where('refunds.order_id', '=', orderId)
+    .select([
+      'refunds.order_id',
+      'refund_items.order_item_id',
+      'refund_lines.component',
+      'refund_lines.amount',
+      'refunds.state',
+    ])
+    .where('refunds.order_id', '=', sql<number>`ANY(${orderIds}::bigint[])`)
     .where('refunds.state', 'in', [...COUNTING_STATES])
     .execute();
   return rows.map((row) => ({
+    orderId: Number(row.order_id),
     orderItemId: row.order_item_id,
     component: row.component,
     amount: row.amount,

@@ -7,6 +7,7 @@ import { formatMoney, MoneyFormatError, parseMoney } from '../shared/money.js';
 import { pricesIncludeTax } from './adjustment-codes.js';
 import { chargedLines, countedRefunds, currencyOf } from './order-charges.js';
 import { refundPaymentStatus, type RefundPaymentStatus } from './payment-status.js';
+import { refreshPaymentStatus, storedPaymentStatus } from './payment-status.refresh.js';
 import { refundInputSchema, type RefundInput } from './refund-input.js';
 import {
   checkRefund,
@@ -192,7 +193,12 @@ export async function recordRefund(
     items: refundItems(order, lines, currency, values.quantity),
   });
   const after = await balanceOf(tx, order, currency);
-  return { refund, left: formatMoney(after.left, currency), paymentStatus: refundPaymentStatus(after) };
+  const statuses = await refreshPaymentStatus(tx, company.id, [order.amazonOrderId]);
+  return {
+    refund,
+    left: formatMoney(after.left, currency),
+    paymentStatus: statuses.get(order.amazonOrderId) ?? refundPaymentStatus(after),
+  };
 }
 
 /** Undoes a refund no feed has taken yet: it no longer counts, and is never sent. */
@@ -248,7 +254,10 @@ export async function refundableOf(
     amazonOrderId,
     currency,
     status: order.status,
-    paymentStatus: refundPaymentStatus(balance),
+    paymentStatus:
+      order.refundPaymentStatus ??
+      (await storedPaymentStatus(db, companyId, amazonOrderId)) ??
+      refundPaymentStatus(balance),
     charged: f(balance.charged),
     refunded: f(balance.refunded - balance.inFlight),
     inFlight: f(balance.inFlight),
@@ -265,16 +274,4 @@ export async function refundableOf(
       })),
     })),
   };
-}
-
-/** The payment status of the order as its refunds leave it. */
-export async function paymentStatusOf(
-  db: Db,
-  companyId: number,
-  amazonOrderId: string,
-): Promise<RefundPaymentStatus | null> {
-  const order = await readOrderForRefund(db, companyId, amazonOrderId);
-  const currency = order ? currencyOf(order) : null;
-  if (!order || !currency) return null;
-  return refundPaymentStatus(await balanceOf(db, order, currency));
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { storedAmazonOrderIds } from '../orders/orders.settled.js';
+import { refreshPaymentStatus } from '../refunds/payment-status.refresh.js';
 import { confirmSettledRefunds } from '../refunds/refunds.settled.js';
 import { upsertDiscrepancies, upsertDiscrepancy } from './discrepancies.repository.js';
 import { checkSettledAmounts } from './settled-amounts.check.js';
@@ -27,7 +28,7 @@ const TAXES = "'Tax', 'ShippingTax', 'GiftWrapTax'";
 const amountWhere = (condition: string) => sql.raw(`coalesce(sum(l.amount) FILTER (WHERE ${condition}), 0)`);
 
 /** Refund lines (Refund, Chargeback Refund, A-to-z Guarantee Refund, …) grouped per refunded line. */
-async function writeRefunds(db: Db, settlementPk: number): Promise<void> {
+async function writeRefunds(db: Db | Tx, settlementPk: number): Promise<void> {
   await sql`
     INSERT INTO settlement_refunds AS r (
       settlement_pk, amazon_order_id, refund_key, transaction_type, order_item_code, adjustment_id,
@@ -75,7 +76,7 @@ interface RefundCheck {
   first_line: number;
 }
 
-async function refundChecks(db: Db, companyId: number, settlementPk: number): Promise<RefundCheck[]> {
+async function refundChecks(db: Db | Tx, companyId: number, settlementPk: number): Promise<RefundCheck[]> {
   const { rows } = await sql<RefundCheck>`
     SELECT r.amazon_order_id, r.refund_key, r.merchant_adjustment_item_id, r.commission_refunded::text,
            r.admin_fee::text, r.expected_admin_fee::text, r.admin_fee_cap::text, r.principal::text,
@@ -179,19 +180,21 @@ export async function reconcileSettlement(
     .select(['settlement_id'])
     .where('id', '=', settlementPk)
     .executeTakeFirstOrThrow();
-  await writeRefunds(db, settlementPk);
-  const checks = await refundChecks(db, companyId, settlementPk);
   const counts: ReconcileCounts = {
-    refunds: checks.length,
+    refunds: 0,
     amazon_refunds: 0,
     refunds_confirmed: 0,
     fee_anomalies: 0,
     unknown_orders: 0,
     amounts_differ: 0,
   };
-  const ours = checks.filter((check) => check.merchant_adjustment_item_id !== null);
-  counts.amazon_refunds = checks.length - ours.length;
-  await db.transaction().execute(async (tx) => {
+  // The settlement's refunds, their match with ours and the payment status they leave land together.
+  const checks = await db.transaction().execute(async (tx) => {
+    await writeRefunds(tx, settlementPk);
+    const found = await refundChecks(tx, companyId, settlementPk);
+    const ours = found.filter((check) => check.merchant_adjustment_item_id !== null);
+    counts.refunds = found.length;
+    counts.amazon_refunds = found.length - ours.length;
     const matched = await confirmSettledRefunds(
       tx,
       companyId,
@@ -208,6 +211,12 @@ export async function reconcileSettlement(
         .where('merchant_adjustment_item_id', '=', merchantAdjustmentItemId)
         .execute();
     counts.refunds_confirmed = matched.size;
+    await refreshPaymentStatus(
+      tx,
+      companyId,
+      found.map((check) => check.amazon_order_id),
+    );
+    return found;
   });
   for (const check of checks) {
     const detail = {
