@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DecryptionError } from '../shared/crypto.js';
-import { NotFoundError, ServiceUnavailableError, UsageError } from '../shared/errors.js';
+import { NotFoundError, ServiceUnavailableError, UpstreamError, UsageError } from '../shared/errors.js';
 
 /** What every error answer looks like: a message for people, a code for programs, the field at fault. */
 export interface ErrorBody {
@@ -87,6 +87,7 @@ export function installErrorHandling(server: FastifyInstance): void {
         .send({ error: err.message, code: 'usage', ...(err.field ? { field: err.field } : {}) });
     }
     if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message, code: 'not_found' });
+    if (err instanceof UpstreamError) return reply.code(502).send({ error: err.message, code: 'upstream' });
     if (err instanceof ServiceUnavailableError) {
       // Without the address: a URL may carry a password.
       const store = err.variable === 'DATABASE_URL' ? 'PostgreSQL' : 'Redis';

@@ -14,6 +14,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** A service the request needed (Amazon) gave no answer: nothing was done, trying again may work. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+}
+
 /** Postgres or Redis cannot be reached: named by its setting and address, without a stack. */
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { describeChanges, recordAudit } from '../../audit/audit.repository.js';
 import {
   createCompany,
@@ -6,7 +7,9 @@ import {
   listCompanies,
   removeCompany,
   updateCompany,
+  validateNewCompany,
 } from '../../companies/companies.service.js';
+import { verifyNewCompanyCredentials } from '../../companies/companies.verify.js';
 import {
   companyChangesSchema,
   CREDENTIAL_FIELDS,
@@ -38,10 +41,31 @@ export const companyRoutes: AdminRoutes = (server, deps) => {
 
   server.post(
     '/api/companies',
-    { schema: { summary: 'add a company (credentials stored encrypted)', tags, body: newCompanySchema } },
+    {
+      schema: {
+        summary: 'add a company (credentials stored encrypted)',
+        description:
+          'It is `unverified` until Amazon first accepts its token. With `verify=true` the refresh token is exchanged first: refused by Amazon, 400 naming the credential and nothing added; no verdict from Amazon, 502 and nothing added; accepted, the company is added `active`.',
+        tags,
+        querystring: z.object({
+          verify: z
+            .enum(['true', 'false'], { error: 'expected true or false' })
+            .optional()
+            .describe('exchange the refresh token with Amazon first; add the company only if it works'),
+        }),
+        body: newCompanySchema,
+      },
+    },
     async (request, reply) => {
       const given = sentBody(request) as Record<string, unknown>;
-      const created = await createCompany(app.db, app.config.keyring, given);
+      const verified = request.query.verify === 'true';
+      if (verified) {
+        await verifyNewCompanyCredentials(validateNewCompany(given), {
+          lwaClientSecret: 'body.lwaClientSecret',
+          refreshToken: 'body.refreshToken',
+        });
+      }
+      const created = await createCompany(app.db, app.config.keyring, given, { verified });
       await reconcile((queues) => reconcileCompanySchedules(queues, created));
       await recordAudit(app.db, actorOf(request), {
         action: 'company.add',

@@ -10,7 +10,7 @@ import {
   validateNewCompany,
   type Company,
 } from '../../companies/companies.service.js';
-import type { NewCompany } from '../../companies/companies.schema.js';
+import { verifyNewCompanyCredentials } from '../../companies/companies.verify.js';
 import { listOperationProblems } from '../../companies/operation-problems.repository.js';
 import { UsageError } from '../../shared/errors.js';
 import { keyValues, printNotes, printResult, table } from '../output.js';
@@ -156,23 +156,6 @@ async function readSecretFiles(flags: CompanyFlags): Promise<CompanyFlags> {
   return read;
 }
 
-/** `--verify`: one token exchange before anything is stored; a refusal or no verdict adds nothing. */
-async function verifyCredentials(values: NewCompany): Promise<void> {
-  const { checkCredentials } = await import('../../amazon/verify.js');
-  const check = await checkCredentials(values.endpoint ?? 'live', values);
-  if (check.outcome === 'refused') {
-    throw new UsageError(
-      `Amazon refused the credentials (${check.code}: ${check.message}); the company was not added`,
-      { field: check.code === 'invalid_client' ? '--lwa-client-secret' : '--refresh-token' },
-    );
-  }
-  if (check.outcome === 'unknown') {
-    throw new Error(
-      `could not verify the credentials: Amazon's token endpoint gave no verdict (${check.code ?? 'error'}: ${check.message}); the company was not added (try again, or add it without --verify and its first run checks them)`,
-    );
-  }
-}
-
 function describe(company: Company): string {
   return keyValues({ ...company });
 }
@@ -190,7 +173,11 @@ export function companyCommand(): Command {
       const input = toInput(flags);
       const created = await withApp(
         async (app) => {
-          if (flags.verify) await verifyCredentials(validateNewCompany(input));
+          if (flags.verify)
+            await verifyNewCompanyCredentials(validateNewCompany(input), {
+              lwaClientSecret: '--lwa-client-secret',
+              refreshToken: '--refresh-token',
+            });
           const added = await createCompany(app.db, app.config.keyring, input, {
             verified: flags.verify ?? false,
           });
