@@ -173,7 +173,7 @@ describe.skipIf(!haveChromium)('the web console', () => {
     ).resolves.toHaveLength(1);
   });
 
-  it('cancels from the order page; Amazon rejects it; the attention page shows why and requeues it', async () => {
+  it('cancels from the order page; Amazon rejects it; its feed and the attention page show why; requeued from there', async () => {
     // The accepted buyer request goes first, so that Amazon refuses this cancellation alone.
     await world.run('cancellation-upload');
     await world.finishFeeds();
@@ -187,6 +187,27 @@ describe.skipIf(!haveChromium)('the web console', () => {
     const rejected = page.locator('tr[data-rejected^=cancellation-]', { hasText: toCancel.orderId });
     await expect(rejected.textContent()).resolves.toContain('could not be processed at this time');
     await screenshot('console-attention');
+    // The feed that carried it shows Amazon's answer per message.
+    const [feed] = await world.context.db
+      .selectFrom('feeds')
+      .select('id')
+      .where('kind', '=', 'order-acknowledgement')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .execute();
+    await page.goto(`${base}/console/feeds`);
+    await page.click(`tr[data-feed="${feed!.id}"] a`);
+    await expect(page.locator('tr[data-message]').textContent()).resolves.toMatch(
+      /rejected.*could not be processed/s,
+    );
+    // The cancellation upload queued by the form waits in its queue (no worker runs in this test).
+    await page.goto(`${base}/console/queues`);
+    const waiting = (await world.queues['cancellation-upload'].getJobCounts('waiting')).waiting;
+    expect(waiting).toBeGreaterThan(0);
+    await expect(page.locator('tr[data-queue=cancellation-upload] td').nth(1).textContent()).resolves.toBe(
+      String(waiting),
+    );
+    await page.goto(`${base}/console/attention`);
     await rejected.locator('button:has-text("Requeue")').click();
     const [cancellation] = await world.context.db
       .selectFrom('cancellations')

@@ -134,13 +134,13 @@ export async function readFeedContent(db: Db, id: number): Promise<{ content: st
 export async function listFeeds(
   db: Db,
   companyId: number,
-  filter: { kind?: FeedKind; states?: readonly FeedState[]; limit?: number } = {},
+  filter: { kind?: FeedKind; states?: readonly FeedState[]; limit?: number; newestFirst?: boolean } = {},
 ): Promise<Feed[]> {
   let query = db.selectFrom('feeds').select(FEED_COLUMNS).where('company_id', '=', companyId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.states) query = query.where('state', 'in', [...filter.states]);
   const rows = await query
-    .orderBy('id')
+    .orderBy('id', filter.newestFirst ? 'desc' : 'asc')
     .limit(filter.limit ?? 1000)
     .execute();
   return rows.map(toFeed);

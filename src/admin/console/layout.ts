@@ -2,8 +2,9 @@ import { document, html, type Html } from '../html.js';
 
 const NAV = html`<header>
   <strong>sellersync</strong><a href="/console">Companies</a> <a href="/console/attention">Attention</a
-  ><a href="/console/orders">Orders</a><a href="/console/runs">Runs</a>
-  <a href="/console/health">Account health</a><a href="/console/audit">Audit</a>
+  ><a href="/console/orders">Orders</a><a href="/console/feeds">Feeds</a><a href="/console/runs">Runs</a
+  ><a href="/console/queues">Queues</a> <a href="/console/health">Account health</a
+  ><a href="/console/audit">Audit</a>
   <form class="inline" method="post" action="/console/logout"><button>Sign out</button></form>
 </header>`;
 

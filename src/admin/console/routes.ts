@@ -10,6 +10,7 @@ import { csrfValue, hasCsrf, isSignedIn, signIn, signOut } from './session.js';
 import { activityPages } from './activity.js';
 import { attentionPages } from './attention.js';
 import { companyPages } from './companies.js';
+import { feedPages } from './feeds.js';
 import { hidden, send } from './http.js';
 import { orderActions } from './order-actions.js';
 import { rejectionActions } from './rejections.js';
@@ -100,6 +101,7 @@ export async function consoleRoutes(server: FastifyInstance, deps: AdminDeps): P
     rejectionActions,
     orderPages,
     orderActions,
+    feedPages,
     activityPages,
   ])
     pages(server, context);
