@@ -228,7 +228,24 @@ async function runsWithoutLease(db: Db): Promise<{ id: number; kind: string; com
   return result.rows;
 }
 
+/** Two runs of one (kind, company) that were both under way at the same moment (skipped ones never run). */
+async function overlappingRuns(db: Db, out: Violation[]) {
+  const result = await sql<{ a: number; b: number; kind: string; company_id: number }>`
+    SELECT a.id AS a, b.id AS b, a.kind, a.company_id FROM job_runs a
+      JOIN job_runs b ON b.kind = a.kind AND b.company_id = a.company_id AND b.id > a.id
+     WHERE a.status <> 'skipped' AND b.status <> 'skipped'
+       AND b.started_at < coalesce(a.finished_at, 'infinity')
+       AND a.started_at < coalesce(b.finished_at, 'infinity')
+       AND a.error IS DISTINCT FROM 'abandoned: the process running it stopped'`.execute(db);
+  for (const row of result.rows)
+    out.push({
+      invariant: 'runs',
+      detail: `runs ${row.a} and ${row.b} of ${row.kind} for company ${row.company_id} overlapped`,
+    });
+}
+
 async function checkRuns(input: InvariantInput, out: Violation[]) {
+  await overlappingRuns(input.db, out);
   const suspects = await runsWithoutLease(input.db);
   if (suspects.length === 0) return;
   await new Promise((resolve) => setTimeout(resolve, input.abandonedAfterMs ?? input.leaseMs));
@@ -283,7 +300,8 @@ function checkLogs(input: InvariantInput, out: Violation[]) {
  * The campaign's invariants, read from outside after a fault: every order Amazon has is stored exactly
  * once at its latest version; every shipment, cancellation and refund reached Amazon at most once and
  * exactly once when it is settled here (or is visibly pending); committed cursors never moved back; no
- * run stays `running` without a lease for longer than the lease; no log line holds a secret or buyer data.
+ * run stays `running` without a lease for longer than the lease, and no two runs of a (kind, company)
+ * overlapped; no log line holds a secret or buyer data.
  */
 export async function checkInvariants(input: InvariantInput): Promise<InvariantReport> {
   const violations: Violation[] = [];

@@ -173,6 +173,23 @@ export class FaultWorld {
     return daemon;
   }
 
+  /** Waits until no run is under way (the schedules fire every job once when they are first made). */
+  async idle(timeoutMs = 60_000): Promise<void> {
+    await until(
+      async () => {
+        const running = await this.context.db
+          .selectFrom('job_runs')
+          .select('id')
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        const runs = await this.context.db.selectFrom('job_runs').select('id').executeTakeFirst();
+        return runs !== undefined && running === undefined;
+      },
+      'no run under way',
+      timeoutMs,
+    );
+  }
+
   /** A daemon still alive, to talk to. */
   liveDaemon(): FaultDaemon {
     const daemon = this.daemons.find((d) => d.alive);
@@ -230,7 +247,9 @@ export class FaultWorld {
       this.seller(sellerIndex).company.id,
       {
         amazonOrderId,
-        carrier: 'UPS',
+        // A carrier of its own: any tracking number is taken, and Amazon's check of CarrierName still applies.
+        carrier: 'Other',
+        carrierName: 'Fault Freight',
         trackingNumber: tracking,
         shipDate: this.now().toISOString(),
         items: order.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
