@@ -25,15 +25,30 @@ export interface ScheduleChanges {
   removed: number;
 }
 
+const GOLDEN_RATIO_FRACTION = 0.6180339887498949;
+
+/**
+ * Where in its interval a company's runs of a kind come due, in ms from the interval's start (BullMQ's
+ * `offset`). Consecutive company ids fall far apart (the golden-ratio sequence) and each kind is shifted
+ * further, so a thousand companies' runs spread over the interval instead of all coming due at the
+ * instant their schedules were made, where they would wait for one another.
+ */
+export function scheduleOffsetMs(companyId: number, kind: JobKind, everyMs: number): number {
+  const position = (companyId * GOLDEN_RATIO_FRACTION + JOB_KINDS.indexOf(kind) / JOB_KINDS.length) % 1;
+  return Math.floor(position * everyMs);
+}
+
 /** Creates, updates or removes one schedule; true when it was removed. */
 async function applySchedule(queues: JobQueues, kind: JobKind, company: Company): Promise<boolean> {
   const queue = queues[kind];
   const id = schedulerId(company.id);
   const minutes = scheduleInterval(company, kind);
   if (minutes === null) return queue.removeJobScheduler(id);
+  const every = minutes * 60_000;
   await queue.upsertJobScheduler(
     id,
-    { every: minutes * 60_000 },
+    // An offset of 0 means "now" to BullMQ; 1 ms stands for the interval's start.
+    { every, offset: Math.max(1, scheduleOffsetMs(company.id, kind, every)) },
     { name: kind, data: { companyId: company.id, trigger: 'schedule' } },
   );
   return false;
