@@ -23,3 +23,24 @@ export function caller(server: AdminServer): Call {
     return server.inject(options);
   };
 }
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus's text exposition format: `name{label="value",…} number` lines, comments skipped. */
+export function parsePrometheus(text: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
+      const labels = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]),
+      );
+      return { name: match[1]!, labels, value: Number(match[3]) };
+    });
+}

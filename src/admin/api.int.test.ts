@@ -5,30 +5,9 @@ import {
   type FulfillmentWorld,
   type SimOrderView,
 } from '../fulfillment/fulfillment.test-support.js';
-import { caller, type Call } from './admin.test-support.js';
+import { caller, parsePrometheus, type Call } from './admin.test-support.js';
 import { createMetricsServer } from './metrics.js';
 import { createAdminServer, type AdminServer } from './server.js';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Prometheus's text exposition format: `name{label="value",…} number` lines, comments skipped. */
-function parsePrometheus(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
-      const labels = Object.fromEntries(
-        [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]),
-      );
-      return { name: match[1]!, labels, value: Number(match[3]) };
-    });
-}
 
 /** Every route of the admin API against the simulated Amazon, the way an operator's script uses them. */
 

@@ -6,7 +6,7 @@ import { countMessageResults } from '../feeds/feeds.repository.js';
 import { fulfillmentMetrics, type RateFigure } from '../fulfillment/metrics.js';
 import { JOB_KINDS } from '../jobs/kinds.js';
 import { countOrdersByStatus } from '../orders/orders.queries.js';
-import { listOpenDiscrepancies } from '../settlements/discrepancies.repository.js';
+import { countOpenDiscrepancies, DISCREPANCY_KINDS } from '../settlements/discrepancies.repository.js';
 import { metricsRegistry } from '../shared/metrics.js';
 import type { AdminDeps } from './types.js';
 
@@ -87,13 +87,16 @@ function storeGauges(deps: AdminDeps, registry: Registry): void {
   });
   new Gauge({
     name: 'sellersync_settlement_discrepancies_open',
-    help: 'Settlement reconciliation discrepancies not resolved yet, by company',
-    labelNames: ['company_id'],
+    help: 'Settlement reconciliation discrepancies not resolved yet, by company and kind',
+    labelNames: ['company_id', 'kind'],
     registers: [registry],
     async collect() {
       this.reset();
+      // Every kind of every company, 0 when none is open: a series that drops to 0 does not vanish.
       for (const company of await listCompanies(db))
-        this.set({ company_id: company.id }, (await listOpenDiscrepancies(db, company.id)).length);
+        for (const kind of DISCREPANCY_KINDS) this.set({ company_id: company.id, kind }, 0);
+      for (const row of await countOpenDiscrepancies(db))
+        this.set({ company_id: row.companyId, kind: row.kind }, row.count);
     },
   });
   new Gauge({

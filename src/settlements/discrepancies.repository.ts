@@ -83,3 +83,16 @@ export async function listOpenDiscrepancies(db: Db, companyId: number): Promise<
     .orderBy('id', 'desc')
     .execute();
 }
+
+/** Open discrepancies per company and kind (the metrics read them at every scrape). */
+export async function countOpenDiscrepancies(
+  db: Db,
+): Promise<{ companyId: number; kind: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('settlement_discrepancies')
+    .select(['company_id', 'kind', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('resolved_at', 'is', null)
+    .groupBy(['company_id', 'kind'])
+    .execute();
+  return rows.map((row) => ({ companyId: Number(row.company_id), kind: row.kind, count: Number(row.count) }));
+}
