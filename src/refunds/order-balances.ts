@@ -48,3 +48,13 @@ export async function balancesOf(
     ]),
   }));
 }
+
+/** One order's balance (see `balancesOf`). */
+export async function orderBalanceOf(
+  db: Db | Tx,
+  companyId: number,
+  order: RefundableOrder,
+): Promise<OrderBalance> {
+  const [found] = await balancesOf(db, companyId, [order]);
+  return found!.balance;
+}

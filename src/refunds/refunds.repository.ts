@@ -216,12 +216,7 @@ export async function listRefunds(
   return withItems(db, await query.orderBy('id').execute());
 }
 
-/** Every component of the order's refunds that counts against what is left (accepted or in flight). */
-export async function countedRefundLines(db: Db | Tx, orderId: number) {
-  return countedRefundLinesOf(db, [orderId]);
-}
-
-/** The counted refund components of these orders, each with its order. */
+/** Every component of these orders' refunds that counts against what is left (accepted or in flight). */
 export async function countedRefundLinesOf(db: Db | Tx, orderIds: number[]) {
   if (orderIds.length === 0) return [];
   const rows = await db

@@ -5,19 +5,13 @@ import { lockOrderForRefund, readOrderForRefund, type RefundableOrder } from '..
 import { UsageError } from '../shared/errors.js';
 import { formatMoney, MoneyFormatError, parseMoney } from '../shared/money.js';
 import { pricesIncludeTax } from './adjustment-codes.js';
-import { chargedLines, countedRefunds, currencyOf } from './order-charges.js';
+import { orderBalanceOf } from './order-balances.js';
+import { currencyOf } from './order-charges.js';
 import { refundPaymentStatus, type RefundPaymentStatus } from './payment-status.js';
 import { refreshPaymentStatus, storedPaymentStatus } from './payment-status.refresh.js';
 import { refundInputSchema, type RefundInput } from './refund-input.js';
+import { checkRefund, fullRefundLines, type RequestedLine } from './refundable.js';
 import {
-  checkRefund,
-  fullRefundLines,
-  orderBalance,
-  type OrderBalance,
-  type RequestedLine,
-} from './refundable.js';
-import {
-  countedRefundLines,
   insertRefund,
   lockRefund,
   moveRefunds,
@@ -129,12 +123,6 @@ export interface RefundRequested {
   paymentStatus: RefundPaymentStatus;
 }
 
-/** The order's balance under the caller's transaction (locked by the caller when it is about to write). */
-async function balanceOf(db: Db | Tx, order: RefundableOrder, currency: string): Promise<OrderBalance> {
-  const counted = countedRefunds(await countedRefundLines(db, order.id), currency);
-  return orderBalance(chargedLines(order, currency), counted);
-}
-
 /**
  * Records a refund in Postgres only (state requested, held for REFUND_HOLD_MINUTES); the refund upload
  * sends it once the hold has passed. The order row stays locked until the refund is written, so two
@@ -170,7 +158,7 @@ export async function recordRefund(
   if (values.full && values.items.length > 0)
     throw new UsageError('give either --full or --item, not both', { field: 'full' });
   checkQuantity(order, values);
-  const balance = await balanceOf(tx, order, currency);
+  const balance = await orderBalanceOf(tx, company.id, order);
   const lines = values.full ? fullRefundLines(balance) : askedLines(order, values, currency);
   if (values.full && lines.length === 0) {
     throw new UsageError(
@@ -192,7 +180,7 @@ export async function recordRefund(
     requestedAt: now,
     items: refundItems(order, lines, currency, values.quantity),
   });
-  const after = await balanceOf(tx, order, currency);
+  const after = await orderBalanceOf(tx, company.id, order);
   const statuses = await refreshPaymentStatus(tx, company.id, [order.amazonOrderId]);
   return {
     refund,
@@ -221,7 +209,10 @@ export async function cancelRefund(db: Db, companyId: number, refundId: number):
 export interface ComponentView {
   component: string;
   charged: string;
+  /** Accepted, ours and Amazon's. */
   refunded: string;
+  /** The part of `refunded` the settlements show Amazon gave (or given outside sellersync). */
+  refundedByAmazon: string;
   inFlight: string;
   left: string;
 }
@@ -233,12 +224,16 @@ export interface RefundableView {
   paymentStatus: RefundPaymentStatus;
   charged: string;
   refunded: string;
+  refundedByAmazon: string;
   inFlight: string;
   left: string;
   lines: { orderItemId: string; quantityShipped: number; components: ComponentView[] }[];
 }
 
-/** Per line and component: charged, refunded (accepted, by us or Amazon), in flight, and left. */
+/**
+ * Per line and component: charged, refunded (accepted, ours and Amazon's), of that what the settlements
+ * show Amazon refunded itself, in flight, and left.
+ */
 export async function refundableOf(
   db: Db,
   companyId: number,
@@ -248,7 +243,7 @@ export async function refundableOf(
   if (!order)
     throw new UsageError(`order ${amazonOrderId} is not known: download orders first, or check the id`);
   const currency = currencyOf(order) ?? 'USD';
-  const balance = await balanceOf(db, order, currency);
+  const balance = await orderBalanceOf(db, companyId, order);
   const f = (v: bigint) => formatMoney(v, currency);
   return {
     amazonOrderId,
@@ -260,6 +255,7 @@ export async function refundableOf(
       refundPaymentStatus(balance),
     charged: f(balance.charged),
     refunded: f(balance.refunded - balance.inFlight),
+    refundedByAmazon: f(balance.refundedByAmazon),
     inFlight: f(balance.inFlight),
     left: f(balance.left),
     lines: balance.lines.map((line) => ({
@@ -269,6 +265,7 @@ export async function refundableOf(
         component: c.component,
         charged: f(c.charged),
         refunded: f(c.refunded),
+        refundedByAmazon: f(c.refundedByAmazon),
         inFlight: f(c.inFlight),
         left: f(c.left),
       })),

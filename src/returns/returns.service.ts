@@ -5,9 +5,8 @@ import { lockOrderForRefund } from '../orders/orders.refunding.js';
 import { UsageError } from '../shared/errors.js';
 import { formatMoney, MoneyFormatError, parseMoney, prorate } from '../shared/money.js';
 import { pricesIncludeTax, type AdjustmentComponent } from '../refunds/adjustment-codes.js';
-import { chargedLines, countedRefunds, currencyOf } from '../refunds/order-charges.js';
-import { orderBalance } from '../refunds/refundable.js';
-import { countedRefundLines } from '../refunds/refunds.repository.js';
+import { orderBalanceOf } from '../refunds/order-balances.js';
+import { currencyOf } from '../refunds/order-charges.js';
 import { recordRefund, type RefundRequested, type RefundSettings } from '../refunds/refunds.service.js';
 import { addBusinessDays } from './business-days.js';
 import type { ReturnCondition, ReturnRow, ReturnState } from './returns.table.js';
@@ -213,10 +212,7 @@ export async function refundReturn(
     const currency = order ? currencyOf(order) : null;
     if (!order || !currency)
       throw new UsageError(`order ${row.amazon_order_id} cannot be refunded: download orders again`);
-    const balance = orderBalance(
-      chargedLines(order, currency),
-      countedRefunds(await countedRefundLines(tx, order.id), currency),
-    );
+    const balance = await orderBalanceOf(tx, company.id, order);
     const taxInclusive = pricesIncludeTax(order.marketplaceId);
     const items = current!.items.map((returned) => {
       const item = order.items.find((candidate) => candidate.orderItemId === returned.orderItemId)!;

@@ -96,6 +96,7 @@ export function refundForm(base: string, csrf: string, refundable: RefundableVie
           <td>${c.component}</td>
           <td>${c.charged}</td>
           <td>${c.refunded}</td>
+          <td>${c.refundedByAmazon}</td>
           <td>${c.inFlight}</td>
           <td>${c.left}</td>
           <td><input name="refund_${line.orderItemId}_${c.component}" size="8" /></td>
@@ -107,8 +108,9 @@ export function refundForm(base: string, csrf: string, refundable: RefundableVie
     csrf,
     'Refund',
     html`<p class="muted">
-        Charged ${refundable.charged}, refunded ${refundable.refunded}, in flight ${refundable.inFlight}, left
-        ${refundable.left} ${refundable.currency} (${refundable.paymentStatus}).
+        Charged ${refundable.charged}, refunded ${refundable.refunded} (by Amazon
+        ${refundable.refundedByAmazon}), in flight ${refundable.inFlight}, left ${refundable.left}
+        ${refundable.currency} (${refundable.paymentStatus}).
       </p>
       <label
         >Reason
@@ -123,6 +125,7 @@ export function refundForm(base: string, csrf: string, refundable: RefundableVie
           <th>component</th>
           <th>charged</th>
           <th>refunded</th>
+          <th>by Amazon</th>
           <th>in flight</th>
           <th>left</th>
           <th>refund</th>

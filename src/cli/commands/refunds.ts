@@ -154,7 +154,8 @@ export function refundableCommand(): Command {
       });
       printResult(flags.json ?? false, view, () =>
         [
-          `order ${view.amazonOrderId} (${view.status}, ${view.currency}): charged ${view.charged}, refunded ${view.refunded}, ` +
+          `order ${view.amazonOrderId} (${view.status}, ${view.currency}): charged ${view.charged}, refunded ${view.refunded} ` +
+            `(by Amazon ${view.refundedByAmazon}), ` +
             `in flight ${view.inFlight}, left ${view.left}; payment status ${view.paymentStatus}`,
           table(
             view.lines.flatMap((line) =>
@@ -164,7 +165,16 @@ export function refundableCommand(): Command {
                 ...c,
               })),
             ),
-            ['orderItemId', 'shipped', 'component', 'charged', 'refunded', 'inFlight', 'left'],
+            [
+              'orderItemId',
+              'shipped',
+              'component',
+              'charged',
+              'refunded',
+              'refundedByAmazon',
+              'inFlight',
+              'left',
+            ],
           ),
         ].join('\n'),
       );

@@ -5,9 +5,13 @@ import {
   type FulfillmentWorld,
   type SimOrderView,
 } from '../fulfillment/fulfillment.test-support.js';
+import { refundableOf } from './refunds.service.js';
 import { refund, shippedOrders } from './refunds.test-support.js';
 
-/** The order's stored payment status follows Amazon's own refunds, found in settlements, and ours once each. */
+/**
+ * Refunds Amazon gave itself, found in settlements: they move the stored payment status (ours counted
+ * once) and come off what is left to refund.
+ */
 
 let world: FulfillmentWorld;
 let twoLines: SimOrderView;
@@ -52,7 +56,7 @@ async function settle() {
   return run;
 }
 
-describe('payment status', () => {
+describe('refunds Amazon gave itself', () => {
   it('moves to partially_refunded or refunded when a settlement shows refunds Amazon gave itself', async () => {
     await world.control('POST', `/orders/${twoLines.orderId}/refund`);
     await world.control('POST', `/orders/${oneLine.orderId}/refund`);
@@ -91,5 +95,37 @@ describe('payment status', () => {
     expect(line).toMatchObject({ initiated_by: 'seller' });
     expect(line?.matched_refund_id).not.toBeNull();
     expect(await storedStatus(ours.orderId)).toBe('partially_refunded');
+  });
+
+  it('subtracts what Amazon refunded from what is left: the seller cannot refund it again', async () => {
+    const [refundedLine, otherLine] = twoLines.orderItems.map((item) => item.orderItemId) as [string, string];
+    const view = await refundableOf(world.context.db, world.company.id, twoLines.orderId);
+    expect(view).toMatchObject({ paymentStatus: 'partially_refunded', refundedByAmazon: '15.79' });
+    const line = (id: string) => view.lines.find((l) => l.orderItemId === id)?.components;
+    expect(line(refundedLine)?.find((c) => c.component === 'Principal')).toMatchObject({
+      charged: '10.00',
+      refunded: '10.00',
+      refundedByAmazon: '10.00',
+      left: '0.00',
+    });
+    expect(line(otherLine)?.find((c) => c.component === 'Principal')).toMatchObject({
+      refunded: '0.00',
+      left: '25.00',
+    });
+
+    await expect(
+      refund(world, {
+        amazonOrderId: twoLines.orderId,
+        reason: 'CustomerReturn',
+        items: [{ orderItemId: refundedLine, components: [{ component: 'Principal', amount: '1.00' }] }],
+      }),
+    ).rejects.toThrow(/Principal: cannot refund 1.00, only 0.00 left \(charged 10.00, refunded 10.00/);
+    const full = await refund(world, {
+      amazonOrderId: twoLines.orderId,
+      reason: 'CustomerReturn',
+      full: true,
+    });
+    expect(full.refund.items.map((item) => item.orderItemId)).toEqual([otherLine]);
+    expect(full.left).toBe('0.00');
   });
 });
