@@ -7,6 +7,7 @@ import {
   type FulfillmentWorld,
   type SimOrderView,
 } from '../fulfillment/fulfillment.test-support.js';
+import { listSchedules } from '../jobs/schedules.js';
 import { createAdminServer, listen, type AdminServer } from './server.js';
 
 /** The web console in a real headless Chromium (Debian's, installed by .ci/run when missing). */
@@ -82,7 +83,7 @@ describe.skipIf(!haveChromium)('the web console', () => {
     expect(cookie?.value).not.toContain(TEST_ADMIN_TOKEN);
   });
 
-  it('switches a company’s download toggle in place, and Postgres follows', async () => {
+  it('switches a company’s download toggle in place: Postgres and the next scheduled run follow', async () => {
     const row = page.locator(`tr[data-company="${world.company.id}"]`);
     await expect(row.locator('[data-toggle=allowOrderDownload]').textContent()).resolves.toBe('on');
     await row
@@ -91,12 +92,21 @@ describe.skipIf(!haveChromium)('the web console', () => {
       .click();
     expect(await allowOrderDownload()).toBe(false);
     await expect(row.locator('[data-toggle=allowOrderDownload]').textContent()).resolves.toBe('off');
-    await screenshot('console-companies');
+    await expect(row.locator('tr[data-kind=order-download]').textContent()).resolves.toContain(
+      'not scheduled',
+    );
     await row
       .locator('div', { has: page.locator('[data-toggle=allowOrderDownload]') })
       .locator('button')
       .click();
     expect(await allowOrderDownload()).toBe(true);
+    // Switched on again, the download is scheduled: its next run is the one BullMQ's job scheduler holds.
+    const [schedule] = (await listSchedules(world.queues)).filter(
+      (s) => s.companyId === world.company.id && s.kind === 'order-download',
+    );
+    const nextRun = row.locator('tr[data-kind=order-download]');
+    await expect(nextRun.textContent()).resolves.toContain(`${schedule!.next!.toISOString()}`);
+    await screenshot('console-companies');
   });
 
   it('runs a download from the page, and the orders appear', async () => {

@@ -44,6 +44,8 @@ pre{background:#fff;border:1px solid #e2e5e9;padding:.5rem;overflow:auto}
 .bad{color:#b3261e;font-weight:600}.ok{color:#1e7d32}.muted{color:#667}
 button{cursor:pointer;padding:.2rem .6rem}form.inline{display:inline}
 .chart{display:flex;gap:2px;align-items:flex-end;height:60px}.chart span{background:#5b8def;width:10px}
+table.jobs{margin:0;background:none}table.jobs td{border:0;padding:.1rem .4rem;white-space:nowrap}
+fieldset{background:#fff;border:1px solid #e2e5e9;margin:.6rem 0}fieldset label{margin-right:.8rem;display:inline-block}
 .notice{background:#fff8e1;border:1px solid #f0c36d;padding:.5rem;margin:.5rem 0}
 .error{background:#fdecea;border:1px solid #e57373;padding:.5rem;margin:.5rem 0}
 `;

@@ -130,3 +130,17 @@ export async function lastSuccessfulRunStart(db: Db, companyId: number, kind: Jo
     .executeTakeFirst();
   return row?.started_at ?? null;
 }
+
+/** Each kind's latest run of the company (kinds never run are absent). */
+export async function lastRunPerKind(db: Db, companyId: number): Promise<Map<JobKind, JobRun>> {
+  const rows = await db
+    .selectFrom('job_runs')
+    .selectAll()
+    .distinctOn('kind')
+    .where('company_id', '=', companyId)
+    .orderBy('kind')
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return new Map(rows.map((row) => [row.kind, toJobRun(row)]));
+}

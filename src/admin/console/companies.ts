@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../audit/audit.repository.js';
 import { getCompany, listCompanies, updateCompany } from '../../companies/companies.service.js';
-import { listRuns } from '../../jobs/job-runs.repository.js';
-import { isJobKind } from '../../jobs/kinds.js';
+import { lastRunPerKind, listRuns, type JobRun } from '../../jobs/job-runs.repository.js';
+import { isJobKind, JOB_KINDS, type JobKind } from '../../jobs/kinds.js';
 import { runJob } from '../../jobs/run-job.js';
-import { reconcileCompanySchedules } from '../../jobs/schedules.js';
+import { listSchedules, reconcileCompanySchedules, type ScheduleView } from '../../jobs/schedules.js';
 import { UsageError } from '../../shared/errors.js';
 import { actorOf } from '../deps.js';
-import { html } from '../html.js';
-import { action, page } from './layout.js';
+import { html, type Html } from '../html.js';
+import { action, page, table } from './layout.js';
 
 import { field, hidden, idParam, send, type ConsoleContext } from './http.js';
 
@@ -20,14 +20,48 @@ const TOGGLES = {
 } as const;
 type Toggle = keyof typeof TOGGLES;
 
-/** Companies with their toggles and run-now buttons, and the runs. */
+const RUN_NOW_LABELS: Partial<Record<JobKind, string>> = {
+  'order-download': 'Download orders now',
+  'fulfillment-upload': 'Upload shipments now',
+};
+
+/** Each job kind of a company: its last run, its next scheduled run, a button to run it now. */
+function jobsTable(
+  companyId: number,
+  lastRuns: Map<JobKind, JobRun>,
+  schedules: ScheduleView[],
+  csrf: string,
+  queuesOpen: boolean,
+): Html {
+  return html`<table class="jobs">
+    ${JOB_KINDS.map((kind) => {
+      const last = lastRuns.get(kind);
+      const next = schedules.find((s) => s.kind === kind);
+      return html`<tr data-kind="${kind}">
+        <td>${kind}</td>
+        <td class="${last?.status === 'failed' ? 'bad' : ''}">
+          ${last ? html`${last.status} <span class="muted">${last.startedAt}</span>` : 'never'}
+        </td>
+        <td>
+          ${next ? html`${next.next ?? 'due'} <span class="muted">every ${next.everyMinutes} min</span>` : queuesOpen ? 'not scheduled' : ''}
+        </td>
+        <td>
+          ${action(`/console/companies/${companyId}/run`, RUN_NOW_LABELS[kind] ?? 'Run now', csrf, { kind })}
+        </td>
+      </tr>`;
+    })}
+  </table>`;
+}
+
+/** Companies with their toggles, each job kind's last and next run and run-now buttons, and the runs. */
 export function companyPages(server: FastifyInstance, { deps, csrf }: ConsoleContext): void {
   const { app } = deps;
   server.get('/console', hidden, async (_request, reply) => {
     const companies = await listCompanies(app.db);
+    const queues = deps.queues();
+    const schedules = queues ? await listSchedules(queues) : [];
     const rows = await Promise.all(
       companies.map(async (c) => {
-        const runs = await listRuns(app.db, { companyId: c.id, limit: 1 });
         const toggles = (Object.keys(TOGGLES) as Toggle[]).map(
           (t) =>
             html`<div>
@@ -36,20 +70,20 @@ export function companyPages(server: FastifyInstance, { deps, csrf }: ConsoleCon
               ${action(`/console/companies/${c.id}/toggle`, c[t] ? 'switch off' : 'switch on', csrf, { setting: t, value: c[t] ? 'off' : 'on' })}
             </div>`,
         );
-        const last = runs[0];
+        const jobs = jobsTable(
+          c.id,
+          await lastRunPerKind(app.db, c.id),
+          schedules.filter((s) => s.companyId === c.id),
+          csrf,
+          queues !== undefined,
+        );
         return html`<tr data-company="${c.id}">
           <td>${c.id}</td>
           <td>${c.name}</td>
           <td>${c.sellerId}</td>
           <td>${c.authStatus}</td>
           <td>${toggles}</td>
-          <td>
-            ${last ? html`${last.kind} ${last.status}<br /><span class="muted">${last.startedAt}</span>` : 'none'}
-          </td>
-          <td>
-            ${action(`/console/companies/${c.id}/run`, 'Download orders now', csrf, { kind: 'order-download' })}
-            ${action(`/console/companies/${c.id}/run`, 'Upload shipments now', csrf, { kind: 'fulfillment-upload' })}
-          </td>
+          <td>${jobs}</td>
         </tr>`;
       }),
     );
@@ -57,18 +91,7 @@ export function companyPages(server: FastifyInstance, { deps, csrf }: ConsoleCon
       reply,
       page(
         'Companies',
-        html`<table>
-          <tr>
-            <th>id</th>
-            <th>name</th>
-            <th>seller</th>
-            <th>auth</th>
-            <th>toggles</th>
-            <th>last run</th>
-            <th>run now</th>
-          </tr>
-          ${rows}
-        </table>`,
+        table(['id', 'name', 'seller', 'auth', 'toggles', 'jobs: last run, next run, run now'], rows),
       ),
     );
   });
