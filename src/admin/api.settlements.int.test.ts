@@ -131,6 +131,12 @@ describe('settlements through the admin API', () => {
     expect(notASettlement.statusCode).toBe(400);
     expect(notASettlement.json()).toMatchObject({ field: 'body' });
     expect((await api('POST', url, '', FILE)).json()).toMatchObject({ field: 'body' });
+    const truncated = gzipSync(SAMPLE).subarray(0, 200);
+    const cut = await api('POST', url, truncated, { 'content-type': 'application/gzip' });
+    expect(cut.statusCode).toBe(400);
+    expect(cut.json()).toMatchObject({ field: 'body' });
+    const binary = await api('POST', url, Buffer.from([0, 1, 2, 255, 254, 0, 7]), FILE);
+    expect(binary.statusCode).toBe(400);
     expect((await api('POST', url, { file: 'x' })).json()).toMatchObject({ field: 'body' });
     expect((await api('POST', `${url}?charset=klingon`, SAMPLE, FILE)).json()).toMatchObject({
       field: 'querystring.charset',

@@ -23,6 +23,12 @@ export interface ImportedFile {
   charsetField: string;
 }
 
+/** zlib's refusal of a cut or corrupt gzip stream (`Z_BUF_ERROR`, `Z_DATA_ERROR`). */
+function isGzipError(err: unknown): err is Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_');
+}
+
 /**
  * A settlement file downloaded by hand from Seller Central (V2, or the older V1 flat file; gzipped or
  * not), ingested exactly like one the job finds: the same settlement again changes nothing.
@@ -51,6 +57,8 @@ export async function importSettlement(
   } catch (err) {
     if (err instanceof SettlementFormatError)
       throw new UsageError(`${file.name}: ${err.message}`, { field: file.field });
+    if (isGzipError(err))
+      throw new UsageError(`${file.name}: not a whole gzip file (${err.message})`, { field: file.field });
     throw err;
   }
 }
