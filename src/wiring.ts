@@ -15,7 +15,8 @@ import {
   type BuyerDataRetentionCounts,
 } from './orders/orders.jobs.js';
 import { refreshStoredPaymentStatus } from './refunds/payment-status.refresh.js';
-import { adjustmentFeedKind } from './refunds/refunds.feed-kind.js';
+import { adjustmentFeedKindWith } from './refunds/refunds.feed-kind.js';
+import { followDecidedRefunds } from './returns/returns.service.js';
 import { uploadRefundsJob, type RefundUploadCounts } from './refunds/refunds.jobs.js';
 import {
   reconcileSettlementsJob,
@@ -29,7 +30,7 @@ import {
 export const FEED_KINDS = new FeedKinds([
   fulfillmentFeedKind,
   acknowledgementFeedKind,
-  adjustmentFeedKind,
+  adjustmentFeedKindWith({ refundsDecided: followDecidedRefunds }),
   listingsZeroingFeedKind,
 ]);
 

@@ -11,17 +11,27 @@ import { addReturn, listReturns, receiveReturn, refundReturn, returnsAtRisk } fr
 
 let world: FulfillmentWorld;
 let order: SimOrderView;
+let rejectedOrder: SimOrderView;
 
 beforeAll(async () => {
   world = await startFulfillmentWorld(1305);
-  [order] = (await shippedOrders(world, [{ items: [{ quantity: 2, unitPrice: '10.00' }] }])) as [
-    SimOrderView,
-  ];
+  [order, rejectedOrder] = (await shippedOrders(world, [
+    { items: [{ quantity: 2, unitPrice: '10.00' }] },
+    { items: [{ quantity: 1, unitPrice: '10.00' }] },
+  ])) as [SimOrderView, SimOrderView];
 });
 
 afterAll(async () => {
   await world?.close();
 });
+
+async function stored(returnId: number) {
+  return world.context.db
+    .selectFrom('returns')
+    .select(['state', 'refund_id'])
+    .where('id', '=', returnId)
+    .executeTakeFirstOrThrow();
+}
 
 describe('returns', () => {
   it('counts 2 business days from receipt: Friday to Tuesday, Monday to Wednesday', () => {
@@ -88,8 +98,44 @@ describe('returns', () => {
       Tax: 80,
       RestockingFee: -200,
     });
+    // Closed by the transaction that applied Amazon's verdict, before anything lists it.
+    expect(await stored(authorized.id)).toMatchObject({ state: 'closed', refund_id: refund.refund.id });
     const [closed] = await listReturns(world.context.db, { companyId: company.id });
     expect(closed).toMatchObject({ state: 'closed', refundId: refund.refund.id });
     expect(await listReturns(world.context.db, { companyId: company.id, open: true })).toEqual([]);
+  });
+
+  it('puts a return whose refund Amazon rejected back to received, with Amazon’s message, at risk again', async () => {
+    const company = await getCompany(world.context.db, world.company.id);
+    const item = rejectedOrder.orderItems[0]!.orderItemId;
+    const authorized = await addReturn(world.context.db, company, {
+      amazonOrderId: rejectedOrder.orderId,
+      items: [{ orderItemId: item, quantity: 1 }],
+      reason: 'broken',
+      condition: 'damaged',
+    });
+    await receiveReturn(world.context.db, authorized.id, world.now());
+    const { refund } = await refundReturn(
+      world.context.db,
+      company,
+      authorized.id,
+      {},
+      { holdMinutes: 0 },
+      world.now(),
+    );
+    // Amazon refunds the item itself before our feed arrives: ours is then more than is left.
+    await world.control('POST', `/orders/${rejectedOrder.orderId}/refund`);
+    await world.run('refund-upload');
+    await world.finishFeeds();
+    expect((await refundsOf(world, rejectedOrder.orderId))[0]?.state).toBe('rejected');
+    expect(await stored(authorized.id)).toMatchObject({ state: 'received', refund_id: null });
+    const [back] = (await listReturns(world.context.db, { companyId: company.id })).filter(
+      (r) => r.id === authorized.id,
+    );
+    expect(back?.refundProblem).toMatch(
+      new RegExp(`^refund ${refund.refund.id} rejected by Amazon: .*not eligible`),
+    );
+    const atRisk = await returnsAtRisk(world.context.db, company.id, 72, world.now());
+    expect(atRisk.map((r) => r.id)).toContain(authorized.id);
   });
 });

@@ -7,6 +7,7 @@ import { formatMoney, MoneyFormatError, parseMoney, prorate } from '../shared/mo
 import { pricesIncludeTax, type AdjustmentComponent } from '../refunds/adjustment-codes.js';
 import { orderBalanceOf } from '../refunds/order-balances.js';
 import { currencyOf } from '../refunds/order-charges.js';
+import type { RefundsDecided } from '../refunds/refund-events.js';
 import { recordRefund, type RefundRequested, type RefundSettings } from '../refunds/refunds.service.js';
 import { addBusinessDays } from './business-days.js';
 import type { ReturnCondition, ReturnRow, ReturnState } from './returns.table.js';
@@ -33,6 +34,8 @@ export interface Return {
   refundBy: Date | null;
   refundedAt: Date | null;
   closedAt: Date | null;
+  /** Why the return is back to received: Amazon's message on its rejected refund. */
+  refundProblem: string | null;
   items: ReturnItem[];
 }
 
@@ -69,6 +72,7 @@ async function withItems(db: Db | Tx, rows: ReturnRow[]): Promise<Return[]> {
     refundBy: row.refund_by,
     refundedAt: row.refunded_at,
     closedAt: row.closed_at,
+    refundProblem: row.refund_problem,
     items: items
       .filter((item) => Number(item.return_id) === Number(row.id))
       .map((item) => ({ orderItemId: item.order_item_id, quantity: item.quantity })),
@@ -259,7 +263,13 @@ export async function refundReturn(
     );
     const updated = await tx
       .updateTable('returns')
-      .set({ state: 'refunded', refund_id: refund.refund.id, refunded_at: now, updated_at: now })
+      .set({
+        state: 'refunded',
+        refund_id: refund.refund.id,
+        refunded_at: now,
+        refund_problem: null,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -267,15 +277,41 @@ export async function refundReturn(
   });
 }
 
-/** Follows each refunded return's refund: accepted closes it; rejected or undone puts it back to received. */
-async function followRefunds(db: Db): Promise<void> {
-  await sql`
-    UPDATE returns AS r SET state = 'closed', closed_at = f.finished_at, updated_at = now()
-    FROM refunds AS f WHERE r.refund_id = f.id AND r.state = 'refunded' AND f.state = 'accepted'
-  `.execute(db);
+/**
+ * Amazon's verdicts on refunds, in the transaction that applies them (registered in `src/wiring.ts`): a
+ * return whose refund Amazon accepted is closed; one whose refund Amazon rejected is back to received,
+ * with Amazon's message, to be refunded again before its refund-by deadline.
+ */
+export async function followDecidedRefunds(tx: Tx, event: RefundsDecided): Promise<void> {
+  if (event.accepted.length > 0)
+    await tx
+      .updateTable('returns')
+      .set({ state: 'closed', closed_at: event.at, updated_at: event.at })
+      .where('company_id', '=', event.companyId)
+      .where('state', '=', 'refunded')
+      .where('refund_id', '=', sql<number>`ANY(${event.accepted}::bigint[])`)
+      .execute();
+  for (const rejected of event.rejected)
+    await tx
+      .updateTable('returns')
+      .set({
+        state: 'received',
+        refund_id: null,
+        refunded_at: null,
+        refund_problem: `refund ${rejected.refundId} rejected by Amazon: ${rejected.message}`,
+        updated_at: event.at,
+      })
+      .where('company_id', '=', event.companyId)
+      .where('state', '=', 'refunded')
+      .where('refund_id', '=', rejected.refundId)
+      .execute();
+}
+
+/** A return whose refund the operator undid (refunds cancel) is back to received when next listed. */
+async function followCancelledRefunds(db: Db): Promise<void> {
   await sql`
     UPDATE returns AS r SET state = 'received', refund_id = NULL, refunded_at = NULL, updated_at = now()
-    FROM refunds AS f WHERE r.refund_id = f.id AND r.state = 'refunded' AND f.state IN ('rejected', 'cancelled')
+    FROM refunds AS f WHERE r.refund_id = f.id AND r.state = 'refunded' AND f.state = 'cancelled'
   `.execute(db);
 }
 
@@ -283,7 +319,7 @@ export async function listReturns(
   db: Db,
   filter: { companyId?: number; open?: boolean } = {},
 ): Promise<Return[]> {
-  await followRefunds(db);
+  await followCancelledRefunds(db);
   let query = db.selectFrom('returns').selectAll();
   if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
   if (filter.open) query = query.where('state', 'in', ['authorized', 'received', 'refunded']);

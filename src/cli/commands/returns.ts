@@ -46,6 +46,7 @@ function describeReturn(r: Return) {
     receivedAt: r.receivedAt ?? '',
     refundBy: r.state === 'received' ? (r.refundBy ?? '') : '',
     refund: r.refundId ?? '',
+    problem: r.refundProblem ?? '',
   };
 }
 
@@ -60,6 +61,7 @@ const COLUMNS = [
   'receivedAt',
   'refundBy',
   'refund',
+  'problem',
 ];
 
 function addCommand(): Command {
