@@ -226,6 +226,12 @@ describe.skipIf(!haveChromium)('the web console', () => {
       .execute();
     expect(cancellation).toEqual({ state: 'requested', result_code: null });
     await expect(page.locator('tr[data-rejected^=cancellation-]').count()).resolves.toBe(0);
+    // The cancellation counts against the 7-day pre-fulfilment cancel rate, drawn against Amazon's 2.5 %.
+    await page.goto(`${base}/console/health`);
+    const cancelRate = page.locator('tr[data-figure="pre-fulfilment cancel, 7 days"]');
+    await expect(cancelRate.textContent()).resolves.toMatch(/misses the target/);
+    await expect(cancelRate.locator('svg circle').count()).resolves.toBeGreaterThan(0);
+    await screenshot('console-health');
   });
 
   it('refuses a form posted without the console’s CSRF value', async () => {

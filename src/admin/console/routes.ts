@@ -11,6 +11,7 @@ import { activityPages } from './activity.js';
 import { attentionPages } from './attention.js';
 import { companyPages } from './companies.js';
 import { feedPages } from './feeds.js';
+import { healthPages } from './health.js';
 import { hidden, send } from './http.js';
 import { orderActions } from './order-actions.js';
 import { rejectionActions } from './rejections.js';
@@ -102,6 +103,7 @@ export async function consoleRoutes(server: FastifyInstance, deps: AdminDeps): P
     orderPages,
     orderActions,
     feedPages,
+    healthPages,
     activityPages,
   ])
     pages(server, context);
