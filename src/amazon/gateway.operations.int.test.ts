@@ -424,6 +424,56 @@ describe('listings and finances', () => {
     const payload = (example.response as { payload: { NextToken: string; FinancialEvents: object } }).payload;
     expect(page).toEqual({ financialEvents: payload.FinancialEvents, nextToken: payload.NextToken });
   });
+
+  it('listTransactions returns Amazon’s transactions with amounts as decimal strings, and the next token', async () => {
+    const example = sandboxExample('finances_2024-06-19.json', 'listTransactions', '200');
+    spApi()
+      .get('/finances/2024-06-19/transactions')
+      .query({ postedAfter: '2023-03-07', nextToken: 'jehgri34yo7jr9e8f984tr9i4o' })
+      .reply(200, example.response as nock.Body);
+    const page = await port.listTransactions({
+      postedAfter: String(example.parameters.postedAfter),
+      nextToken: String(example.parameters.nextToken),
+    });
+    expect(page).toMatchObject({ nextToken: 'Next token value', rejectedTransactions: [] });
+    expect(page.transactions).toEqual([
+      expect.objectContaining({
+        transactionType: 'Shipment',
+        postedDate: '2020-07-14T03:35:13.214Z',
+        totalAmount: { currencyAmount: '10', currencyCode: 'USD' },
+        relatedIdentifiers: expect.arrayContaining([
+          { relatedIdentifierName: 'ORDER_ID', relatedIdentifierValue: '8129762527551' },
+        ]),
+      }),
+    ]);
+  });
+
+  it('listTransactions keeps the transactions of a page that match the model and names the one that does not', async () => {
+    spApi()
+      .get('/finances/2024-06-19/transactions')
+      .query({ postedAfter: '2026-11-01T00:00:00.000Z' })
+      .reply(200, {
+        payload: {
+          transactions: [
+            {
+              transactionType: 'Refund',
+              postedDate: '2026-11-02T00:00:00Z',
+              totalAmount: { currencyCode: 'USD', currencyAmount: -12.5 },
+            },
+            {
+              transactionType: 'Refund',
+              postedDate: '2026-11-02T00:00:00Z',
+              totalAmount: { currencyCode: 'USD', currencyAmount: '-12.5' },
+            },
+          ],
+        },
+      });
+    const page = await port.listTransactions({ postedAfter: '2026-11-01T00:00:00.000Z' });
+    expect(page.transactions.map((t) => t.totalAmount.currencyAmount)).toEqual(['-12.5']);
+    expect(page.rejectedTransactions).toHaveLength(1);
+    expect(page.rejectedTransactions[0]?.problem).toContain('currencyAmount');
+    expect(page).not.toHaveProperty('nextToken');
+  });
 });
 
 describe('endpoints', () => {

@@ -20,6 +20,7 @@ import {
   reportDocumentSchema,
   reportSchema,
 } from './schemas/documents.schema.js';
+import { listTransactionsResponseSchema, transactionSchema } from './schemas/finances.schema.js';
 import type { CallParams, RawResponse } from './sp-client.js';
 import { parseEach, parseJsonBody, parseResponse } from './validate.js';
 
@@ -210,6 +211,27 @@ export class SpApiGateway implements Port.AmazonPort {
     return {
       financialEvents: data.payload.FinancialEvents,
       ...(next === undefined ? {} : { nextToken: next }),
+    };
+  }
+
+  async listTransactions(params: Port.ListTransactionsParams): Promise<Port.TransactionsPage> {
+    const { data } = await this.request(
+      'listTransactions',
+      { query: query({ ...params }) },
+      listTransactionsResponseSchema,
+    );
+    const { valid, rejected } = parseEach(
+      'listTransactions',
+      transactionSchema,
+      data.payload,
+      'transactions',
+      this.logger,
+    );
+    const next = data.payload.nextToken;
+    return {
+      transactions: valid as Port.FinanceTransaction[],
+      rejectedTransactions: rejected.map((error) => ({ problem: error.message })),
+      ...(next === undefined || next === '' ? {} : { nextToken: next }),
     };
   }
 }

@@ -50,6 +50,7 @@ export const OPERATIONS = {
     burst: 30,
     resendable: true,
   },
+  listTransactions: { endpoint: 'finances', version: '2024-06-19', rate: 0.5, burst: 10, resendable: true },
 } as const satisfies Record<string, OperationDefinition>;
 
 export type OperationName = keyof typeof OPERATIONS;

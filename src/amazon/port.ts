@@ -328,6 +328,80 @@ export interface ListingsItemSubmission {
 /** Amazon's FinancialEvents object for one order, kept as Amazon's shape (PascalCase, as v0 spells it). */
 export type FinancialEvents = Record<string, unknown>;
 
+// ---------------------------------------------------------------- Finances 2024-06-19
+
+/** An amount of the Finances API: Amazon sends a JSON number; here the decimal string it prints as. */
+export interface FinanceAmount {
+  currencyCode: string;
+  currencyAmount: string;
+}
+
+export interface FinanceBreakdown {
+  breakdownType?: string | undefined;
+  breakdownAmount?: FinanceAmount | undefined;
+  breakdowns?: FinanceBreakdown[] | undefined;
+}
+
+export type RelatedIdentifierName = Open<
+  | 'ORDER_ID'
+  | 'SHIPMENT_ID'
+  | 'FINANCIAL_EVENT_GROUP_ID'
+  | 'REFUND_ID'
+  | 'INVOICE_ID'
+  | 'DISBURSEMENT_ID'
+  | 'TRANSFER_ID'
+  | 'DEFERRED_TRANSACTION_ID'
+  | 'RELEASE_TRANSACTION_ID'
+  | 'SETTLEMENT_ID'
+>;
+
+/** Extra facts of a transaction or item: `ProductContext` (sku, quantityShipped), `DeferredContext`, … */
+export type FinanceContext = { contextType: string } & Record<string, unknown>;
+
+export interface FinanceTransaction {
+  sellingPartnerMetadata?: { sellingPartnerId?: string; accountType?: string; marketplaceId?: string };
+  relatedIdentifiers?: { relatedIdentifierName: RelatedIdentifierName; relatedIdentifierValue: string }[];
+  transactionType: Open<'Shipment' | 'Refund'>;
+  transactionId?: string;
+  transactionStatus?: Open<'DEFERRED' | 'RELEASED' | 'DEFERRED_RELEASED'>;
+  description?: string;
+  postedDate: string;
+  totalAmount: FinanceAmount;
+  marketplaceDetails?: { marketplaceId?: string; marketplaceName?: string };
+  items?: {
+    description?: string;
+    relatedIdentifiers?: {
+      itemRelatedIdentifierName: Open<
+        'ORDER_ADJUSTMENT_ITEM_ID' | 'COUPON_ID' | 'REMOVAL_SHIPMENT_ITEM_ID' | 'TRANSACTION_ID'
+      >;
+      itemRelatedIdentifierValue: string;
+    }[];
+    totalAmount?: FinanceAmount;
+    breakdowns?: FinanceBreakdown[];
+    contexts?: FinanceContext[];
+  }[];
+  contexts?: FinanceContext[];
+  breakdowns?: FinanceBreakdown[];
+}
+
+export interface ListTransactionsParams {
+  /** Required unless a related identifier is given; more than two minutes before the request. */
+  postedAfter?: string;
+  postedBefore?: string;
+  marketplaceId?: string;
+  transactionStatus?: Open<'DEFERRED' | 'RELEASED' | 'DEFERRED_RELEASED'>;
+  relatedIdentifierName?: Open<'ORDER_ID' | 'FINANCIAL_EVENT_GROUP_ID'>;
+  relatedIdentifierValue?: string;
+  nextToken?: string;
+}
+
+export interface TransactionsPage {
+  transactions: FinanceTransaction[];
+  /** Transactions that did not match Amazon's model, with why; the page's others are kept. */
+  rejectedTransactions: { problem: string }[];
+  nextToken?: string;
+}
+
 // ---------------------------------------------------------------- the port
 
 export interface AmazonPort {
@@ -367,4 +441,6 @@ export interface AmazonPort {
     orderId: string,
     nextToken?: string,
   ): Promise<{ financialEvents: FinancialEvents; nextToken?: string }>;
+
+  listTransactions(params: ListTransactionsParams): Promise<TransactionsPage>;
 }

@@ -19,6 +19,10 @@ import type { OrderEventsTable, OrderItemsTable, OrdersTable } from '../orders/o
 import type { RefundItemsTable, RefundLinesTable, RefundsTable } from '../refunds/refunds.table.js';
 import type { ReturnItemsTable, ReturnsTable } from '../returns/returns.table.js';
 import type {
+  FinanceCursorsTable,
+  FinanceTransactionsTable,
+} from '../settlements/finance-transactions.table.js';
+import type {
   SettlementDiscrepanciesTable,
   SettlementLinesTable,
   SettlementQuarantineTable,
@@ -54,6 +58,8 @@ export interface Database {
   settlement_reports: SettlementReportsTable;
   settlement_discrepancies: SettlementDiscrepanciesTable;
   settlement_refunds: SettlementRefundsTable;
+  finance_transactions: FinanceTransactionsTable;
+  finance_cursors: FinanceCursorsTable;
   refunds: RefundsTable;
   refund_items: RefundItemsTable;
   refund_lines: RefundLinesTable;

@@ -39,21 +39,26 @@ export async function confirmSettledRefunds(
   return matched;
 }
 
-export interface AcceptedRefundNotSettled {
+export interface AcceptedRefund {
   refundId: number;
   amazonOrderId: string;
   currency: string;
   acceptedAt: Date;
-  /** The refund's components no settlement line has confirmed yet, summed (a decimal string). */
-  unsettledAmount: string;
+  /** The components counted (every one, or only those no settlement line confirmed), summed. */
+  amount: string;
 }
 
-/** Our refunds Amazon accepted of which some component is not confirmed by a settlement line yet. */
-export async function acceptedRefundsNotSettled(
+/**
+ * Our refunds Amazon accepted, each with its components summed (a restocking fee kept counts against
+ * them): of these orders, or those of which some component no settlement line has confirmed yet.
+ */
+export async function acceptedRefunds(
   db: Db | Tx,
   companyId: number,
-): Promise<AcceptedRefundNotSettled[]> {
-  const rows = await db
+  which: { amazonOrderIds: string[] } | 'not-settled',
+): Promise<AcceptedRefund[]> {
+  if (which !== 'not-settled' && which.amazonOrderIds.length === 0) return [];
+  let query = db
     .selectFrom('refunds')
     .innerJoin('refund_lines', 'refund_lines.refund_id', 'refunds.id')
     .select((eb) => [
@@ -61,12 +66,16 @@ export async function acceptedRefundsNotSettled(
       'refunds.amazon_order_id',
       'refunds.currency',
       'refunds.finished_at',
-      eb.fn.sum<string>('refund_lines.amount').as('unsettled'),
+      eb.fn.sum<string>('refund_lines.amount').as('amount'),
     ])
     .where('refunds.company_id', '=', companyId)
     .where('refunds.state', '=', 'accepted')
-    .where('refunds.initiated_by', '=', 'seller')
-    .where('refund_lines.settlement_line_ref', 'is', null)
+    .where('refunds.initiated_by', '=', 'seller');
+  query =
+    which === 'not-settled'
+      ? query.where('refund_lines.settlement_line_ref', 'is', null)
+      : query.where('refunds.amazon_order_id', 'in', which.amazonOrderIds);
+  const rows = await query
     .groupBy(['refunds.id', 'refunds.amazon_order_id', 'refunds.currency', 'refunds.finished_at'])
     .orderBy('refunds.id')
     .execute();
@@ -75,6 +84,6 @@ export async function acceptedRefundsNotSettled(
     amazonOrderId: row.amazon_order_id,
     currency: row.currency,
     acceptedAt: row.finished_at as Date,
-    unsettledAmount: String(row.unsettled),
+    amount: String(row.amount),
   }));
 }

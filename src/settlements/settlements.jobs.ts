@@ -10,6 +10,7 @@ import type { OrderEventHandlers } from '../orders/order-events.js';
 import { checkSettlementGap, fetchUnknownOrders } from './settlements.followup.js';
 import { reconcileSettlement } from './settlements.reconcile.js';
 import { reviewUnsettledRefunds } from './unsettled-refunds.js';
+import { readFinanceTransactions } from './finance-transactions.js';
 import { clockOf } from '../context.js';
 
 export interface SettlementReconciliationCounts {
@@ -28,6 +29,9 @@ export interface SettlementReconciliationCounts {
   period_missing: number;
   refunds_not_settled: number;
   amounts_differ: number;
+  finance_pages: number;
+  finance_transactions: number;
+  finance_refunds: number;
 }
 
 /** When Amazon gives no hint, a throttled run goes on after getReports' restore period (1 / 0.0222 s). */
@@ -58,6 +62,9 @@ export async function reconcileSettlementsJob(
     period_missing: 0,
     refunds_not_settled: 0,
     amounts_differ: 0,
+    finance_pages: 0,
+    finance_transactions: 0,
+    finance_refunds: 0,
   };
   const companyId = context.company.id;
   const now = clockOf(context.app);
@@ -104,6 +111,16 @@ export async function reconcileSettlementsJob(
       now(),
       context.app.config.settlements.refundUnsettledDays,
     );
+    // Last: a throttled read defers the run after everything else is done; it resumes at its next page.
+    const finance = await readFinanceTransactions(
+      context.db,
+      port,
+      companyId,
+      amazonTime,
+      now(),
+      context.logger,
+    );
+    Object.assign(counts, finance);
   } catch (err) {
     if (!isAmazonError(err, 'throttled')) throw err;
     const delayMs = err.retryAfterMs ?? DEFAULT_THROTTLE_DELAY_MS;

@@ -1,3 +1,8 @@
+import {
+  financeTimelineEntries,
+  orderTransactions,
+  reportedNotSettled,
+} from './finance-transactions.repository.js';
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { NotFoundError, UsageError } from '../shared/errors.js';
@@ -161,7 +166,8 @@ export async function orderPnl(db: Db, companyId: number, amazonOrderId: string)
     WHERE s.company_id = ${companyId} AND l.order_id = ${amazonOrderId}
     GROUP BY s.settlement_id, s.end_at, l.transaction_type, l.amount_type, l.amount_description
     ORDER BY s.end_at, s.settlement_id, l.transaction_type, l.amount_type, l.amount_description`.execute(db);
-  if (rows.length === 0)
+  const reported = await orderTransactions(db, companyId, amazonOrderId);
+  if (rows.length === 0 && reported.length === 0)
     throw new NotFoundError(`no settlement of company ${companyId} has lines for order ${amazonOrderId}`);
   const sum = (filter: (line: PnlLine) => boolean) =>
     fromCents(rows.filter(filter).reduce((total, line) => total + toCents(line.amount), 0n));
@@ -204,11 +210,13 @@ export async function orderPnl(db: Db, companyId: number, amazonOrderId: string)
     netProceeds: sum(() => true),
     settlements: [...new Set(rows.map((line) => line.settlementId))],
     lines: rows,
+    /** What the Finances API reported that no settlement has carried yet (a refund days before it settles). */
+    notSettledYet: reportedNotSettled(reported),
   };
 }
 
 export interface SettlementTimelineEntry {
-  kind: 'settlement_line';
+  kind: 'settlement_line' | 'finance_transaction';
   fromStatus: null;
   toStatus: null;
   detail: Record<string, unknown>;
@@ -217,7 +225,10 @@ export interface SettlementTimelineEntry {
   occurredAt: Date;
 }
 
-/** Each settlement line that touched the order, as timeline entries, merged into the order's own. */
+/**
+ * Each settlement line that touched the order, and each transaction the Finances API reported for it,
+ * as timeline entries, merged into the order's own.
+ */
 export async function withSettlementTimeline<Entry extends { occurredAt: Date }>(
   db: Db,
   companyId: number,
@@ -256,5 +267,8 @@ export async function withSettlementTimeline<Entry extends { occurredAt: Date }>
     source: `settlement:${line.settlement_id}`,
     occurredAt: line.posted_at ?? line.end_at ?? new Date(0),
   }));
-  return [...timeline, ...entries].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const reported = financeTimelineEntries(await orderTransactions(db, companyId, amazonOrderId));
+  return [...timeline, ...entries, ...reported].sort(
+    (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime(),
+  );
 }

@@ -5,6 +5,7 @@ import { refreshPaymentStatus } from '../refunds/payment-status.refresh.js';
 import { confirmSettledRefunds } from '../refunds/refunds.settled.js';
 import { upsertDiscrepancies, upsertDiscrepancy } from './discrepancies.repository.js';
 import { checkSettledAmounts } from './settled-amounts.check.js';
+import { confirmReportedTransactions } from './finance-transactions.repository.js';
 
 /**
  * Reconciles one ingested settlement with the orders: its refund lines become one settlement refund per
@@ -191,6 +192,7 @@ export async function reconcileSettlement(
   // The settlement's refunds, their match with ours and the payment status they leave land together.
   const checks = await db.transaction().execute(async (tx) => {
     await writeRefunds(tx, settlementPk);
+    await confirmReportedTransactions(tx, companyId, settlementPk);
     const found = await refundChecks(tx, companyId, settlementPk);
     const ours = found.filter((check) => check.merchant_adjustment_item_id !== null);
     counts.refunds = found.length;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { acceptedRefundsNotSettled } from '../refunds/refunds.settled.js';
+import { acceptedRefunds } from '../refunds/refunds.settled.js';
 import { formatMoney, storedMoney } from '../shared/money.js';
 import { resolveDiscrepancy, upsertDiscrepancies } from './discrepancies.repository.js';
 
@@ -22,7 +22,7 @@ export async function reviewUnsettledRefunds(
   now: Date,
   days: number,
 ): Promise<number> {
-  const waiting = await acceptedRefundsNotSettled(db, companyId);
+  const waiting = await acceptedRefunds(db, companyId, 'not-settled');
   const overdue = waiting.filter((refund) => daysSince(refund.acceptedAt, now) >= days);
   await upsertDiscrepancies(
     db,
@@ -36,9 +36,9 @@ export async function reviewUnsettledRefunds(
         refundId: refund.refundId,
         acceptedAt: refund.acceptedAt.toISOString(),
         daysSinceAccepted: daysSince(refund.acceptedAt, now),
-        unsettledAmount: refund.unsettledAmount,
+        unsettledAmount: refund.amount,
         currency: refund.currency,
-        problem: `refund ${refund.refundId} of ${formatMoney(storedMoney(refund.unsettledAmount, refund.currency), refund.currency)} ${refund.currency} accepted ${daysSince(refund.acceptedAt, now)} days ago is in no settlement yet`,
+        problem: `refund ${refund.refundId} of ${formatMoney(storedMoney(refund.amount, refund.currency), refund.currency)} ${refund.currency} accepted ${daysSince(refund.acceptedAt, now)} days ago is in no settlement yet`,
       },
     })),
   );

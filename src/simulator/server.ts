@@ -5,6 +5,7 @@ import { controlRoutes } from './api/control.js';
 import { documentRoutes } from './api/documents.js';
 import { feedRoutes } from './api/feeds.js';
 import { financeRoutes } from './api/finances.js';
+import { transactionRoutes } from './api/transactions.js';
 import { listingRoutes } from './api/listings.js';
 import { orderRoutes } from './api/orders.js';
 import { reportRoutes } from './api/reports.js';
@@ -19,6 +20,7 @@ const ROUTES: Route[] = [
   ...feedRoutes,
   ...listingRoutes,
   ...financeRoutes,
+  ...transactionRoutes,
   ...documentRoutes,
   ...controlRoutes,
 ];

@@ -52,6 +52,31 @@ function expectConforms(modelName: string, operationId: string, status: number, 
   expect(valid ? [] : validate.errors, `${operationId} ${status} conforms`).toEqual([]);
 }
 
+/** An order created, shipped by the seller and then refunded by Amazon itself. */
+async function shippedOrderRefundedByAmazon(): Promise<string> {
+  const created = await client.control<{
+    order: { orderId: string; orderItems: { orderItemId: string }[] };
+  }>('POST', '/orders', {
+    items: [{ sku: 'LAMP-DESK-LED', quantity: 1 }],
+  });
+  const { orderId } = created.body.order;
+  server.sim.advance(31 * 60_000);
+  await client.login();
+  const shipped = await client.call('POST', `/orders/v0/orders/${orderId}/shipmentConfirmation`, {
+    marketplaceId: 'ATVPDKIKX0DER',
+    packageDetail: {
+      packageReferenceId: '1',
+      carrierCode: 'UPS',
+      trackingNumber: '1Z999AA10123456784',
+      shipDate: new Date().toISOString(),
+      orderItems: [{ orderItemId: created.body.order.orderItems[0]?.orderItemId ?? '', quantity: 1 }],
+    },
+  });
+  expect(shipped.status).toBe(204);
+  expect((await client.control('POST', `/orders/${orderId}/refund`)).status).toBe(200);
+  return orderId;
+}
+
 let server: SimulatorServer;
 let client: SimClient;
 
@@ -167,26 +192,7 @@ describe('simulator conformance with Amazon models', () => {
   });
 
   it('answers listFinancialEventsByOrderId in the Finances v0 shape, with the sale and the refund', async () => {
-    const created = await client.control<{
-      order: { orderId: string; orderItems: { orderItemId: string }[] };
-    }>('POST', '/orders', {
-      items: [{ sku: 'LAMP-DESK-LED', quantity: 1 }],
-    });
-    const { orderId } = created.body.order;
-    server.sim.advance(31 * 60_000);
-    await client.login();
-    const shipped = await client.call('POST', `/orders/v0/orders/${orderId}/shipmentConfirmation`, {
-      marketplaceId: 'ATVPDKIKX0DER',
-      packageDetail: {
-        packageReferenceId: '1',
-        carrierCode: 'UPS',
-        trackingNumber: '1Z999AA10123456784',
-        shipDate: new Date().toISOString(),
-        orderItems: [{ orderItemId: created.body.order.orderItems[0]?.orderItemId ?? '', quantity: 1 }],
-      },
-    });
-    expect(shipped.status).toBe(204);
-    expect((await client.control('POST', `/orders/${orderId}/refund`)).status).toBe(200);
+    const orderId = await shippedOrderRefundedByAmazon();
     const events = await client.json<{ payload: { FinancialEvents: Record<string, unknown[]> } }>(
       'GET',
       `/finances/v0/orders/${orderId}/financialEvents`,
@@ -198,6 +204,46 @@ describe('simulator conformance with Amazon models', () => {
     expect(JSON.stringify(events.body)).toContain(
       '"ChargeType":"Principal","ChargeAmount":{"CurrencyCode":"USD","CurrencyAmount":45.99}',
     );
+  });
+
+  it('answers listTransactions in the Finances 2024-06-19 shape: the sale deferred, then released, and the refund', async () => {
+    const orderId = await shippedOrderRefundedByAmazon();
+    server.sim.advance(5 * 60_000);
+    type Transaction = {
+      transactionType: string;
+      transactionStatus: string;
+      totalAmount: { currencyAmount: number };
+      relatedIdentifiers: { relatedIdentifierName: string; relatedIdentifierValue: string }[];
+      contexts: { contextType: string; deferralReason?: string }[];
+    };
+    const list = async () => {
+      const answer = await client.json<{ payload: { transactions: Transaction[] } }>(
+        'GET',
+        `/finances/2024-06-19/transactions?relatedIdentifierName=ORDER_ID&relatedIdentifierValue=${orderId}`,
+      );
+      expect(answer.status).toBe(200);
+      expectConforms('finances_2024-06-19', 'listTransactions', 200, answer.body);
+      return answer.body.payload.transactions;
+    };
+    const [sale, refund] = await list();
+    expect(sale).toMatchObject({ transactionType: 'Shipment', transactionStatus: 'DEFERRED' });
+    expect(sale?.contexts).toContainEqual(
+      expect.objectContaining({ contextType: 'DeferredContext', deferralReason: 'DD7' }),
+    );
+    expect(refund).toMatchObject({ transactionType: 'Refund', transactionStatus: 'RELEASED' });
+    expect(refund?.totalAmount.currencyAmount).toBeLessThan(0);
+    expect(refund?.relatedIdentifiers.map((id) => id.relatedIdentifierName)).toEqual([
+      'ORDER_ID',
+      'REFUND_ID',
+    ]);
+    server.sim.advance(8 * 24 * 60 * 60_000);
+    await client.login();
+    expect((await list())[0]?.transactionStatus).toBe('DEFERRED_RELEASED');
+    const tooRecent = await client.json(
+      'GET',
+      `/finances/2024-06-19/transactions?postedAfter=2020-01-01T00:00:00Z&postedBefore=${server.sim.now().toISOString()}`,
+    );
+    expect(tooRecent.status).toBe(400);
   });
 
   it("accepts or refuses Amazon's example feeds as their names say", async () => {
@@ -245,6 +291,7 @@ describe('simulator conformance with Amazon models', () => {
       getFeedDocument: 'feeds_2021-06-30',
       patchListingsItem: 'listingsItems_2021-08-01',
       listFinancialEventsByOrderId: 'financesV0',
+      listTransactions: 'finances_2024-06-19',
     };
     for (const [name, plan] of Object.entries(USAGE_PLANS)) {
       const { op } = operation(where[name] ?? '', name);

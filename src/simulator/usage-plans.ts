@@ -16,6 +16,7 @@ export const USAGE_PLANS = {
   getFeedDocument: { rate: 0.0222, burst: 10 },
   patchListingsItem: { rate: 5, burst: 5 },
   listFinancialEventsByOrderId: { rate: 0.5, burst: 30 },
+  listTransactions: { rate: 0.5, burst: 10 },
 } as const satisfies Record<string, UsagePlan>;
 
 export interface UsagePlan {

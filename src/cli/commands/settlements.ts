@@ -212,6 +212,21 @@ export function orderPnlCommand(): Command {
                 ]),
               ]
             : []),
+          ...(pnl.notSettledYet.length > 0
+            ? [
+                '',
+                'reported by the Finances API, not settled yet:',
+                table(
+                  pnl.notSettledYet.map((row) => ({
+                    ...row,
+                    postedAt: row.postedAt.toISOString(),
+                    initiatedBy: 'initiatedBy' in row ? row.initiatedBy : '',
+                    givenBack: 'givenBack' in row ? row.givenBack : '',
+                  })),
+                  ['transactionType', 'status', 'postedAt', 'totalAmount', 'givenBack', 'initiatedBy'],
+                ),
+              ]
+            : []),
         ].join('\n'),
       );
     });
