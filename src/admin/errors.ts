@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DecryptionError } from '../shared/crypto.js';
 import { NotFoundError, ServiceUnavailableError, UpstreamError, UsageError } from '../shared/errors.js';
+import { RedisCommandError } from '../shared/redis.js';
+import { isConnectionFailure } from '../shared/stores.js';
 
 /** What every error answer looks like: a message for people, a code for programs, the field at fault. */
 export interface ErrorBody {
@@ -91,6 +93,17 @@ export function installErrorHandling(server: FastifyInstance): void {
     if (err instanceof ServiceUnavailableError) {
       // Without the address: a URL may carry a password.
       const store = err.variable === 'DATABASE_URL' ? 'PostgreSQL' : 'Redis';
+      return reply.code(503).send({ error: `${store} cannot be reached; try again`, code: 'unavailable' });
+    }
+    // A query or command that lost its store mid-request (an outage, a cut connection): the store is
+    // unavailable, not the server broken. The fail-fast Redis names itself; the queues' Redis waits
+    // instead of failing, so any other connection failure is Postgres's.
+    if (err instanceof RedisCommandError || isConnectionFailure(err)) {
+      const store = err instanceof RedisCommandError ? 'Redis' : 'PostgreSQL';
+      request.log.warn(
+        { reason: err.message.split('\n')[0] },
+        `${store} could not be reached during a request`,
+      );
       return reply.code(503).send({ error: `${store} cannot be reached; try again`, code: 'unavailable' });
     }
     const status = err.statusCode ?? 500;

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ADMIN_TOKEN, type TestContext } from '../../test/helpers/context.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
+import { createDb } from '../db/client.js';
 import { createRedis } from '../shared/redis.js';
 import { createAdminServer, listen, type AdminServer } from './server.js';
 
@@ -41,6 +42,25 @@ describe('admin HTTP server', () => {
     } finally {
       unreachable.disconnect();
       await probe.close();
+    }
+  });
+
+  it('answers 503 naming PostgreSQL, not 500, when Postgres cannot be reached during a request', async () => {
+    const unreachable = createDb('postgres://postgres@127.0.0.1:1/sellersync', 1);
+    const probe = await createAdminServer({ ...context, db: unreachable });
+    const address = await listen(probe, '127.0.0.1', 0);
+    try {
+      const response = await fetch(`http://127.0.0.1:${address.port}/api/companies`, {
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({
+        error: 'PostgreSQL cannot be reached; try again',
+        code: 'unavailable',
+      });
+    } finally {
+      await probe.close();
+      await unreachable.destroy();
     }
   });
 
