@@ -15,7 +15,13 @@ export class OwnRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /** Starts the server (on the same port as before, after a stop); nothing when it is running. */
   async start(): Promise<string> {
+    if (this.running) return this.url;
     if (this.port === 0) this.port = await freePort();
     this.process = spawn(
       'redis-server',
