@@ -228,7 +228,12 @@ async function runsWithoutLease(db: Db): Promise<{ id: number; kind: string; com
   return result.rows;
 }
 
-/** Two runs of one (kind, company) that were both under way at the same moment (skipped ones never run). */
+/**
+ * Two runs of one (kind, company) that were both under way at the same moment (skipped ones never run).
+ * The earlier one is not counted when it ended because it lost its lease (closed as abandoned by the
+ * next holder, or recording its own end afterwards: `lease lost: …`): from the lapse on every write of it
+ * was refused by the lease fence, so the two never both wrote.
+ */
 async function overlappingRuns(db: Db, out: Violation[]) {
   const result = await sql<{ a: number; b: number; kind: string; company_id: number }>`
     SELECT a.id AS a, b.id AS b, a.kind, a.company_id FROM job_runs a
@@ -236,7 +241,8 @@ async function overlappingRuns(db: Db, out: Violation[]) {
      WHERE a.status <> 'skipped' AND b.status <> 'skipped'
        AND b.started_at < coalesce(a.finished_at, 'infinity')
        AND a.started_at < coalesce(b.finished_at, 'infinity')
-       AND a.error IS DISTINCT FROM 'abandoned: the process running it stopped'`.execute(db);
+       AND a.error IS DISTINCT FROM 'abandoned: the process running it stopped'
+       AND coalesce(a.error, '') NOT LIKE 'lease lost:%'`.execute(db);
   for (const row of result.rows)
     out.push({
       invariant: 'runs',
