@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OPEN_FEED_STATES } from '../../src/feeds/feed-states.js';
 import type { JobKind } from '../../src/jobs/kinds.js';
 import { describeFault, seededRandom, type ChaosFault } from './chaos-schedule.js';
 import type { InvariantReport, Violation } from './invariants.js';
@@ -51,7 +52,33 @@ export function classify(violation: Violation): 'lost' | 'doubled' | 'other' {
   return 'other';
 }
 
+const WARM_COMPANIES = 5;
+
+/**
+ * Before the faults: an order of each of the first companies downloaded, shipped and confirmed by Amazon,
+ * so that refunds (of shipped orders only) are requested and uploaded while the faults play.
+ */
+async function warmUp(world: FaultWorld): Promise<void> {
+  const warm = world.sellers.slice(0, WARM_COMPANIES).map((_, index) => index);
+  const orders = warm.map((index) => world.placeOrders([{ items: [{ quantity: 2 }] }], index)[0] ?? '');
+  world.advance(5);
+  for (const index of warm) {
+    await world.downloadNow(index);
+    await world.downloadNow(index);
+    await world.shipWholeOrder(orders[index] ?? '', `1Z999AA1${String(index).padStart(10, '9')}`, index);
+    await world.runNow('fulfillment-upload', index);
+  }
+  world.advance(10);
+  await world.context.db
+    .updateTable('feeds')
+    .set({ next_check_at: null })
+    .where('state', 'in', [...OPEN_FEED_STATES])
+    .execute();
+  for (const index of warm) await world.runNow('feed-follow-up', index);
+}
+
 export async function runChaos(world: FaultWorld, options: ChaosOptions): Promise<ChaosResult> {
+  await warmUp(world);
   const windowMs = (options.simulatedMinutes * 60_000) / options.timeScale;
   const random = seededRandom(options.seed ^ 0x5eed);
   const started = Date.now();
@@ -108,7 +135,6 @@ export async function runChaos(world: FaultWorld, options: ChaosOptions): Promis
         .limit(2)
         .execute();
       for (const shipment of shipped) {
-        if (random() < 0.3) continue;
         const index = world.sellers.findIndex((s) => s.company.id === shipment.company_id);
         await world.refundOrder(shipment.amazon_order_id, index).catch(() => undefined);
       }
