@@ -171,7 +171,7 @@ async function measure(pipeline: FeedPipeline, company: Company, server: Simulat
   const buildStart = performance.now();
   await storeFulfillmentFeeds(pipeline.db, company, uploadable);
   const buildSeconds = (performance.now() - buildStart) / 1000;
-  const submitted = await submitOpenFeeds(pipeline, company.id, 'order-fulfillment');
+  const submitted = await submitOpenFeeds(pipeline, company.id, 'order-fulfillment', new Date());
 
   server.sim.advance(30 * 60_000);
   const applyStart = performance.now();

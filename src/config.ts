@@ -131,6 +131,13 @@ const schema = z.object({
         .max(1440, { error: 'expected at most 1440' }),
     )
     .default(15),
+  CLOCK_START: z.iso
+    .datetime({
+      offset: true,
+      error: 'expected an ISO 8601 instant with its zone, e.g. 2026-11-21T00:00:00Z',
+    })
+    .transform((instant) => new Date(instant))
+    .optional(),
 });
 
 export interface Config {
@@ -163,6 +170,11 @@ export interface Config {
   feeds: FeedSettings;
   refunds: RefundSettings;
   settlements: SettlementSettings;
+  /**
+   * CLOCK_START: this process's clock starts at this instant and runs at real speed, instead of being the
+   * machine's (replaying a simulation at its own dates, tests). Read only by the app context's clock.
+   */
+  clockStart: Date | undefined;
   /** Settings that fell back to development-only defaults; logged as warnings at start. */
   developmentDefaults: string[];
 }
@@ -241,6 +253,9 @@ export function loadConfig(environment: Env = readEnvironment()): Config {
     else developmentDefaults.push('ENCRYPTION_KEY');
   }
   const adminToken = present.ADMIN_TOKEN;
+  if (present.CLOCK_START !== undefined && production) {
+    problems.push('CLOCK_START: not allowed in production (Amazon holds the seller to the real clock)');
+  }
   if (adminToken === undefined && production) {
     problems.push('ADMIN_TOKEN: required in production (at least 24 characters)');
   }
@@ -305,6 +320,7 @@ export function loadConfig(environment: Env = readEnvironment()): Config {
     feeds: { landingHorizonMinutes: values.FEED_LANDING_HORIZON_MINUTES },
     refunds: { holdMinutes: values.REFUND_HOLD_MINUTES },
     settlements: { refundUnsettledDays: values.SETTLEMENT_REFUND_UNSETTLED_DAYS },
+    clockStart: values.CLOCK_START,
     developmentDefaults,
   };
 }

@@ -256,3 +256,41 @@ describe('secrets from files (*_FILE, as Docker secrets mount them)', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 });
+
+describe('CLOCK_START', () => {
+  it('is absent by default: the process runs on the machine clock', () => {
+    expect(loadConfig({}).clockStart).toBeUndefined();
+  });
+
+  it('reads an ISO 8601 instant with its zone', () => {
+    expect(loadConfig({ CLOCK_START: '2031-06-01T12:00:00+02:00' }).clockStart).toEqual(
+      new Date('2031-06-01T10:00:00Z'),
+    );
+  });
+
+  it('refuses a malformed instant, naming the variable and what is expected', () => {
+    for (const bad of [
+      'tomorrow',
+      '2031-06-01',
+      '2031-06-01T12:00:00',
+      '2031-02-30T00:00:00Z',
+      '1717243200',
+    ]) {
+      expect(problemsOf({ CLOCK_START: bad })).toEqual([
+        `CLOCK_START: expected an ISO 8601 instant with its zone, e.g. 2026-11-21T00:00:00Z (got "${bad}")`,
+      ]);
+    }
+  });
+
+  it('is refused in production', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      ENCRYPTION_KEY: KEY,
+      ADMIN_TOKEN: 'a-production-admin-token-0123',
+      CLOCK_START: '2031-06-01T00:00:00Z',
+    });
+    expect(problems).toEqual([
+      'CLOCK_START: not allowed in production (Amazon holds the seller to the real clock)',
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { createAdminServer, listen } from './admin/server.js';
 import { createAmazonPortFactory } from './companies/companies.amazon.js';
 import { listCompanies } from './companies/companies.service.js';
 import type { Config } from './config.js';
-import type { AppContext } from './context.js';
+import { processClock, type AppContext } from './context.js';
 import { createDb, ensureDatabaseExists } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { JobHandlers } from './jobs/handlers.js';
@@ -58,7 +58,7 @@ function createAppContext(config: Config, logger: Logger): AppContext {
   const gatewayRedis = createFailFastRedis(config.redis);
   watchRedis(gatewayRedis, config.redis);
   const amazon = createAmazonPortFactory({ config, db, redis: gatewayRedis, logger });
-  return { config, db, redis, gatewayRedis, logger, amazon };
+  return { config, db, redis, gatewayRedis, logger, amazon, now: processClock(config, logger) };
 }
 
 /**

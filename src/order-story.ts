@@ -46,7 +46,7 @@ export async function listAtRiskWork(
   companyId: number | undefined,
   hours: number,
   limit: number,
-  now = new Date(),
+  now: Date,
 ): Promise<Record<string, unknown>[]> {
   const orders = (await listAtRiskOrders(db, companyId, hours, limit, now)) as unknown as Record<
     string,

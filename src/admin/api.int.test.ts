@@ -28,7 +28,7 @@ async function downloadThroughApi(): Promise<void> {
 }
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1501, { machineClock: true });
+  world = await startFulfillmentWorld(1501);
   companyId = world.company.id;
   server = await createAdminServer(world.context, { queues: () => world.queues });
   api = caller(server);
@@ -57,7 +57,7 @@ function shipmentBody(name: string, tracking = '1Z999AA10123456784') {
     amazonOrderId: orderId(name),
     carrier: 'UPS',
     trackingNumber: tracking,
-    shipDate: new Date().toISOString(),
+    shipDate: world.now().toISOString(),
     items: [{ orderItemId: orders[name]!.orderItems[0]!.orderItemId, quantity: 1 }],
   };
 }

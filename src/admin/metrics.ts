@@ -9,6 +9,7 @@ import { countOrdersByStatus } from '../orders/orders.queries.js';
 import { countOpenDiscrepancies, DISCREPANCY_KINDS } from '../settlements/discrepancies.repository.js';
 import { metricsRegistry } from '../shared/metrics.js';
 import type { AdminDeps } from './types.js';
+import { clockOf } from '../context.js';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
 
@@ -66,6 +67,7 @@ function storeGauges(deps: AdminDeps, registry: Registry): void {
       const setRate = (labels: Record<string, string | number>, figure: RateFigure) => {
         if (figure.rate !== null) this.set(labels, figure.rate);
       };
+      const now = clockOf(deps.app)();
       for (const company of await listCompanies(db)) {
         const company_id = company.id;
         const figures = await fulfillmentMetrics(
@@ -73,6 +75,7 @@ function storeGauges(deps: AdminDeps, registry: Registry): void {
           company.id,
           company.marketplaceIds,
           config.orders.atRiskHours,
+          now,
         );
         for (const m of figures) {
           const marketplace_id = m.marketplaceId;
@@ -80,7 +83,7 @@ function storeGauges(deps: AdminDeps, registry: Registry): void {
             setRate({ company_id, marketplace_id, metric: `late_shipment_${lsr.windowDays}d` }, lsr);
           setRate({ company_id, marketplace_id, metric: 'valid_tracking_30d' }, m.validTrackingRate);
         }
-        const cancel = await currentCancelRate(db, company.id);
+        const cancel = await currentCancelRate(db, company.id, now);
         this.set({ company_id, marketplace_id: 'all', metric: 'cancel_7d' }, cancel.rate);
       }
     },

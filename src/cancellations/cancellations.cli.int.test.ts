@@ -10,7 +10,7 @@ let world: FulfillmentWorld;
 let order: SimOrderView;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1204, { machineClock: true });
+  world = await startFulfillmentWorld(1204);
   order = await world.createOrder({ items: [{ quantity: 2 }] });
   await world.downloadOrders();
 });
@@ -19,7 +19,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-const cli = (...args: string[]) => runCliProcess(args, world.context.env);
+const cli = (...args: string[]) => runCliProcess(args, world.childEnv());
 const company = () => String(world.company.id);
 
 describe('sellersync orders cancel and cancellations list', () => {

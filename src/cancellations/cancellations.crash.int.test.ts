@@ -8,7 +8,7 @@ import { uploadCancellations } from './cancellations.upload.js';
 let world: FulfillmentWorld;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1203, { machineClock: true });
+  world = await startFulfillmentWorld(1203);
 });
 
 afterAll(async () => {
@@ -38,7 +38,7 @@ describe('a cancellation upload killed during submission', () => {
     const child = spawn(
       process.execPath,
       ['bin/sellersync.js', 'run', 'cancellation-upload', '--company', String(world.company.id)],
-      { env: world.context.env, stdio: 'ignore' },
+      { env: world.childEnv(), stdio: 'ignore' },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.once('exit', (_code, signal) => resolve(signal)),

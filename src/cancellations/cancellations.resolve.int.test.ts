@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
+import { jsonError, runCliProcess } from '../../test/helpers/cli.js';
 import { fulfillmentShipmentGuard } from '../fulfillment/cancellation-guard.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { listOpenCancelRequests } from '../orders/orders.cancelling.js';
@@ -92,9 +92,9 @@ describe('a rejected cancellation keeps its units held until it is re-queued or 
     await expect(requeue(accepted!.id)).rejects.toThrow(
       /is accepted: only a cancellation Amazon rejected can be re-queued/,
     );
-    await expect(releaseCancellation(world.context.db, world.company.id, accepted!.id)).rejects.toThrow(
-      /is accepted: only a cancellation Amazon rejected can be released/,
-    );
+    await expect(
+      releaseCancellation(world.context.db, world.company.id, accepted!.id, world.now()),
+    ).rejects.toThrow(/is accepted: only a cancellation Amazon rejected can be released/);
     await expect(requeue(9_999_999)).rejects.toThrow(/no cancellation 9999999 for company/);
   });
 
@@ -102,12 +102,12 @@ describe('a rejected cancellation keeps its units held until it is re-queued or 
     const order = orders.released!;
     const rejected = await rejectedCancellation(order);
     expect(await ship(order)).toMatch(/being cancelled 1/);
-    const released = await releaseCancellation(world.context.db, world.company.id, rejected.id);
+    const released = await releaseCancellation(world.context.db, world.company.id, rejected.id, world.now());
     expect(released).toMatchObject({ cancellation: { state: 'released' }, buyerRequestReopened: false });
     expect(await ship(order)).toBe('pending_upload');
-    await expect(releaseCancellation(world.context.db, world.company.id, rejected.id)).rejects.toThrow(
-      /is released/,
-    );
+    await expect(
+      releaseCancellation(world.context.db, world.company.id, rejected.id, world.now()),
+    ).rejects.toThrow(/is released/);
   });
 
   it('releasing a rejected acceptance of a buyer request reopens the request; declining it then ships', async () => {
@@ -139,7 +139,7 @@ describe('a rejected cancellation keeps its units held until it is re-queued or 
   });
 
   it('the CLI exits 2 for an unknown cancellation and for one in the wrong state', async () => {
-    const cli = (...args: string[]) => runCliProcess(args, world.context.env);
+    const cli = (...args: string[]) => runCliProcess(args, world.childEnv());
     const company = String(world.company.id);
     const unknown = await cli('cancellations', 'requeue', '9999999', '--company', company);
     expect(unknown.code).toBe(2);
@@ -147,6 +147,6 @@ describe('a rejected cancellation keeps its units held until it is re-queued or 
     const [accepted] = await cancellationsOf(world, orders.requeued!.orderId);
     const wrong = await cli('cancellations', 'release', String(accepted!.id), '--company', company, '--json');
     expect(wrong.code).toBe(2);
-    expect(JSON.parse(wrong.stderr)).toMatchObject({ error: expect.stringMatching(/is accepted/) });
+    expect(jsonError(wrong)).toMatchObject({ error: expect.stringMatching(/is accepted/) });
   }, 60_000);
 });

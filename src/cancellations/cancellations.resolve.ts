@@ -121,7 +121,7 @@ export async function releaseCancellation(
   db: Db,
   companyId: number,
   cancellationId: number,
-  now = new Date(),
+  now: Date,
 ): Promise<CancellationReleased> {
   return db.transaction().execute(async (tx) => {
     const { order, cancellation } = await lockRejected(tx, companyId, cancellationId, 'release');

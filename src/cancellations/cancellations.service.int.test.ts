@@ -196,7 +196,9 @@ describe('answering a buyer cancellation request', () => {
 
     const kept = order('declinable');
     await expect(shipWhole(kept)).rejects.toThrow(/buyer cancellation request on hold/);
-    expect(await declineCancelRequest(world.context.db, world.company.id, kept.orderId)).toMatchObject({
+    expect(
+      await declineCancelRequest(world.context.db, world.company.id, kept.orderId, world.now()),
+    ).toMatchObject({
       state: 'declined',
       onHold: false,
     });
@@ -204,9 +206,9 @@ describe('answering a buyer cancellation request', () => {
     expect((await shipWhole(kept)).state).toBe('pending_upload');
     const open = await listOpenCancelRequests(world.context.db, world.company.id);
     expect(open.map((r) => r.amazonOrderId)).not.toContain(kept.orderId);
-    await expect(declineCancelRequest(world.context.db, world.company.id, accepted)).rejects.toThrow(
-      /cannot decline the cancellation request/,
-    );
+    await expect(
+      declineCancelRequest(world.context.db, world.company.id, accepted, world.now()),
+    ).rejects.toThrow(/cannot decline the cancellation request/);
   });
 });
 

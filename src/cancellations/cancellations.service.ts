@@ -200,7 +200,7 @@ export async function requestCancellation(
   guard: ShipmentGuard,
   company: Company,
   input: unknown,
-  now = new Date(),
+  now: Date,
 ): Promise<CancellationRequested> {
   const values = parseInput(input);
   return db.transaction().execute(async (tx) => {
@@ -275,7 +275,7 @@ export async function declineCancelRequest(
   db: Db,
   companyId: number,
   amazonOrderId: string,
-  now = new Date(),
+  now: Date,
 ): Promise<{ amazonOrderId: string; state: string; onHold: boolean }> {
   try {
     const outcome = await decideBuyerCancellation(db, companyId, amazonOrderId, 'declined', now);

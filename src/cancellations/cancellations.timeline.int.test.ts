@@ -35,7 +35,7 @@ describe('the order timeline', () => {
     await world.run('cancellation-upload');
     await world.finishFeeds();
 
-    const cli = (...args: string[]) => runCliProcess(args, world.context.env);
+    const cli = (...args: string[]) => runCliProcess(args, world.childEnv());
     const shown = await cli('orders', 'show', order.orderId, '--company', String(world.company.id), '--json');
     expect(shown.code).toBe(0);
     const timeline = (JSON.parse(shown.stdout) as { timeline: Entry[] }).timeline;

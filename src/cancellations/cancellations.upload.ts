@@ -27,7 +27,7 @@ export interface CancellationUploadOutcome {
 export async function uploadCancellations(
   pipeline: FeedPipeline,
   company: Company,
-  now = new Date(),
+  now: Date,
 ): Promise<CancellationUploadOutcome> {
   const kind = acknowledgementFeedKind.kind;
   const resumed = await submitOpenFeeds(pipeline, company.id, kind, now);

@@ -4,7 +4,7 @@ import { CANCEL_RATE_WINDOW_MS, projectCancelRate, type CancelRate } from './can
 import { ordersWithCountingCancellations } from './cancellations.repository.js';
 
 /** The company's pre-fulfilment cancel rate over Amazon's 7 days, as it stands (nothing projected). */
-export async function currentCancelRate(db: Db, companyId: number, now = new Date()): Promise<CancelRate> {
+export async function currentCancelRate(db: Db, companyId: number, now: Date): Promise<CancelRate> {
   const since = new Date(now.getTime() - CANCEL_RATE_WINDOW_MS);
   const until = new Date(now.getTime() + 1);
   const cancelled = await ordersWithCountingCancellations(db, companyId, since);

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { AmazonDependencies, AmazonPortFactory } from '../companies/companies.amazon.js';
 import { getCompany } from '../companies/companies.service.js';
 import { loadConfig, type Config } from '../config.js';
-import type { AppContext } from '../context.js';
+import { processClock, type AppContext } from '../context.js';
 import { createDb, type Db } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { JobQueues } from '../jobs/queues.js';
@@ -84,6 +84,7 @@ export async function withApp<T>(
     gatewayRedis,
     logger,
     amazon: lazyAmazonPortFactory({ config, db, redis: gatewayRedis, logger }),
+    now: processClock(config, logger),
   };
   try {
     if (needs.company !== undefined) await getCompany(db, needs.company);

@@ -104,7 +104,7 @@ async function postpone(pipeline: FeedPipeline, feed: Feed, err: unknown, now: D
 export async function followFeeds(
   pipeline: FeedPipeline,
   companyId: number,
-  now = new Date(),
+  now: Date,
 ): Promise<FollowOutcome> {
   const open = await listFeeds(pipeline.db, companyId, { states: ['submitted'] });
   const due = open.filter((feed) => !feed.nextCheckAt || feed.nextCheckAt <= now);

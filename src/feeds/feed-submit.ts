@@ -141,7 +141,7 @@ export async function submitOpenFeeds(
   pipeline: FeedPipeline,
   companyId: number,
   kind: FeedKind,
-  now = new Date(),
+  now: Date,
 ): Promise<SubmitOutcome> {
   const outcome: SubmitOutcome = { submitted: [], refused: 0, awaitingLanding: null };
   const horizonMs = pipeline.landingHorizonMs;

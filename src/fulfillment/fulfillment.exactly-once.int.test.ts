@@ -17,7 +17,7 @@ const IMPATIENT = { responseTimeoutMs: 600, deadlineTimeoutMs: 1_200 };
 let world: FulfillmentWorld;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(41, { machineClock: true });
+  world = await startFulfillmentWorld(41);
 });
 
 afterAll(async () => {
@@ -93,7 +93,7 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
     await world.control('POST', '/faults', { kind: 'slow', operation: 'createFeed', delayMs: 2_500 });
     const pipeline = await world.pipeline({ gateway: IMPATIENT, landingHorizonMs: HORIZON_MS });
 
-    const timedOut = await uploadFulfillments(pipeline, world.company);
+    const timedOut = await uploadFulfillments(pipeline, world.company, world.now());
     const feed = await feedOf(recorded.id);
     expect(feed.state).toBe('submitting');
     expect(timedOut.awaitingLandingUntil).toEqual(after(feed, HORIZON_MS));
@@ -126,7 +126,7 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
     const child = spawn(
       process.execPath,
       ['bin/sellersync.js', 'run', 'fulfillment-upload', '--company', String(world.company.id)],
-      { env: world.context.env, stdio: 'ignore' },
+      { env: world.childEnv(), stdio: 'ignore' },
     );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const inFlight = await until(async () => {
@@ -162,7 +162,7 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
     await world.control('POST', '/faults', { kind: 'drop-connection', operation: 'createFeed', count: 1 });
     const pipeline = await world.pipeline({ landingHorizonMs: HORIZON_MS });
 
-    const dropped = await uploadFulfillments(pipeline, world.company);
+    const dropped = await uploadFulfillments(pipeline, world.company, world.now());
     const feed = await feedOf(recorded.id);
     expect(feed.state).toBe('submitting');
     expect(dropped.awaitingLandingUntil).toEqual(after(feed, HORIZON_MS));
@@ -185,7 +185,7 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
     const recorded = await world.shipWholeOrder(order, tracking);
     const feedsBefore = (await simFeeds()).length;
     await world.control('POST', '/faults', { kind: 'drop-connection', operation: 'createFeed', count: 1 });
-    const runStart = new Date();
+    const runStart = world.now();
     // The run spent 5 minutes (rate-limit waits, order re-checks) before it called createFeed.
     let clock = new Date(runStart.getTime() + 5 * 60_000);
     const attemptAt = clock;
@@ -217,7 +217,7 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
 describe('a createFeed Amazon answered without creating the feed', () => {
   beforeAll(async () => {
     await world.close();
-    world = await startFulfillmentWorld(43, { machineClock: true });
+    world = await startFulfillmentWorld(43);
   });
 
   it('a throttled createFeed leaves the feed to be sent again at once, without waiting for a horizon', async () => {
@@ -242,16 +242,15 @@ describe('a createFeed Amazon answered without creating the feed', () => {
       landingHorizonMs: HORIZON_MS,
     });
 
-    await expect(uploadFulfillments(pipeline, world.company)).rejects.toMatchObject({ kind: 'throttled' });
+    await expect(uploadFulfillments(pipeline, world.company, world.now())).rejects.toMatchObject({
+      kind: 'throttled',
+    });
     const feed = await feedOf(recorded.id);
     expect(feed).toMatchObject({ state: 'uploaded', submitStartedAt: null });
     expect(await simFeeds()).toHaveLength(feedsBefore);
 
-    const next = await uploadFulfillments(
-      pipeline,
-      world.company,
-      new Date(feed.createdAt.getTime() + 1_000),
-    );
+    // The next run, a second later by our clock.
+    const next = await uploadFulfillments(pipeline, world.company, new Date(world.now().getTime() + 1_000));
     expect(next).toMatchObject({ feeds: 1, awaitingLandingUntil: null });
     await expectOnceAtAmazon(order, recorded.id, tracking, feedsBefore);
   });

@@ -21,6 +21,12 @@ export interface FulfillmentWorld {
   company: Company;
   /** Our clock, as jobs read it: a day ahead of the simulator's. */
   now(): Date;
+  /**
+   * The environment of a sellersync child process (the CLI, a worker) on our clock: CLOCK_START is our
+   * clock's reading when it is called, so make it just before starting the process, and do not advance
+   * the simulator while the process runs.
+   */
+  childEnv(overrides?: Record<string, string>): Record<string, string>;
   /** The feed pipeline of the company; a gateway with other timeouts, or another landing horizon, on demand. */
   pipeline(options?: PipelineOptions): Promise<FeedPipeline>;
   control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
@@ -101,12 +107,8 @@ export const SIMULATOR_START = new Date('2026-11-20T00:00:00Z');
 const DAY_MS = 86_400_000;
 
 export interface WorldOptions {
-  /**
-   * For files where sellersync reads the machine's clock (the CLI or a worker killed mid-run in child
-   * processes, the admin server, inventory zeroing's feed submission): the simulator then starts relative to
-   * the machine's clock instead of at SIMULATOR_START.
-   */
-  machineClock?: boolean;
+  /** Where the simulated marketplace's clock starts: SIMULATOR_START unless given. */
+  simulatorStart?: Date;
   /** Settings of the test's app context over the test defaults (another Redis, say). */
   env?: Record<string, string>;
 }
@@ -116,13 +118,11 @@ export async function startFulfillmentWorld(
   options: WorldOptions = {},
 ): Promise<FulfillmentWorld> {
   const context = await createTestContext(options.env);
-  // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
-  const startTime = options.machineClock ? new Date(Date.now() - DAY_MS) : SIMULATOR_START;
+  const startTime = options.simulatorStart ?? SIMULATOR_START;
   const server = await startSimulator({ seed, timeScale: 1, ordersPerHour: 0, startTime });
-  const now = options.machineClock
-    ? (): Date => new Date()
-    : (): Date => new Date(server.sim.clock.now().getTime() + DAY_MS);
-  if (!options.machineClock) context.now = now;
+  // The simulated marketplace runs a day behind our clock, so advancing it never puts Amazon's dates in our future.
+  const now = (): Date => new Date(server.sim.clock.now().getTime() + DAY_MS);
+  context.now = now;
   const queues = createQueues(context.redis, context.config.queuePrefix);
   const company = await createSimulatedSeller(context, server);
   const control = simulatorControl(server);
@@ -150,6 +150,7 @@ export async function startFulfillmentWorld(
     queues,
     company,
     now,
+    childEnv: (overrides = {}) => ({ ...context.env, CLOCK_START: now().toISOString(), ...overrides }),
     pipeline,
     control,
     async createOrder(spec = {}) {

@@ -27,7 +27,7 @@ export interface UploadOutcome {
 export async function uploadFulfillments(
   pipeline: FeedPipeline,
   company: Company,
-  now = new Date(),
+  now: Date,
 ): Promise<UploadOutcome> {
   const kind = fulfillmentFeedKind.kind;
   const resumed = await submitOpenFeeds(pipeline, company.id, kind, now);

@@ -109,7 +109,7 @@ export async function fulfillmentMetrics(
   companyId: number,
   marketplaceIds: string[],
   atRiskHours: number,
-  now = new Date(),
+  now: Date,
 ): Promise<MarketplaceMetrics[]> {
   const late = await Promise.all(LSR_WINDOWS_DAYS.map((days) => lateShipments(db, companyId, days, now)));
   const tracking = await confirmedTracking(db, companyId, now);

@@ -80,7 +80,13 @@ describe('an order held by a buyer cancellation request', () => {
     await download(seller);
     await expect(ship(seller, orderId, orderItemId)).rejects.toThrow(UsageError);
 
-    await decideBuyerCancellation(sellers.context.db, seller.company.id, orderId, 'declined');
+    await decideBuyerCancellation(
+      sellers.context.db,
+      seller.company.id,
+      orderId,
+      'declined',
+      seller.server.sim.now(),
+    );
     touch(simOrder, seller.server.sim.now());
     seller.server.sim.advance(3 * MINUTE);
     await download(seller);

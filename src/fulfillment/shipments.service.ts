@@ -96,7 +96,7 @@ export async function recordShipment(
   db: Db,
   companyId: number,
   input: unknown,
-  now = new Date(),
+  now: Date,
 ): Promise<Shipment> {
   const values = parseInput(input, (await getCompany(db, companyId)).timeZone);
   const carrier = resolveCarrier(values.carrier, values.carrierName);

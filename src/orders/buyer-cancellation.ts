@@ -61,7 +61,7 @@ export async function decideBuyerCancellation(
   companyId: number,
   amazonOrderId: string,
   decision: HoldDecision,
-  at: Date = new Date(),
+  at: Date,
 ): Promise<BuyerCancellationOutcome> {
   if (db.isTransaction) return decideIn(db as Tx, companyId, amazonOrderId, decision, at);
   return db.transaction().execute((tx) => decideIn(tx, companyId, amazonOrderId, decision, at));

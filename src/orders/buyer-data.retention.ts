@@ -11,7 +11,7 @@ export async function eraseExpiredBuyerData(
   db: Db,
   companyId: number,
   retentionDays: number,
-  now = new Date(),
+  now: Date,
 ): Promise<number> {
   // erase_after was derived with the retention in force when the order was stored; a shorter one now wins.
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);

@@ -44,14 +44,28 @@ describe('a buyer cancellation request', () => {
     const held = await findOrderWithItems(context.db, seller.company.id, orderId);
     expect(held?.order).toMatchObject({ onHold: true, cancelRequestReason: 'Ordered by mistake' });
 
-    const outcome = await decideBuyerCancellation(context.db, seller.company.id, orderId, 'declined');
+    const outcome = await decideBuyerCancellation(
+      context.db,
+      seller.company.id,
+      orderId,
+      'declined',
+      seller.server.sim.now(),
+    );
     expect(outcome).toEqual({ state: 'declined', changed: true, onHold: false });
-    expect(await decideBuyerCancellation(context.db, seller.company.id, orderId, 'declined')).toMatchObject({
+    expect(
+      await decideBuyerCancellation(
+        context.db,
+        seller.company.id,
+        orderId,
+        'declined',
+        seller.server.sim.now(),
+      ),
+    ).toMatchObject({
       changed: false,
     });
-    await expect(decideBuyerCancellation(context.db, seller.company.id, orderId, 'accepted')).rejects.toThrow(
-      BuyerCancellationDecisionError,
-    );
+    await expect(
+      decideBuyerCancellation(context.db, seller.company.id, orderId, 'accepted', seller.server.sim.now()),
+    ).rejects.toThrow(BuyerCancellationDecisionError);
 
     touch(simOrder, seller.server.sim.now());
     seller.server.sim.advance(3 * MINUTE);
@@ -75,11 +89,17 @@ describe('a buyer cancellation request', () => {
   it('cannot be decided for an order without an open request', async () => {
     const { seller, orderId } = await sellerWithOneOrder();
     await runDownload(context, seller);
-    await expect(decideBuyerCancellation(context.db, seller.company.id, orderId, 'accepted')).rejects.toThrow(
-      /hold is none; it cannot become accepted/,
-    );
     await expect(
-      decideBuyerCancellation(context.db, seller.company.id, '999-0000000-0000000', 'declined'),
+      decideBuyerCancellation(context.db, seller.company.id, orderId, 'accepted', seller.server.sim.now()),
+    ).rejects.toThrow(/hold is none; it cannot become accepted/);
+    await expect(
+      decideBuyerCancellation(
+        context.db,
+        seller.company.id,
+        '999-0000000-0000000',
+        'declined',
+        seller.server.sim.now(),
+      ),
     ).rejects.toThrow(/not stored/);
   }, 60_000);
 });

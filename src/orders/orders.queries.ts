@@ -23,7 +23,7 @@ export interface OrderFilter {
 const TO_SHIP: OrderStatus[] = ['Unshipped', 'PartiallyShipped'];
 
 /** Orders matching the filter, newest purchase first (or soonest ship deadline first when at risk). */
-export async function listOrders(db: Db, filter: OrderFilter, now = new Date()): Promise<Order[]> {
+export async function listOrders(db: Db, filter: OrderFilter, now: Date): Promise<Order[]> {
   let query = db.selectFrom('orders').selectAll();
   if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
@@ -76,7 +76,7 @@ export async function listCancelRequestsAtRisk(
   db: Db,
   companyId: number | undefined,
   limit: number,
-  now = new Date(),
+  now: Date,
 ): Promise<AtRiskOrder[]> {
   let query = db
     .selectFrom('orders')
@@ -102,7 +102,7 @@ export async function listAtRiskOrders(
   companyId: number | undefined,
   hours: number,
   limit: number,
-  now = new Date(),
+  now: Date,
 ): Promise<AtRiskOrder[]> {
   const orders = await listOrders(db, { companyId, atRiskHours: hours, limit }, now);
   const late = orders.map((order): AtRiskOrder => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
+import { jsonError, runCliProcess } from '../../test/helpers/cli.js';
 import {
   startFulfillmentWorld,
   type FulfillmentWorld,
@@ -11,7 +11,7 @@ let world: FulfillmentWorld;
 let order: SimOrderView;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1304, { machineClock: true });
+  world = await startFulfillmentWorld(1304);
   [order] = (await shippedOrders(world, [{ items: [{ quantity: 2, unitPrice: '10.00' }] }])) as [
     SimOrderView,
   ];
@@ -21,7 +21,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-const cli = (...args: string[]) => runCliProcess(args, { ...world.context.env, REFUND_HOLD_MINUTES: '0' });
+const cli = (...args: string[]) => runCliProcess(args, world.childEnv({ REFUND_HOLD_MINUTES: '0' }));
 const company = () => String(world.company.id);
 const refundOrder = (...args: string[]) =>
   cli('orders', 'refund', order.orderId, '--company', company(), ...args);
@@ -37,7 +37,7 @@ describe('sellersync orders refund, orders refundable, refunds list and cancel',
     expect(badComponent.stderr).toMatch(/unknown component Bonus/);
     const tooMuch = await refundOrder('--reason', 'Other', '--item', `${item}:Principal=25.00`, '--json');
     expect(tooMuch.code).toBe(2);
-    expect(JSON.parse(tooMuch.stderr)).toMatchObject({ error: expect.stringMatching(/only 20.00 left/) });
+    expect(jsonError(tooMuch)).toMatchObject({ error: expect.stringMatching(/only 20.00 left/) });
 
     const done = await refundOrder(
       '--reason',

@@ -8,7 +8,7 @@ import { adjustmentFeeds, refund, refundsOf, shippedOrders, simRefunds } from '.
 let world: FulfillmentWorld;
 
 beforeAll(async () => {
-  world = await startFulfillmentWorld(1303, { machineClock: true });
+  world = await startFulfillmentWorld(1303);
 });
 
 afterAll(async () => {
@@ -32,7 +32,7 @@ describe('a refund upload killed during submission', () => {
     const child = spawn(
       process.execPath,
       ['bin/sellersync.js', 'run', 'refund-upload', '--company', String(world.company.id)],
-      { env: world.context.env, stdio: 'ignore' },
+      { env: world.childEnv(), stdio: 'ignore' },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.once('exit', (_code, signal) => resolve(signal)),

@@ -142,6 +142,7 @@ describe('over-refund under concurrency', () => {
           ],
         },
         { holdMinutes: 0 },
+        world.now(),
       );
     const outcomes = await Promise.allSettled([attempt(), attempt(), attempt()]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);

@@ -133,7 +133,7 @@ export async function requestRefund(
   company: Company,
   input: unknown,
   settings: RefundSettings,
-  now = new Date(),
+  now: Date,
 ): Promise<RefundRequested> {
   const values = parseInput(input);
   return db.transaction().execute(async (tx) => {

@@ -26,7 +26,7 @@ export interface RefundUploadOutcome {
 export async function uploadRefunds(
   pipeline: FeedPipeline,
   company: Company,
-  now = new Date(),
+  now: Date,
 ): Promise<RefundUploadOutcome> {
   const kind = adjustmentFeedKind.kind;
   const resumed = await submitOpenFeeds(pipeline, company.id, kind, now);

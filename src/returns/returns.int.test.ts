@@ -47,19 +47,29 @@ describe('returns', () => {
     const company = await getCompany(world.context.db, world.company.id);
     const item = order.orderItems[0]!.orderItemId;
     await expect(
-      addReturn(world.context.db, company, {
-        amazonOrderId: order.orderId,
-        items: [{ orderItemId: item, quantity: 3 }],
-        reason: 'too big',
-        condition: 'sellable',
-      }),
+      addReturn(
+        world.context.db,
+        company,
+        {
+          amazonOrderId: order.orderId,
+          items: [{ orderItemId: item, quantity: 3 }],
+          reason: 'too big',
+          condition: 'sellable',
+        },
+        world.now(),
+      ),
     ).rejects.toThrow(/cannot return 3, only 2 of the 2 shipped/);
-    const authorized = await addReturn(world.context.db, company, {
-      amazonOrderId: order.orderId,
-      items: [{ orderItemId: item, quantity: 1 }],
-      reason: 'too big',
-      condition: 'opened',
-    });
+    const authorized = await addReturn(
+      world.context.db,
+      company,
+      {
+        amazonOrderId: order.orderId,
+        items: [{ orderItemId: item, quantity: 1 }],
+        reason: 'too big',
+        condition: 'opened',
+      },
+      world.now(),
+    );
     expect(authorized).toMatchObject({ state: 'authorized', rmaId: `RMA-${authorized.id}` });
     await expect(
       refundReturn(world.context.db, company, authorized.id, {}, { holdMinutes: 0 }, world.now()),

@@ -87,12 +87,7 @@ export interface NewReturn {
 }
 
 /** Authorizes a return of shipped units of a seller-fulfilled order (never more than shipped, less earlier returns). */
-export async function addReturn(
-  db: Db,
-  company: Company,
-  input: NewReturn,
-  now = new Date(),
-): Promise<Return> {
+export async function addReturn(db: Db, company: Company, input: NewReturn, now: Date): Promise<Return> {
   if (input.reason.trim() === '')
     throw new UsageError('--reason: say why the buyer returns it', { field: 'reason' });
   if (input.items.length === 0)
@@ -168,7 +163,7 @@ async function lockReturn(tx: Tx, id: number): Promise<ReturnRow> {
 }
 
 /** The units arrived: the refund is due within 2 business days. */
-export async function receiveReturn(db: Db, id: number, now = new Date()): Promise<Return> {
+export async function receiveReturn(db: Db, id: number, now: Date): Promise<Return> {
   return db.transaction().execute(async (tx) => {
     const row = await lockReturn(tx, id);
     if (row.state !== 'authorized') throw new UsageError(`return ${rmaIdOf(id)} is already ${row.state}`);
@@ -198,7 +193,7 @@ export async function refundReturn(
   id: number,
   options: { restockingFee?: string },
   settings: RefundSettings,
-  now = new Date(),
+  now: Date,
 ): Promise<{ return: Return; refund: RefundRequested }> {
   return db.transaction().execute(async (tx) => {
     const row = await lockReturn(tx, id);
@@ -347,7 +342,7 @@ export async function returnsAtRisk(
   db: Db,
   companyId: number | undefined,
   hours: number,
-  now = new Date(),
+  now: Date,
 ): Promise<ReturnAtRisk[]> {
   const horizon = new Date(now.getTime() + hours * 3_600_000);
   const open = (await listReturns(db, companyId === undefined ? {} : { companyId })).filter(

@@ -7,6 +7,7 @@ import { listOpenCancelRequests } from '../orders/orders.cancelling.js';
 import { UsageError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Simulation } from './simulation.js';
+import { clockOf } from '../context.js';
 
 /**
  * The seller's side of the demo's cancellations: it accepts the buyer's cancellation request it sees
@@ -41,6 +42,7 @@ async function cancelAs(app: AppContext, company: Company, input: Record<string,
       fulfillmentShipmentGuard,
       await getCompany(app.db, company.id),
       input,
+      clockOf(app)(),
     );
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

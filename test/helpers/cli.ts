@@ -25,3 +25,8 @@ export function runCliProcess(
     child.stdin?.end(input ?? '');
   });
 }
+
+/** The error a `--json` command wrote: the last line of stderr, after any log lines (a CLOCK_START warning). */
+export function jsonError(result: CliResult): Record<string, unknown> {
+  return JSON.parse(result.stderr.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+}

@@ -116,7 +116,7 @@ export function attentionPages(server: FastifyInstance, context: ConsoleContext)
           const queues = deps.queues();
           if (queues) await enqueueManualRun(queues, 'cancellation-upload', companyId).catch(() => undefined);
         } else {
-          await declineCancelRequest(app.db, companyId, amazonOrderId);
+          await declineCancelRequest(app.db, companyId, amazonOrderId, clockOf(app)());
         }
         await recordAudit(app.db, actorOf(request), {
           action: `cancel-request.${decision}`,

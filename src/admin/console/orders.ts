@@ -7,13 +7,14 @@ import { page } from './layout.js';
 import { orderDetail } from './order-detail.js';
 
 import { hidden, idParam, send, type ConsoleContext } from './http.js';
+import { clockOf } from '../../context.js';
 
 /** Orders and their detail. */
 export function orderPages(server: FastifyInstance, context: ConsoleContext): void {
   const { app } = context.deps;
   server.get('/console/orders', hidden, async (request, reply) => {
     const company = Number((request.query as { company?: string }).company) || undefined;
-    const orders = await listOrders(app.db, { companyId: company, limit: 100 });
+    const orders = await listOrders(app.db, { companyId: company, limit: 100 }, clockOf(app)());
     return send(
       reply,
       page(

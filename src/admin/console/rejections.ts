@@ -14,6 +14,7 @@ import { html, type Html } from '../html.js';
 import { action, table } from './layout.js';
 
 import { field, hidden, idParam, type ConsoleContext } from './http.js';
+import { clockOf } from '../../context.js';
 
 /**
  * What Amazon refused, with its message: a rejected shipment or cancellation can be sent again (after
@@ -102,7 +103,7 @@ export function rejectionActions(server: FastifyInstance, { deps }: ConsoleConte
         await requeueCancellation(app.db, fulfillmentShipmentGuard, companyId, id);
         await queueCancellationUpload(companyId);
       } else {
-        await releaseCancellation(app.db, companyId, id);
+        await releaseCancellation(app.db, companyId, id, clockOf(app)());
       }
       await recordAudit(app.db, actorOf(request), {
         action: `cancellation.${decision}`,

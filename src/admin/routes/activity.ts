@@ -9,6 +9,7 @@ import { FEED_KINDS } from '../../wiring.js';
 import { companyParams, optionalCompanyQuery } from '../deps.js';
 import { pageOf, pageOfAll, pageQuerySchema } from '../pagination.js';
 import type { AdminRoutes } from '../types.js';
+import { clockOf } from '../../context.js';
 
 /** Account health, feeds with their per-message results, and the audit log. */
 export const activityRoutes: AdminRoutes = (server, { app }) => {
@@ -24,6 +25,7 @@ export const activityRoutes: AdminRoutes = (server, { app }) => {
     },
     async (request) => {
       const company = await getCompany(app.db, request.params.companyId);
+      const now = clockOf(app)();
       return {
         companyId: company.id,
         marketplaces: await fulfillmentMetrics(
@@ -31,8 +33,9 @@ export const activityRoutes: AdminRoutes = (server, { app }) => {
           company.id,
           company.marketplaceIds,
           app.config.orders.atRiskHours,
+          now,
         ),
-        cancelRate: { windowDays: 7, ...(await currentCancelRate(app.db, company.id)) },
+        cancelRate: { windowDays: 7, ...(await currentCancelRate(app.db, company.id, now)) },
       };
     },
   );

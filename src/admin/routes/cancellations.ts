@@ -48,7 +48,13 @@ async function cancelOnce(
 ) {
   const { db } = deps.app;
   return idempotent(db, request, reply, async () => {
-    const requested = await requestCancellation(db, fulfillmentShipmentGuard, company, input);
+    const requested = await requestCancellation(
+      db,
+      fulfillmentShipmentGuard,
+      company,
+      input,
+      clockOf(deps.app)(),
+    );
     const queued = await queueCancellationUpload(deps, company.id);
     const { cancellation } = requested;
     await recordAudit(db, actorOf(request), {
@@ -219,7 +225,7 @@ export const cancellationRoutes: AdminRoutes = (server, deps) => {
     async (request) => {
       const { companyId, amazonOrderId } = request.params;
       await getCompany(app.db, companyId);
-      const outcome = await declineCancelRequest(app.db, companyId, amazonOrderId);
+      const outcome = await declineCancelRequest(app.db, companyId, amazonOrderId, clockOf(app)());
       await recordAudit(app.db, actorOf(request), {
         action: 'cancel-request.decline',
         companyId,

@@ -73,18 +73,22 @@ export const orderRoutes: AdminRoutes = (server, { app }) => {
       const q = request.query;
       if (q.company !== undefined) await getCompany(app.db, q.company);
       return pageOf(q, (offset, limit) =>
-        listOrders(app.db, {
-          companyId: q.company,
-          statuses: q.status,
-          subtype: q.subtype,
-          fulfillmentChannel: q.channel,
-          from: q.from,
-          to: q.to,
-          onHold: q.onHold,
-          atRiskHours: q.atRiskHours,
-          offset,
-          limit,
-        }),
+        listOrders(
+          app.db,
+          {
+            companyId: q.company,
+            statuses: q.status,
+            subtype: q.subtype,
+            fulfillmentChannel: q.channel,
+            from: q.from,
+            to: q.to,
+            onHold: q.onHold,
+            atRiskHours: q.atRiskHours,
+            offset,
+            limit,
+          },
+          clockOf(app)(),
+        ),
       );
     },
   );

@@ -12,6 +12,7 @@ import { idempotencyHeadersSchema, idempotent } from '../idempotency.js';
 import { pageOfAll, pageQuerySchema } from '../pagination.js';
 import { sentBody } from '../request-body.js';
 import type { AdminDeps, AdminRoutes } from '../types.js';
+import { clockOf } from '../../context.js';
 
 const tags = ['refunds'];
 
@@ -23,7 +24,7 @@ export async function queueRefundUpload(
 ): Promise<boolean> {
   const queues = deps.queues();
   if (!queues) return false;
-  const delayMs = holdUntil.getTime() - Date.now();
+  const delayMs = holdUntil.getTime() - clockOf(deps.app)().getTime();
   const queued =
     delayMs > 0
       ? enqueueDelayedRun(queues, 'refund-upload', companyId, delayMs)
@@ -54,7 +55,13 @@ export const refundRoutes: AdminRoutes = (server, deps) => {
     async (request, reply) => {
       const company = await getCompany(app.db, request.params.companyId);
       return idempotent(app.db, request, reply, async () => {
-        const requested = await requestRefund(app.db, company, sentBody(request), app.config.refunds);
+        const requested = await requestRefund(
+          app.db,
+          company,
+          sentBody(request),
+          app.config.refunds,
+          clockOf(app)(),
+        );
         const { refund } = requested;
         await recordAudit(app.db, actorOf(request), {
           action: 'order.refund',

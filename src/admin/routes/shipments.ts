@@ -11,6 +11,7 @@ import { idempotencyHeadersSchema, idempotent } from '../idempotency.js';
 import { pageOfAll, pageQuerySchema } from '../pagination.js';
 import { sentBody } from '../request-body.js';
 import type { AdminRoutes } from '../types.js';
+import { clockOf } from '../../context.js';
 
 const tags = ['shipments'];
 
@@ -40,7 +41,7 @@ export const shipmentRoutes: AdminRoutes = (server, { app }) => {
       const { companyId } = request.params;
       const company = await getCompany(app.db, companyId);
       return idempotent(app.db, request, reply, async () => {
-        const shipment = await recordShipment(app.db, companyId, sentBody(request));
+        const shipment = await recordShipment(app.db, companyId, sentBody(request), clockOf(app)());
         await recordAudit(app.db, actorOf(request), {
           action: 'shipment.record',
           companyId,

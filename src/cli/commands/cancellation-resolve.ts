@@ -8,6 +8,7 @@ import { parseId } from '../parse.js';
 import type { AppContext } from '../../context.js';
 import { withApp, withQueues } from '../session.js';
 import { auditCli } from '../audit.js';
+import { clockOf } from '../../context.js';
 
 /** Queues a cancellation upload now; false when Redis is away (the scheduled upload is the safety net). */
 export async function queueCancellationUpload(app: AppContext, companyId: number): Promise<boolean> {
@@ -68,7 +69,7 @@ export function releaseCancellationCommand(): Command {
   return rejectedCancellationCommand(
     'release',
     'give up a cancellation Amazon rejected: its units can be shipped again',
-    (app, companyId, id) => releaseCancellation(app.db, companyId, id),
+    (app, companyId, id) => releaseCancellation(app.db, companyId, id, clockOf(app)()),
     (result, id) =>
       [
         `cancellation ${id} of order ${result.cancellation.amazonOrderId} released: its units can be shipped again`,

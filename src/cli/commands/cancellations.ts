@@ -19,6 +19,7 @@ import {
   requeueCancellationCommand,
 } from './cancellation-resolve.js';
 import { auditCli } from '../audit.js';
+import { clockOf } from '../../context.js';
 
 type ItemFlag = { orderItemId: string; quantity?: number };
 
@@ -67,13 +68,19 @@ export function cancelOrderCommand(): Command {
     .action(async (amazonOrderId: string, flags: CancelFlags) => {
       const result = await withApp(async (app) => {
         const company = await getCompany(app.db, flags.company);
-        const requested = await requestCancellation(app.db, fulfillmentShipmentGuard, company, {
-          amazonOrderId,
-          reason: flags.reason,
-          ...(flags.item ? { items: flags.item } : {}),
-          zeroInventory: flags.zeroInventory ?? false,
-          force: flags.force ?? false,
-        });
+        const requested = await requestCancellation(
+          app.db,
+          fulfillmentShipmentGuard,
+          company,
+          {
+            amazonOrderId,
+            reason: flags.reason,
+            ...(flags.item ? { items: flags.item } : {}),
+            zeroInventory: flags.zeroInventory ?? false,
+            force: flags.force ?? false,
+          },
+          clockOf(app)(),
+        );
         const { cancellation } = requested;
         await auditCli(app, {
           action: 'order.cancel',
@@ -135,7 +142,7 @@ export function declineCancelCommand(): Command {
     .action(async (amazonOrderId: string, flags: { company: number; json?: boolean }) => {
       const outcome = await withApp(async (app) => {
         await getCompany(app.db, flags.company);
-        const declined = await declineCancelRequest(app.db, flags.company, amazonOrderId);
+        const declined = await declineCancelRequest(app.db, flags.company, amazonOrderId, clockOf(app)());
         await auditCli(app, { action: 'cancel-request.decline', companyId: flags.company, amazonOrderId });
         return declined;
       });

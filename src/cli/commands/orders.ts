@@ -16,6 +16,7 @@ import { keyValues, printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
 import { listAtRiskWork, showOrderStories, type OrderStory } from '../../order-story.js';
 import { withApp } from '../session.js';
+import { clockOf } from '../../context.js';
 
 function parseDate(value: string): Date {
   try {
@@ -87,17 +88,21 @@ function listCommand(): Command {
     .action(async (flags: ListFlags) => {
       const orders = await withApp(
         (app) =>
-          listOrders(app.db, {
-            companyId: flags.company,
-            statuses: flags.status,
-            subtype: flags.subtype,
-            fulfillmentChannel: flags.channel,
-            from: flags.from,
-            to: flags.to,
-            onHold: flags.onHold,
-            atRiskHours: flags.atRisk === true ? app.config.orders.atRiskHours : flags.atRisk,
-            limit: flags.limit,
-          }),
+          listOrders(
+            app.db,
+            {
+              companyId: flags.company,
+              statuses: flags.status,
+              subtype: flags.subtype,
+              fulfillmentChannel: flags.channel,
+              from: flags.from,
+              to: flags.to,
+              onHold: flags.onHold,
+              atRiskHours: flags.atRisk === true ? app.config.orders.atRiskHours : flags.atRisk,
+              limit: flags.limit,
+            },
+            clockOf(app)(),
+          ),
         { company: flags.company },
       );
       printResult(flags.json ?? false, orders, () =>
@@ -120,7 +125,13 @@ function atRiskCommand(): Command {
     .action(async (flags: { company?: number; hours?: number; limit: number; json?: boolean }) => {
       const orders = await withApp(
         async (app) =>
-          listAtRiskWork(app.db, flags.company, flags.hours ?? app.config.orders.atRiskHours, flags.limit),
+          listAtRiskWork(
+            app.db,
+            flags.company,
+            flags.hours ?? app.config.orders.atRiskHours,
+            flags.limit,
+            clockOf(app)(),
+          ),
         { company: flags.company },
       );
       printResult(flags.json ?? false, orders, () =>

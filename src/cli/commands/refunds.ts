@@ -16,6 +16,7 @@ import { printResult, table } from '../output.js';
 import { parseId } from '../parse.js';
 import { withApp, withQueues } from '../session.js';
 import { auditCli } from '../audit.js';
+import { clockOf } from '../../context.js';
 
 type ItemFlag = { orderItemId: string; components: { component: string; amount: string }[] };
 
@@ -58,7 +59,7 @@ export async function queueRefundUpload(
   companyId: number,
   holdUntil: Date,
 ): Promise<boolean> {
-  const delayMs = holdUntil.getTime() - Date.now();
+  const delayMs = holdUntil.getTime() - clockOf(app)().getTime();
   return withQueues(app, async (queues) => {
     if (delayMs > 0) await enqueueDelayedRun(queues, 'refund-upload', companyId, delayMs);
     else await enqueueManualRun(queues, 'refund-upload', companyId);
@@ -113,6 +114,7 @@ export function refundOrderCommand(): Command {
             ...(flags.quantity !== undefined ? { quantity: flags.quantity } : {}),
           },
           app.config.refunds,
+          clockOf(app)(),
         );
         const { refund } = requested;
         await auditCli(app, {

@@ -17,6 +17,7 @@ import { parseId } from '../parse.js';
 import { auditCli } from '../audit.js';
 import { withApp } from '../session.js';
 import { describeComponents, queueRefundUpload } from './refunds.js';
+import { clockOf } from '../../context.js';
 
 type ItemFlag = { orderItemId: string; quantity: number };
 
@@ -93,12 +94,17 @@ function addCommand(): Command {
         },
       ) => {
         const created = await withApp(async (app) => {
-          const authorized = await addReturn(app.db, await getCompany(app.db, flags.company), {
-            amazonOrderId,
-            items: flags.item,
-            reason: flags.reason,
-            condition: flags.condition,
-          });
+          const authorized = await addReturn(
+            app.db,
+            await getCompany(app.db, flags.company),
+            {
+              amazonOrderId,
+              items: flags.item,
+              reason: flags.reason,
+              condition: flags.condition,
+            },
+            clockOf(app)(),
+          );
           await auditCli(app, returnAudit('return.add', authorized));
           return authorized;
         });
@@ -118,7 +124,7 @@ function receiveCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (id: number, flags: { json?: boolean }) => {
       const received = await withApp(async (app) => {
-        const done = await receiveReturn(app.db, id);
+        const done = await receiveReturn(app.db, id, clockOf(app)());
         await auditCli(app, returnAudit('return.receive', done));
         return done;
       });
@@ -151,6 +157,7 @@ function refundCommand(): Command {
           id,
           flags.restockingFee !== undefined ? { restockingFee: flags.restockingFee } : {},
           app.config.refunds,
+          clockOf(app)(),
         );
         await auditCli(app, returnAudit('return.refund', done.return, { refundId: done.refund.refund.id }));
         return { ...done, queued: await queueRefundUpload(app, company.id, done.refund.refund.holdUntil) };

@@ -10,6 +10,7 @@ import { keyValues, printNotes, printResult, table } from '../output.js';
 import { parseId, parseIds } from '../parse.js';
 import { withApp } from '../session.js';
 import { auditCli } from '../audit.js';
+import { clockOf } from '../../context.js';
 
 interface ShipFromFlags {
   shipFromName?: string;
@@ -125,7 +126,7 @@ export function shipCommand(): Command {
       const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
       const { shipment, company } = await withApp(
         async (app) => {
-          const recorded = await recordShipment(app.db, flags.company, clean);
+          const recorded = await recordShipment(app.db, flags.company, clean, clockOf(app)());
           await auditCli(app, {
             action: 'shipment.record',
             companyId: flags.company,
@@ -289,6 +290,7 @@ export function metricsCommand(): Command {
             company.id,
             company.marketplaceIds,
             app.config.orders.atRiskHours,
+            clockOf(app)(),
           );
         },
         { company: flags.company },
