@@ -5,7 +5,7 @@ import {
   type DemoCancellations,
 } from './demo-cancellations.js';
 import type { Company } from '../companies/companies.service.js';
-import type { AppContext } from '../context.js';
+import { clockOf, type AppContext } from '../context.js';
 import type { Logger } from '../shared/logger.js';
 import { formatCents, type SimOrder } from './model.js';
 import { closeSettlementPeriods } from './settlement.js';
@@ -31,7 +31,12 @@ const DEMO_WAREHOUSE = {
   country: 'US',
 };
 
-type RecordShipment = (db: AppContext['db'], companyId: number, input: unknown) => Promise<unknown>;
+type RecordShipment = (
+  db: AppContext['db'],
+  companyId: number,
+  input: unknown,
+  now: Date,
+) => Promise<unknown>;
 
 async function loadRecordShipment(logger: Logger): Promise<RecordShipment | undefined> {
   try {
@@ -117,15 +122,21 @@ async function shipOne(
   );
   if (!candidate) return false;
   try {
-    await record(app.db, company.id, {
-      amazonOrderId: candidate.orderId,
-      carrier: 'UPS',
-      shippingMethod: 'UPS Ground',
-      trackingNumber: `1Z999AA1${candidate.orderId.replace(/-/g, '').slice(-10)}`,
-      shipDate: new Date().toISOString(),
-      shipFrom: DEMO_WAREHOUSE,
-      items: candidate.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
-    });
+    const now = clockOf(app)();
+    await record(
+      app.db,
+      company.id,
+      {
+        amazonOrderId: candidate.orderId,
+        carrier: 'UPS',
+        shippingMethod: 'UPS Ground',
+        trackingNumber: `1Z999AA1${candidate.orderId.replace(/-/g, '').slice(-10)}`,
+        shipDate: now.toISOString(),
+        shipFrom: DEMO_WAREHOUSE,
+        items: candidate.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
+      },
+      now,
+    );
     logger.info(
       { amazonOrderId: candidate.orderId },
       'demo: warehouse recorded a shipment; the upload job will send it to Amazon',
