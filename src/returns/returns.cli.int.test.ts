@@ -21,7 +21,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-const cli = (...args: string[]) => runCliProcess(args, world.context.env);
+const cli = (...args: string[]) => runCliProcess(args, world.childEnv());
 
 describe('sellersync returns', () => {
   it('authorizes, receives and refunds a return, lists it, and records each step in the audit log', async () => {
