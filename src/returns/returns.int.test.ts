@@ -118,12 +118,17 @@ describe('returns', () => {
   it('puts a return whose refund Amazon rejected back to received, with Amazon’s message, at risk again', async () => {
     const company = await getCompany(world.context.db, world.company.id);
     const item = rejectedOrder.orderItems[0]!.orderItemId;
-    const authorized = await addReturn(world.context.db, company, {
-      amazonOrderId: rejectedOrder.orderId,
-      items: [{ orderItemId: item, quantity: 1 }],
-      reason: 'broken',
-      condition: 'damaged',
-    });
+    const authorized = await addReturn(
+      world.context.db,
+      company,
+      {
+        amazonOrderId: rejectedOrder.orderId,
+        items: [{ orderItemId: item, quantity: 1 }],
+        reason: 'broken',
+        condition: 'damaged',
+      },
+      world.now(),
+    );
     await receiveReturn(world.context.db, authorized.id, world.now());
     const { refund } = await refundReturn(
       world.context.db,
