@@ -58,6 +58,8 @@ const CLI_ROUTES: Record<string, string[] | { none: string }> = {
   'settlements list': ['GET /api/settlements'],
   'settlements show': ['GET /api/companies/{companyId}/settlements/{settlementId}'],
   'settlements discrepancies': ['GET /api/companies/{companyId}/settlement-discrepancies'],
+  'feeds list': ['GET /api/companies/{companyId}/feeds'],
+  'feeds show': ['GET /api/companies/{companyId}/feeds/{feedId}'],
   audit: ['GET /api/audit'],
 };
 

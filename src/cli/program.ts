@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   settlements: async () => (await import('./commands/settlements.js')).settlementsCommand(),
   inventory: async () => (await import('./commands/cancellations.js')).inventoryCommand(),
   refunds: async () => (await import('./commands/refunds.js')).refundsCommand(),
+  feeds: async () => (await import('./commands/feeds.js')).feedsCommand(),
   returns: async () => (await import('./commands/returns.js')).returnsCommand(),
   audit: async () => (await import('./commands/audit.js')).auditCommand(),
   simulator: async () => (await import('./commands/simulator.js')).simulatorCommand(),

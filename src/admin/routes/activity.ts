@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { listAudit } from '../../audit/audit.repository.js';
 import { currentCancelRate } from '../../cancellations/current-cancel-rate.js';
 import { getCompany } from '../../companies/companies.service.js';
-import { findFeed, listFeedMessages, listFeeds } from '../../feeds/feeds.repository.js';
+import { showFeed } from '../../feeds/feed-details.js';
+import { listFeeds } from '../../feeds/feeds.repository.js';
 import { fulfillmentMetrics } from '../../fulfillment/metrics.js';
-import { NotFoundError } from '../../shared/errors.js';
 import { FEED_KINDS } from '../../wiring.js';
 import { companyParams, optionalCompanyQuery } from '../deps.js';
-import { pageOf, pageOfAll, pageQuerySchema } from '../pagination.js';
+import { pageOf, pageQuerySchema } from '../pagination.js';
 import type { AdminRoutes } from '../types.js';
 import { clockOf } from '../../context.js';
 
@@ -64,8 +64,14 @@ export const activityRoutes: AdminRoutes = (server, { app }) => {
       const { companyId } = request.params;
       await getCompany(app.db, companyId);
       const { kind } = request.query;
-      return pageOfAll(request.query, async () =>
-        (await listFeeds(app.db, companyId, { ...(kind ? { kind } : {}), limit: 100_000 })).reverse(),
+      return pageOf(request.query, async (offset, count) =>
+        (
+          await listFeeds(app.db, companyId, {
+            ...(kind ? { kind } : {}),
+            newestFirst: true,
+            limit: offset + count,
+          })
+        ).slice(offset),
       );
     },
   );
@@ -79,21 +85,7 @@ export const activityRoutes: AdminRoutes = (server, { app }) => {
         params: companyParams.extend({ feedId: companyParams.shape.companyId }),
       },
     },
-    async (request) => {
-      const { companyId, feedId } = request.params;
-      const feed = await findFeed(app.db, feedId);
-      if (!feed || feed.companyId !== companyId)
-        throw new NotFoundError(`feed ${feedId} not found for company ${companyId}`);
-      const messages = (await listFeedMessages(app.db, feedId)).map((m) => ({
-        messageId: m.message_id,
-        entityKind: m.entity_kind,
-        entityId: m.entity_id,
-        result: m.result,
-        resultCode: m.result_code,
-        resultDescription: m.result_description,
-      }));
-      return { ...feed, messages };
-    },
+    async (request) => showFeed(app.db, request.params.companyId, request.params.feedId),
   );
 
   server.get(
