@@ -116,4 +116,14 @@ describe('fulfillment metrics', () => {
     });
     expect(metrics?.atRisk.map((r) => r.hoursLeft)).toEqual([-12, 2]);
   });
+
+  it('gives the figures as they stood at a past time: packages confirmed after it are not counted', async () => {
+    const [then] = await fulfillmentMetrics(context.db, company.id, company.marketplaceIds, 24, at(-5));
+    // Five days ago only the package confirmed 20 days ago existed: late, in both late shipment windows' reach.
+    expect(then?.lateShipmentRate.map((f) => [f.windowDays, f.numerator, f.denominator])).toEqual([
+      [10, 0, 0],
+      [30, 1, 1],
+    ]);
+    expect(then?.validTrackingRate).toMatchObject({ numerator: 1, denominator: 1 });
+  });
 });

@@ -5,7 +5,8 @@ import { CARRIER_CODES, trackingProblem } from './carriers.js';
 
 /**
  * Seller performance figures Amazon judges seller-fulfilled orders by (REFERENCE.md §9), over the
- * windows Account Health uses: late shipment rate over 10 and 30 days, valid tracking rate over 30 days.
+ * windows Account Health uses: late shipment rate over 10 and 30 days, valid tracking rate over 30 days,
+ * each ending at `now` (a past `now` gives the figures as they stood then, for the console's charts).
  */
 export const LATE_SHIPMENT_RATE_TARGET = 0.04;
 export const VALID_TRACKING_RATE_TARGET = 0.95;
@@ -61,6 +62,7 @@ async function lateShipments(db: Db, companyId: number, days: number, now: Date)
           WHERE company_id = ${companyId} AND state = 'confirmed' GROUP BY order_id) c ON c.order_id = o.id
     WHERE o.company_id = ${companyId} AND o.fulfillment_channel = 'MFN' AND o.latest_ship_date IS NOT NULL
       AND c.first_confirmed_at > ${now}::timestamptz - make_interval(days => ${days})
+      AND c.first_confirmed_at <= ${now}::timestamptz
     GROUP BY o.marketplace_id
   `.execute(db);
   return rows.rows;
@@ -73,6 +75,7 @@ async function confirmedTracking(db: Db, companyId: number, now: Date) {
     .where('company_id', '=', companyId)
     .where('state', '=', 'confirmed')
     .where('confirmed_at', '>', new Date(now.getTime() - VTR_WINDOW_DAYS * 86_400_000))
+    .where('confirmed_at', '<=', now)
     .execute();
 }
 
