@@ -16,14 +16,6 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`console browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
-/** With CONSOLE_SCREENSHOTS=<dir> (docs/ for the pictures in docs/admin.md), the main pages are photographed. */
-// A switch of this test alone, not a setting of sellersync.
-// eslint-disable-next-line no-restricted-properties
-const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
-async function screenshot(name: string): Promise<void> {
-  if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
-
 let world: FulfillmentWorld;
 let server: AdminServer;
 let browser: Browser;
@@ -106,7 +98,6 @@ describe.skipIf(!haveChromium)('the web console', () => {
     );
     const nextRun = row.locator('tr[data-kind=order-download]');
     await expect(nextRun.textContent()).resolves.toContain(`${schedule!.next!.toISOString()}`);
-    await screenshot('console-companies');
   });
 
   it('runs a download from the page, and the orders appear', async () => {
@@ -125,10 +116,8 @@ describe.skipIf(!haveChromium)('the web console', () => {
       expect(page.url()).toBe(`${base}/console/runs?company=${world.company.id}`);
     }
     await expect(page.textContent('body')).resolves.toContain('succeeded');
-    await screenshot('console-runs');
     await page.goto(`${base}/console/orders`);
     await expect(page.locator(`tr[data-order="${plain.orderId}"]`).count()).resolves.toBe(1);
-    await screenshot('console-orders');
     await page.click(`a:has-text("${plain.orderId}")`);
     await expect(page.textContent('body')).resolves.toContain('first_seen');
     requestedOrderId = requested.orderId;
@@ -155,7 +144,6 @@ describe.skipIf(!haveChromium)('the web console', () => {
     await page.goto(orderPage);
     const ship = page.locator('form[data-form=Ship]');
     await ship.locator('input[name=trackingNumber]').fill('1Z999AA10123456784');
-    await screenshot('console-order');
     await ship.locator('button').click();
     await expect(page.textContent('body')).resolves.toContain('recorded, pending upload');
     const recorded = await world.context.db
@@ -196,7 +184,6 @@ describe.skipIf(!haveChromium)('the web console', () => {
     await page.goto(`${base}/console/attention`);
     const rejected = page.locator('tr[data-rejected^=cancellation-]', { hasText: toCancel.orderId });
     await expect(rejected.textContent()).resolves.toContain('could not be processed at this time');
-    await screenshot('console-attention');
     // The feed that carried it shows Amazon's answer per message.
     const [feed] = await world.context.db
       .selectFrom('feeds')
@@ -231,7 +218,6 @@ describe.skipIf(!haveChromium)('the web console', () => {
     const cancelRate = page.locator('tr[data-figure="pre-fulfilment cancel, 7 days"]');
     await expect(cancelRate.textContent()).resolves.toMatch(/misses the target/);
     await expect(cancelRate.locator('svg circle').count()).resolves.toBeGreaterThan(0);
-    await screenshot('console-health');
   });
 
   it('refuses a form posted without the console’s CSRF value', async () => {
