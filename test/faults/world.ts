@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createCompany, getCompany, type Company } from '../../src/companies/companies.service.js';
 import { OPEN_FEED_STATES } from '../../src/feeds/feed-states.js';
@@ -114,9 +116,20 @@ export class FaultWorld {
     redis.on('error', () => undefined);
     await redis.connect();
     const world = new FaultWorld(context, simulator, amazonProxy, postgresProxy, redisServer, redis, env);
-    await world.control('PUT', '/rate-limits/getReports', { rate: 5, burst: 10 });
+    await world.fastPlans();
     for (let i = 0; i < (options.sellers ?? 1); i++) await world.addSeller();
     return world;
+  }
+
+  /**
+   * Amazon's own plans for the calls every run makes (searchOrders 0.0056/s, getReports 0.0222/s) would
+   * make each further download of a test wait minutes; the rows are about faults, not that budget, so
+   * these plans are fast ones (the daemons adopt them from x-amzn-RateLimit-Limit). A row may restore them.
+   */
+  async fastPlans(): Promise<void> {
+    await this.control('DELETE', '/rate-limits');
+    for (const operation of ['searchOrders', 'getReports', 'getOrder'])
+      await this.control('PUT', `/rate-limits/${operation}`, { rate: 5, burst: 20 });
   }
 
   get amazonUrl(): string {
@@ -424,6 +437,13 @@ export class FaultWorld {
 
   async close(): Promise<void> {
     this.cursors.stop();
+    // FAULTS_LOG_DIR keeps every daemon's output for a look after the run.
+    const dir = process.env.FAULTS_LOG_DIR;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      for (const daemon of this.daemons)
+        writeFileSync(join(dir, `${this.context.databaseName}-${daemon.name}.log`), daemon.output());
+    }
     await Promise.all(this.daemons.map((daemon) => daemon.kill9()));
     await this.amazonProxy.close();
     await this.postgresProxy.close();
