@@ -186,8 +186,9 @@ export class FaultWorld {
     return daemon;
   }
 
-  /** Waits until no run is under way (the schedules fire every job once when they are first made). */
+  /** Waits until no run is under way (a new daemon's schedules may fire every job at once). */
   async idle(timeoutMs = 60_000): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await until(
       async () => {
         const running = await this.context.db
@@ -195,12 +196,14 @@ export class FaultWorld {
           .select('id')
           .where('status', '=', 'running')
           .executeTakeFirst();
-        const runs = await this.context.db.selectFrom('job_runs').select('id').executeTakeFirst();
-        return runs !== undefined && running === undefined;
+        return running === undefined;
       },
       'no run under way',
       timeoutMs,
-    );
+    ).catch(async (err: unknown) => {
+      const runs = await this.context.db.selectFrom('job_runs').selectAll().execute();
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(runs)}\n${this.problems()}`);
+    });
   }
 
   /** A daemon still alive, to talk to. */
