@@ -20,7 +20,7 @@ interface SettledRefundLine {
 }
 
 /** Where prices include tax, tax given back belongs to the component it is part of. */
-const TAX_OF: Partial<Record<AdjustmentComponent, AdjustmentComponent>> = {
+export const TAX_OF: Partial<Record<AdjustmentComponent, AdjustmentComponent>> = {
   Tax: 'Principal',
   ShippingTax: 'Shipping',
   GiftWrapTax: 'GiftWrap',

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/client.js';
 import type { RefundableOrder } from '../orders/orders.refunding.js';
 import { amazonRefunds } from './amazon-refunds.js';
+import { reportedAmazonRefunds } from './reported-amazon-refunds.js';
 import { chargedLines, countedRefunds, currencyOf } from './order-charges.js';
 import { orderBalance, type OrderBalance } from './refundable.js';
 import { countedRefundLinesOf } from './refunds.repository.js';
@@ -13,7 +14,8 @@ export interface OrderWithBalance {
 
 /**
  * What each order was charged and what of it is given back or on its way: our refunds that count
- * (accepted or in flight) and the refunds the settlements show that are not ours. Under the caller's
+ * (accepted or in flight), the refunds the settlements show that are not ours, and Amazon's own the
+ * Finances API reported before any settlement carried them. Under the caller's
  * transaction, which locks the orders when it is about to write.
  */
 export async function balancesOf(
@@ -36,6 +38,7 @@ export async function balancesOf(
       currency,
     })),
   );
+  const reported = await reportedAmazonRefunds(db, companyId, priced);
   return priced.map(({ order, currency }) => ({
     order,
     currency,
@@ -45,6 +48,7 @@ export async function balancesOf(
         currency,
       ),
       ...amazons.filter((refund) => refund.amazonOrderId === order.amazonOrderId),
+      ...reported.filter((refund) => refund.amazonOrderId === order.amazonOrderId),
     ]),
   }));
 }

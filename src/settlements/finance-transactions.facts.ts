@@ -1,5 +1,6 @@
 import type { FinanceBreakdown, FinanceTransaction } from '../amazon/port.js';
 import { formatMoney, storedMoney } from '../shared/money.js';
+import type { RefundedItem } from './finance-transactions.table.js';
 
 /**
  * What a Finances API transaction says about an order, read from Amazon's shape: which order, which
@@ -20,6 +21,35 @@ export interface TransactionFacts {
   maturityAt: Date | null;
   /** Refunds: the product charges given back, positive; null for other types. */
   givenBack: string | null;
+  /** Refunds: what each item gave back per adjustment component (Principal, Tax, Shipping, …), positive. */
+  refundedItems: RefundedItem[];
+}
+
+/** Amazon's names of product charges, as the adjustment components they are (its example writes "Principle"). */
+const COMPONENTS: Record<string, string> = {
+  principal: 'Principal',
+  principle: 'Principal',
+  tax: 'Tax',
+  shipping: 'Shipping',
+  shippingcharge: 'Shipping',
+  shippingtax: 'ShippingTax',
+  giftwrap: 'GiftWrap',
+  giftwraptax: 'GiftWrapTax',
+};
+
+function refundedItemsOf(transaction: FinanceTransaction, currency: string): RefundedItem[] {
+  return (transaction.items ?? []).flatMap((item) => {
+    const sku = item.contexts?.find((context) => context.contextType === 'ProductContext')?.sku;
+    if (typeof sku !== 'string') return [];
+    const charges = (item.breakdowns ?? []).filter((b) => normalized(b.breakdownType) === 'productcharges');
+    return charges.flatMap((charge) =>
+      (charge.breakdowns ?? []).map((part) => ({
+        sku,
+        component: COMPONENTS[normalized(part.breakdownType)] ?? 'Other',
+        amount: formatMoney(-storedMoney(part.breakdownAmount?.currencyAmount ?? '0', currency), currency),
+      })),
+    );
+  });
 }
 
 const normalized = (type: string | undefined) => (type ?? '').toLowerCase().replace(/[^a-z]/g, '');
@@ -63,5 +93,6 @@ export function transactionFacts(transaction: FinanceTransaction): TransactionFa
     shipmentId,
     maturityAt: typeof maturity === 'string' ? new Date(maturity) : null,
     givenBack: refund ? formatMoney(-(charges ?? total), currency) : null,
+    refundedItems: refund ? refundedItemsOf(transaction, currency) : [],
   };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCompany } from '../companies/companies.service.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
+import { storedPaymentStatus } from '../refunds/payment-status.refresh.js';
+import { refundableOf } from '../refunds/refunds.service.js';
 import { refund, refundsOf, shippedOrders } from '../refunds/refunds.test-support.js';
 import { orderPnl, withSettlementTimeline } from './settlements.queries.js';
 
@@ -99,6 +101,15 @@ describe('Finances API listTransactions', () => {
       }),
     );
 
+    // ... and its payment status counts it: refunded in full, with nothing left to refund.
+    expect(await storedPaymentStatus(world.context.db, world.company.id, amazonRefunded!.orderId)).toBe(
+      'refunded',
+    );
+    expect(await refundableOf(world.context.db, world.company.id, amazonRefunded!.orderId)).toMatchObject({
+      refunded: '37.39',
+      left: '0.00',
+    });
+
     // Read again (the window reaches back over Amazon's late postings): the same rows, not doubled.
     const callsBefore = await listTransactionsCalls();
     const again = await world.run('settlement-reconciliation');
@@ -123,5 +134,13 @@ describe('Finances API listTransactions', () => {
     expect(pnl.notSettledYet).toEqual([]);
     expect(pnl.refunds).toHaveLength(1);
     expect(pnl.refunds[0]).toMatchObject({ initiatedBy: 'amazon', principal: '-30.0000' });
+    // Settled, the refund counts once: from the settlement, no longer from the Finances report.
+    expect(await refundableOf(world.context.db, world.company.id, amazonRefunded!.orderId)).toMatchObject({
+      refunded: '37.39',
+      left: '0.00',
+    });
+    expect(await storedPaymentStatus(world.context.db, world.company.id, amazonRefunded!.orderId)).toBe(
+      'refunded',
+    );
   });
 });

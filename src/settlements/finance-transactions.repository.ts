@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.js';
 import { storedAmazonOrderIds } from '../orders/orders.settled.js';
+import { refreshPaymentStatus } from '../refunds/payment-status.refresh.js';
 import { acceptedRefunds } from '../refunds/refunds.settled.js';
 import { storedMoney } from '../shared/money.js';
 import type { TransactionFacts } from './finance-transactions.facts.js';
@@ -90,6 +91,7 @@ export async function storeTransactions(
           fact.transactionType === 'Refund' ? (matched.has(fact.transactionId) ? 'seller' : 'amazon') : null,
         matched_refund_id: matched.get(fact.transactionId) ?? null,
         raw: JSON.stringify(fact),
+        refunded_items: JSON.stringify(fact.refundedItems),
         first_seen_at: now,
         updated_at: now,
       })),
@@ -101,11 +103,19 @@ export async function storeTransactions(
         total_amount: eb.ref('excluded.total_amount'),
         given_back: eb.ref('excluded.given_back'),
         raw: eb.ref('excluded.raw'),
+        refunded_items: eb.ref('excluded.refunded_items'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )
     .execute();
   await confirmReportedTransactions(tx, companyId, null);
+  // An Amazon refund reported here counts in the order's payment status days before its settlement.
+  if (refunds.length > 0)
+    await refreshPaymentStatus(
+      tx,
+      companyId,
+      refunds.map((refund) => refund.amazonOrderId),
+    );
   return kept;
 }
 

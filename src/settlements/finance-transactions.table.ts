@@ -3,6 +3,12 @@ import type { ColumnType, Selectable } from 'kysely';
 /** numeric columns: pg returns decimal strings, and decimal strings are written. */
 type Decimal = string;
 
+export interface RefundedItem {
+  sku: string;
+  component: string;
+  amount: string;
+}
+
 /** A transaction the Finances API (listTransactions, 2024-06-19) reported for an order with open questions. */
 export interface FinanceTransactionsTable {
   company_id: number;
@@ -28,6 +34,8 @@ export interface FinanceTransactionsTable {
   /** The settlement that later carried the same refund (by order and adjustment id): it confirms this one. */
   settlement_id: string | null;
   raw: ColumnType<unknown, string, string>;
+  /** Refunds: what went back per SKU and adjustment component (positive decimal strings). */
+  refunded_items: ColumnType<RefundedItem[], string | undefined, string>;
   first_seen_at: Date;
   updated_at: Date;
 }
