@@ -7,6 +7,7 @@ import {
 import type { Company } from '../companies/companies.service.js';
 import { clockOf, type AppContext } from '../context.js';
 import type { Logger } from '../shared/logger.js';
+import { playReturn, type DemoReturn } from './demo-returns.js';
 import { formatCents, type SimOrder } from './model.js';
 import { closeSettlementPeriods } from './settlement.js';
 import type { Simulation } from './simulation.js';
@@ -14,8 +15,8 @@ import type { Simulation } from './simulation.js';
 /**
  * Narrates the demo from the marketplace's side: what Amazon holds and what sellersync sent. It also
  * plays the warehouse (records a shipment in sellersync when the fulfillment domain is present), the
- * seller answering a buyer's cancellation request and cancelling an out-of-stock order, and closes a
- * settlement period every few minutes.
+ * seller answering a buyer's cancellation request and cancelling an out-of-stock order, the return of
+ * the shipped order refunded less a restocking fee, and closes a settlement period every few minutes.
  */
 
 const SUMMARY_EVERY_MS = 15_000;
@@ -121,6 +122,14 @@ async function shipOne(
       order.items.every((item) => item.buyerCancelReason === undefined && item.sku !== OUT_OF_STOCK_SKU),
   );
   if (!candidate) return false;
+  // The warehouse ships what sellersync has downloaded: before the first download there is nothing yet.
+  const known = await app.db
+    .selectFrom('orders')
+    .select('id')
+    .where('company_id', '=', company.id)
+    .where('amazon_order_id', '=', candidate.orderId)
+    .executeTakeFirst();
+  if (!known) return false;
   try {
     const now = clockOf(app)();
     await record(
@@ -161,6 +170,7 @@ export function observeDemo(
   const marks = new Map<string, OrderMark>();
   const listings = new Map<string, number | null>();
   const cancellations: DemoCancellations = { buyerRequestAnswered: false, noStockCancelled: false };
+  const returned: DemoReturn = { rma: null, closed: false };
   let record: RecordShipment | undefined;
   const ready = loadRecordShipment(logger).then((loaded) => {
     record = loaded;
@@ -173,6 +183,7 @@ export function observeDemo(
     logger.info(summary(sim), 'demo: simulated Amazon');
     if (!shipped && record) shipped = await shipOne(sim, app, company, record, logger);
     await playCancellations(app, company, cancellations, logger);
+    await playReturn(app, company, returned, logger);
   };
   const summaryTimer = setInterval(() => {
     tick().catch((err: unknown) => logger.error({ err }, 'demo: observer failed'));

@@ -8,7 +8,8 @@ import { demoStores } from './demo-stores.js';
 /**
  * `sellersync demo` as a new user runs it, twice on one database: each run downloads its own simulated
  * Amazon's orders, the warehouse records a shipment, the seller accepts a buyer's cancellation request
- * and cancels an out-of-stock order whose SKU goes to 0 on Amazon, and a clean stop. (The simulator keeps Amazon in
+ * and cancels an out-of-stock order whose SKU goes to 0 on Amazon, the shipped order's return is refunded
+ * less a restocking fee and Amazon accepts it, and a clean stop. (The simulator keeps Amazon in
  * memory: the second run's orders reuse the first run's ids.)
  */
 
@@ -72,6 +73,9 @@ async function runDemoOnce(): Promise<DemoRun> {
       /amazon: listing quantity set.*BOARD-CUTTING-OAK|BOARD-CUTTING-OAK.*amazon: listing quantity set/,
       120_000,
     );
+    // The shipped order comes back: received, refunded less a restocking fee, accepted by Amazon.
+    await demo.waitFor(/demo: seller received the return and refunded it less a restocking fee/, 180_000);
+    await demo.waitFor(/demo: Amazon accepted the refund of the return; the return is closed/, 240_000);
     const stored = await until(
       'orders downloaded',
       async () => {
@@ -93,7 +97,7 @@ async function runDemoOnce(): Promise<DemoRun> {
 }
 
 describe('sellersync demo', () => {
-  it('runs twice on the same database, the second time like the first', { timeout: 400_000 }, async () => {
+  it('runs twice on the same database, the second time like the first', { timeout: 900_000 }, async () => {
     const first = await runDemoOnce();
     const second = await runDemoOnce();
     for (const run of [first, second]) {
@@ -119,6 +123,12 @@ describe('sellersync demo', () => {
       { reason: 'BuyerCanceled', buyer_requested: true },
       { reason: 'NoInventory', buyer_requested: false },
     ]);
+    const returns = await query<{ state: string; refund_state: string; fee: string }>(
+      `SELECT r.state, f.state AS refund_state, l.amount::text AS fee FROM returns r
+         JOIN refunds f ON f.id = r.refund_id
+         JOIN refund_lines l ON l.refund_id = f.id AND l.component = 'RestockingFee'`,
+    );
+    expect(returns).toEqual([{ state: 'closed', refund_state: 'accepted', fee: '-1.0000' }]);
     const zeroed = await query<{ sku: string }>('SELECT sku FROM inventory_zeroings');
     expect(zeroed).toEqual([{ sku: 'BOARD-CUTTING-OAK' }]);
     // Nothing of the demo in the operator's database.

@@ -112,6 +112,7 @@ function banner(server: SimulatorServer, daemon: Daemon, company: Company, datab
     '  what happens next     new orders every few minutes; Pending orders turn Unshipped after a minute;',
     '                        a shipment is recorded for an unshipped order, a buyer asks to cancel one and',
     '                        the seller accepts, an out-of-stock order is cancelled and its SKU set to 0,',
+    '                        the shipped order comes back and is refunded less a restocking fee,',
     '                        Amazon cancels and refunds others, a settlement period closes every 5 minutes.',
     '  stop                  Ctrl-C',
     '',
@@ -124,6 +125,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   env.DATABASE_URL = stores.databaseUrl;
   env.REDIS_PREFIX = stores.redisPrefix;
   env.MIGRATE_ON_START = 'true'; // a fresh database each run
+  env.REFUND_HOLD_MINUTES = '0'; // the demo's refund goes out with the next upload, not 15 minutes later
   if (options.json) env.LOG_PRETTY = 'false';
   else env.LOG_PRETTY ??= 'true';
   const config = loadConfig(env);
