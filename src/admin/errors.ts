@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DecryptionError } from '../shared/crypto.js';
 import { NotFoundError, ServiceUnavailableError, UpstreamError, UsageError } from '../shared/errors.js';
-import { RedisCommandError } from '../shared/redis.js';
+import { isRedisFailure, RedisCommandError } from '../shared/redis.js';
 import { isConnectionFailure } from '../shared/stores.js';
 
 /** What every error answer looks like: a message for people, a code for programs, the field at fault. */
@@ -95,11 +95,13 @@ export function installErrorHandling(server: FastifyInstance): void {
       const store = err.variable === 'DATABASE_URL' ? 'PostgreSQL' : 'Redis';
       return reply.code(503).send({ error: `${store} cannot be reached; try again`, code: 'unavailable' });
     }
-    // A query or command that lost its store mid-request (an outage, a cut connection): the store is
-    // unavailable, not the server broken. The fail-fast Redis names itself; the queues' Redis waits
-    // instead of failing, so any other connection failure is Postgres's.
-    if (err instanceof RedisCommandError || isConnectionFailure(err)) {
-      const store = err instanceof RedisCommandError ? 'Redis' : 'PostgreSQL';
+    // A query or command that lost its store mid-request (an outage, a cut connection) or that the store
+    // refused (Redis out of memory or read-only): the store is unavailable, not the server broken. The
+    // fail-fast Redis names itself, the queues' Redis is told by its replies and ioredis's own errors;
+    // any other connection failure is Postgres's.
+    const redisFailed = err instanceof RedisCommandError || isRedisFailure(err);
+    if (redisFailed || isConnectionFailure(err)) {
+      const store = redisFailed ? 'Redis' : 'PostgreSQL';
       request.log.warn(
         { reason: err.message.split('\n')[0] },
         `${store} could not be reached during a request`,

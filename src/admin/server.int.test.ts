@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ADMIN_TOKEN, type TestContext } from '../../test/helpers/context.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
 import { createDb } from '../db/client.js';
+import { OwnRedis } from '../../test/helpers/own-redis.js';
+import { closeQueues, createQueues } from '../jobs/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { createAdminServer, listen, type AdminServer } from './server.js';
 
@@ -82,5 +84,41 @@ describe('admin HTTP server', () => {
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('answers 503 naming Redis, not 500, when Redis refuses to queue a run (maxmemory, noeviction)', async () => {
+    const own = new OwnRedis();
+    const connection = createRedis(await own.start());
+    const queues = createQueues(connection, 'refusing');
+    const probe = await createAdminServer(context, { queues: () => queues });
+    const address = await listen(probe, '127.0.0.1', 0);
+    try {
+      const { id } = await addTestCompany(context);
+      await queues['fulfillment-upload'].waitUntilReady();
+      const used = Number(/used_memory:(\d+)/.exec(await connection.info('memory'))?.[1]);
+      await connection.config('SET', 'maxmemory-policy', 'noeviction');
+      await connection.config('SET', 'maxmemory', String(used + 1_000_000));
+      for (
+        let filled = 0;
+        await connection.set(`filler:${filled}`, 'x'.repeat(10_000)).catch(() => null);
+        filled++
+      );
+      const response = await fetch(`http://127.0.0.1:${address.port}/api/companies/${id}/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'fulfillment-upload', queue: true }),
+      });
+      expect(await response.json()).toEqual({
+        error: 'Redis cannot be reached; try again',
+        code: 'unavailable',
+      });
+      expect(response.status).toBe(503);
+      expect(await queues['fulfillment-upload'].count()).toBe(0);
+    } finally {
+      await probe.close();
+      await closeQueues(queues);
+      connection.disconnect();
+      await own.stop();
+    }
   });
 });

@@ -101,6 +101,27 @@ export class RedisCommandError extends Error {
   override name = 'RedisCommandError';
 }
 
+/**
+ * Redis refusing a command rather than failing it: out of memory under `maxmemory` (noeviction), a
+ * read-only replica, a server still loading or busy with a script, a cluster without a primary, a
+ * failed background save. Each reply starts with its code.
+ */
+const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MISCONF|NOREPLICAS)\b/;
+
+/**
+ * A failure that is Redis's, not ours: a refusal (above), or ioredis giving up on the connection (closed,
+ * or out of retries for the command).
+ */
+export function isRedisFailure(err: unknown): boolean {
+  const error = err as { name?: string; message?: string };
+  const message = error.message ?? '';
+  return (
+    (error.name === 'ReplyError' && REFUSALS.test(message)) ||
+    error.name === 'MaxRetriesPerRequestError' ||
+    message === 'Connection is closed.'
+  );
+}
+
 /** Runs Redis commands for `purpose`; any failure becomes a RedisCommandError naming the purpose. */
 export async function usingRedis<T>(purpose: string, commands: () => Promise<T>): Promise<T> {
   try {
