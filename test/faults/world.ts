@@ -27,6 +27,8 @@ import { TcpProxy } from './tcp-proxy.js';
 const MINUTE = 60_000;
 const UPLOADS = ['fulfillment-upload', 'cancellation-upload', 'refund-upload'] as const;
 const DAY = 24 * 60 * MINUTE;
+/** Where our clock starts in every fault world: a fixed instant, so no row depends on today's date. */
+export const FAULT_WORLD_START = new Date('2026-11-21T00:00:00Z');
 
 /** A seller on the simulator and the sellersync company pointed at it (through the Amazon proxy). */
 export interface FaultSeller {
@@ -47,9 +49,9 @@ export interface FaultWorldOptions {
   /** Simulated seconds per wall-clock second. */
   timeScale?: number;
   /**
-   * Amazon's clock minus ours at the start. The daemons read the machine's clock (nothing pins a real
-   * process's clock), so the simulator's is pinned relative to it: a day behind by default, as for every
-   * test of child processes, so that moving Amazon's time on never puts its dates in our future.
+   * Amazon's clock minus ours at the start. Ours starts at FAULT_WORLD_START and runs at real speed; every
+   * daemon gets it as CLOCK_START when it starts. Amazon's is a day behind by default, as for every test of
+   * child processes, so that moving Amazon's time on never puts its dates in our future.
    */
   amazonOffsetMs?: number;
   /** Environment of every daemon, over the harness's defaults. */
@@ -76,6 +78,8 @@ export class FaultWorld {
     /** A client of the world's own Redis, for the test's looks and faults. */
     readonly redis: Redis,
     private readonly daemonEnv: Record<string, string>,
+    /** Our clock minus the machine's. */
+    private readonly clockOffsetMs: number,
   ) {
     this.cursors = new CursorWatch(context.db);
   }
@@ -84,11 +88,12 @@ export class FaultWorld {
     const redisServer = new OwnRedis();
     await redisServer.start();
     const context = await createTestContext();
+    const clockOffsetMs = FAULT_WORLD_START.getTime() - Date.now();
     const simulator = await startSimulator({
       seed: options.seed ?? 16,
       ordersPerHour: 0,
       timeScale: options.timeScale ?? 1,
-      startTime: new Date(Date.now() + (options.amazonOffsetMs ?? -DAY)),
+      startTime: new Date(FAULT_WORLD_START.getTime() + (options.amazonOffsetMs ?? -DAY)),
     });
     const amazonProxy = new TcpProxy(simulator.port);
     await amazonProxy.up();
@@ -115,7 +120,16 @@ export class FaultWorld {
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1, lazyConnect: true });
     redis.on('error', () => undefined);
     await redis.connect();
-    const world = new FaultWorld(context, simulator, amazonProxy, postgresProxy, redisServer, redis, env);
+    const world = new FaultWorld(
+      context,
+      simulator,
+      amazonProxy,
+      postgresProxy,
+      redisServer,
+      redis,
+      env,
+      clockOffsetMs,
+    );
     await world.fastPlans();
     for (let i = 0; i < (options.sellers ?? 1); i++) await world.addSeller();
     return world;
@@ -180,7 +194,11 @@ export class FaultWorld {
   /** Starts one more `sellersync start`, waiting until it serves unless told not to. */
   async startDaemon(env: Record<string, string> = {}, waitReady = true): Promise<FaultDaemon> {
     this.daemonCount += 1;
-    const daemon = await FaultDaemon.start(`daemon-${this.daemonCount}`, { ...this.daemonEnv, ...env });
+    const daemon = await FaultDaemon.start(`daemon-${this.daemonCount}`, {
+      ...this.daemonEnv,
+      CLOCK_START: this.now().toISOString(),
+      ...env,
+    });
     this.daemons.push(daemon);
     if (waitReady) await daemon.ready();
     return daemon;
@@ -251,7 +269,7 @@ export class FaultWorld {
 
   /** Our clock, as the daemons read it. */
   now(): Date {
-    return new Date();
+    return new Date(Date.now() + this.clockOffsetMs);
   }
 
   /** Records a shipment of every unit left of the order, as `sellersync ship` does. */
