@@ -40,12 +40,18 @@ function query(values: Query): Record<string, string | number | string[]> {
   >;
 }
 
-/** Amazon's clock at the response, from its `Date` header. */
-function amazonTime(operation: OperationName, response: RawResponse): Date {
+/** Amazon's clock at the response, from its `Date` header; undefined when it is missing or not a date. */
+function readAmazonTime(response: RawResponse): Date | undefined {
   const date = header(response, 'date');
   const time = date === undefined ? Number.NaN : Date.parse(date);
-  if (Number.isNaN(time)) throw new AmazonResponseError(operation, 'Date header', 'is missing or not a date');
-  return new Date(time);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/** Amazon's clock at the response, for operations whose callers cannot do without it. */
+function amazonTime(operation: OperationName, response: RawResponse): Date {
+  const time = readAmazonTime(response);
+  if (time === undefined) throw new AmazonResponseError(operation, 'Date header', 'is missing or not a date');
+  return time;
 }
 
 export class SpApiGateway implements Port.AmazonPort {
@@ -138,13 +144,14 @@ export class SpApiGateway implements Port.AmazonPort {
     return location(data.reportDocumentId, data.url, data.compressionAlgorithm);
   }
 
-  async createFeedDocument(contentType: string): Promise<{ feedDocumentId: string; url: string }> {
-    const { data } = await this.request(
+  async createFeedDocument(contentType: string): Promise<Port.CreatedFeedDocument> {
+    const { data, response } = await this.request(
       'createFeedDocument',
       { body: { contentType } },
       createFeedDocumentResponseSchema,
     );
-    return { feedDocumentId: data.feedDocumentId, url: data.url };
+    const time = readAmazonTime(response);
+    return { feedDocumentId: data.feedDocumentId, url: data.url, ...(time ? { amazonTime: time } : {}) };
   }
 
   async uploadFeedDocument(url: string, contentType: string, content: string | Buffer): Promise<void> {

@@ -210,6 +210,16 @@ export interface SearchOrdersPage {
   amazonTime: Date;
 }
 
+export interface CreatedFeedDocument {
+  feedDocumentId: string;
+  url: string;
+  /**
+   * Amazon's clock at the response, from its `Date` header (absent when the header is): a feed
+   * created with this document afterwards has a `createdTime` no earlier.
+   */
+  amazonTime?: Date;
+}
+
 export interface GetFeedsPage {
   feeds: AmazonFeed[];
   nextToken?: string;
@@ -418,7 +428,7 @@ export interface AmazonPort {
   cancelReport(reportId: string): Promise<void>;
   getReportDocument(reportDocumentId: string): Promise<DocumentLocation>;
 
-  createFeedDocument(contentType: string): Promise<{ feedDocumentId: string; url: string }>;
+  createFeedDocument(contentType: string): Promise<CreatedFeedDocument>;
   uploadFeedDocument(url: string, contentType: string, content: string | Buffer): Promise<void>;
   createFeed(request: CreateFeedRequest): Promise<{ feedId: string }>;
   getFeed(feedId: string): Promise<AmazonFeed>;

@@ -38,9 +38,25 @@ export function feedSearchSince(feed: Feed, now: Date): Date {
 }
 
 /**
- * The matching rule of the getFeeds search: same feed type, created at or after our recorded attempt
- * (moved to Amazon's clock by `offsetMs`, Amazon's time minus ours as measured from the getFeeds
- * response, less the skew), and not already recorded as one of our feeds; the earliest such feed is
+ * How much earlier than the `Date` Amazon gave just before our attempt the feed's `createdTime` may
+ * read: both are Amazon's clock, but from different servers, and the `Date` is in whole seconds.
+ */
+export const AMAZON_CLOCK_SLACK_MS = 60_000;
+
+/**
+ * The earliest `createdTime`, on Amazon's clock, our attempt's feed can have. With Amazon's clock
+ * recorded at the attempt, that clock alone decides, whatever either clock did since. Rows without
+ * it fall back to our recorded attempt moved to Amazon's clock by `offsetMs` (Amazon's time minus
+ * ours, measured at the search), less the skew: a clock step in between beyond the skew defeats it.
+ */
+export function earliestCreatedTime(feed: Feed, offsetMs: number): number {
+  if (feed.submitStartedAmazonAt) return feed.submitStartedAmazonAt.getTime() - AMAZON_CLOCK_SLACK_MS;
+  return attemptStart(feed) + offsetMs - CLOCK_SKEW_MS;
+}
+
+/**
+ * The matching rule of the getFeeds search: same feed type, created no earlier than our attempt
+ * (`earliestCreatedTime`), and not already recorded as one of our feeds; the earliest such feed is
  * ours. getFeeds does not return the input document id, so it cannot take part in the match.
  */
 export function matchSubmittedFeed(
@@ -49,25 +65,29 @@ export function matchSubmittedFeed(
   known: Set<string>,
   offsetMs: number,
 ): AmazonFeed | undefined {
-  const since = attemptStart(feed) + offsetMs - CLOCK_SKEW_MS;
+  const since = earliestCreatedTime(feed, offsetMs);
   return candidates
     .filter((c) => c.feedType === feed.feedType && Date.parse(c.createdTime) >= since && !known.has(c.feedId))
     .sort((a, b) => Date.parse(a.createdTime) - Date.parse(b.createdTime))[0];
 }
 
-/** Searches getFeeds over the whole window since the attempt; the feed it finds, if any, is ours. */
+/**
+ * Searches getFeeds over the whole window since the attempt; the feed it finds, if any, is ours.
+ * `amazonTime` is Amazon's clock at the search's first answer, for a new attempt should none be found.
+ */
 export async function findOnAmazon(
   pipeline: FeedPipeline,
   feed: Feed,
   now: Date,
-): Promise<AmazonFeed | undefined> {
+): Promise<{ found: AmazonFeed | undefined; amazonTime: Date }> {
   let page = await pipeline.amazon.getFeeds({
     feedTypes: [feed.feedType],
     marketplaceIds: feed.marketplaceIds,
     createdSince: feedSearchSince(feed, now).toISOString(),
     pageSize: 100,
   });
-  const offsetMs = page.amazonTime.getTime() - now.getTime();
+  const amazonTime = page.amazonTime;
+  const offsetMs = amazonTime.getTime() - now.getTime();
   const candidates: AmazonFeed[] = [...page.feeds];
   while (page.nextToken) {
     page = await pipeline.amazon.getFeeds({ nextToken: page.nextToken });
@@ -78,5 +98,5 @@ export async function findOnAmazon(
     feed.companyId,
     candidates.map((c) => c.feedId),
   );
-  return matchSubmittedFeed(feed, candidates, known, offsetMs);
+  return { found: matchSubmittedFeed(feed, candidates, known, offsetMs), amazonTime };
 }

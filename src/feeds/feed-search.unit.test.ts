@@ -1,7 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AmazonFeed } from '../amazon/port.js';
 import { canTransition, FEED_STATES } from './feed-states.js';
-import { CLOCK_SKEW_MS, feedSearchSince, matchSubmittedFeed, SEARCH_MARGIN_MS } from './feed-search.js';
+import {
+  AMAZON_CLOCK_SLACK_MS,
+  CLOCK_SKEW_MS,
+  feedSearchSince,
+  matchSubmittedFeed,
+  SEARCH_MARGIN_MS,
+} from './feed-search.js';
 import type { Feed } from './feeds.repository.js';
 
 const started = new Date('2026-11-21T10:00:00Z');
@@ -13,6 +20,7 @@ const feed = {
   marketplaceIds: ['ATVPDKIKX0DER'],
   state: 'submitting',
   submitStartedAt: started,
+  submitStartedAmazonAt: null,
   createdAt: new Date(started.getTime() - 1000),
 } as Feed;
 
@@ -56,6 +64,42 @@ describe('matchSubmittedFeed', () => {
     expect(
       matchSubmittedFeed(feed, [candidate('amazon-time', at(dayBehind + 1000))], new Set(), 0),
     ).toBeUndefined();
+  });
+});
+
+describe('matchSubmittedFeed with Amazon’s clock recorded at the attempt', () => {
+  // Amazon's clock read a day behind ours just before the attempt.
+  const amazonAtAttempt = new Date(started.getTime() - 86_400_000);
+  const recorded = { ...feed, submitStartedAmazonAt: amazonAtAttempt } as Feed;
+  const amazon = (ms: number) => new Date(amazonAtAttempt.getTime() + ms);
+
+  it('finds the landed feed whatever offset the search measures, an hour’s step of either clock included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }),
+        fc.integer({ min: 0, max: 3_600_000 }),
+        (offsetAtSearch, landedAfterMs) => {
+          const landed = candidate('landed', amazon(landedAfterMs));
+          return matchSubmittedFeed(recorded, [landed], new Set(), offsetAtSearch)?.feedId === 'landed';
+        },
+      ),
+    );
+  });
+
+  it('ignores feeds Amazon created before its recorded time, beyond the slack, whatever the offset', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), (offsetAtSearch) => {
+        const before = candidate('before', amazon(-AMAZON_CLOCK_SLACK_MS - 1_000));
+        return matchSubmittedFeed(recorded, [before], new Set(), offsetAtSearch) === undefined;
+      }),
+    );
+  });
+
+  it('without Amazon’s time (rows recorded before it was kept) an hour’s step hides the feed, as before', () => {
+    const hourStep = 3_600_000;
+    const landed = candidate('landed', amazon(1_000));
+    expect(matchSubmittedFeed(feed, [landed], new Set(), -86_400_000)?.feedId).toBe('landed');
+    expect(matchSubmittedFeed(feed, [landed], new Set(), -86_400_000 + hourStep)).toBeUndefined();
   });
 });
 

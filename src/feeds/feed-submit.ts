@@ -8,7 +8,8 @@ import { listFeeds, moveFeed, readFeedContent, restartSubmission, type Feed } fr
 /**
  * Sending a stored feed to Amazon, exactly once:
  *   prepared → uploaded    createFeedDocument + PUT; the document id is recorded
- *   uploaded → submitting  the attempt's start time is recorded *before* createFeed
+ *   uploaded → submitting  the attempt's start time is recorded *before* createFeed, on our clock and,
+ *                          when an Amazon response of this run just told it, on Amazon's
  *   submitting → submitted createFeed's feed id is recorded
  * A createFeed whose outcome is unknown (timeout, reset, 5xx, crash) leaves the feed in `submitting`:
  * the request may still land at Amazon, so nothing of the kind is sent until the landing horizon has
@@ -25,14 +26,24 @@ export interface SubmitOutcome {
   awaitingLanding: { feedId: number; until: Date } | null;
 }
 
-async function uploadDocument(pipeline: FeedPipeline, feed: Feed): Promise<Feed> {
+/**
+ * Amazon's clock just before an attempt, from the last Amazon response of this run before createFeed
+ * (createFeedDocument's, or the search's past the horizon); null when this run has none, as for a
+ * feed uploaded by an earlier run: its search then falls back to our clock and the measured offset.
+ */
+type AmazonTimeBeforeAttempt = Date | null;
+
+async function uploadDocument(
+  pipeline: FeedPipeline,
+  feed: Feed,
+): Promise<{ feed: Feed; amazonTime: AmazonTimeBeforeAttempt }> {
   const { content, contentType } = await readFeedContent(pipeline.db, feed.id);
   pipeline.signal.throwIfAborted();
   const document = await pipeline.amazon.createFeedDocument(contentType);
   await pipeline.amazon.uploadFeedDocument(document.url, contentType, content);
   const moved = await moveFeed(pipeline.db, feed.id, 'uploaded', { document_id: document.feedDocumentId });
   if (!moved) throw new Error(`feed ${feed.id} changed state while its document was uploaded`);
-  return moved;
+  return { feed: moved, amazonTime: document.amazonTime ?? null };
 }
 
 async function recordSubmitted(
@@ -59,16 +70,18 @@ function attemptTime(pipeline: FeedPipeline, runTime: Date): Date {
 async function startAttempt(
   pipeline: FeedPipeline,
   feed: Feed,
+  amazonTime: AmazonTimeBeforeAttempt,
   now: Date,
 ): Promise<{ adopted: Feed } | { attempt: Feed }> {
   if (feed.state !== 'submitting') {
     const moved = await moveFeed(pipeline.db, feed.id, 'submitting', {
       submit_started_at: attemptTime(pipeline, now),
+      submit_started_amazon_at: amazonTime,
     });
     if (!moved) throw new Error(`feed ${feed.id} changed state before it was submitted`);
     return { attempt: moved };
   }
-  const found = await findOnAmazon(pipeline, feed, now);
+  const { found, amazonTime: searchedAt } = await findOnAmazon(pipeline, feed, now);
   if (found) {
     pipeline.logger.warn(
       { feedId: feed.id, amazonFeedId: found.feedId },
@@ -76,12 +89,10 @@ async function startAttempt(
     );
     return { adopted: await recordSubmitted(pipeline, feed, found.feedId, found.processingStatus, now) };
   }
-  const restarted = await restartSubmission(
-    pipeline.db,
-    feed.id,
-    feed.submitStartedAt,
-    attemptTime(pipeline, now),
-  );
+  const restarted = await restartSubmission(pipeline.db, feed.id, feed.submitStartedAt, {
+    at: attemptTime(pipeline, now),
+    amazonAt: searchedAt,
+  });
   if (!restarted) throw new Error(`feed ${feed.id} changed state before it was submitted again`);
   pipeline.logger.warn(
     { feedId: feed.id },
@@ -93,8 +104,13 @@ async function startAttempt(
 type AttemptResult =
   { kind: 'submitted'; feed: Feed } | { kind: 'refused' } | { kind: 'unknown'; feed: Feed };
 
-async function submit(pipeline: FeedPipeline, feed: Feed, now: Date): Promise<AttemptResult> {
-  const started = await startAttempt(pipeline, feed, now);
+async function submit(
+  pipeline: FeedPipeline,
+  feed: Feed,
+  amazonTime: AmazonTimeBeforeAttempt,
+  now: Date,
+): Promise<AttemptResult> {
+  const started = await startAttempt(pipeline, feed, amazonTime, now);
   if ('adopted' in started) return { kind: 'submitted', feed: started.adopted };
   const attempt = started.attempt;
   let amazonFeedId: string;
@@ -119,7 +135,10 @@ async function submit(pipeline: FeedPipeline, feed: Feed, now: Date): Promise<At
         );
         return { kind: 'refused' };
       case 'not-created':
-        await moveFeed(pipeline.db, feed.id, 'uploaded', { submit_started_at: null });
+        await moveFeed(pipeline.db, feed.id, 'uploaded', {
+          submit_started_at: null,
+          submit_started_amazon_at: null,
+        });
         throw err;
       case 'unknown':
         pipeline.logger.warn(
@@ -153,8 +172,9 @@ export async function submitOpenFeeds(
       outcome.awaitingLanding = { feedId: feed.id, until: landingHorizonEnd(feed, horizonMs) };
       break;
     }
-    if (feed.state === 'prepared') feed = await uploadDocument(pipeline, feed);
-    const result = await submit(pipeline, feed, now);
+    let amazonTime: AmazonTimeBeforeAttempt = null;
+    if (feed.state === 'prepared') ({ feed, amazonTime } = await uploadDocument(pipeline, feed));
+    const result = await submit(pipeline, feed, amazonTime, now);
     if (result.kind === 'submitted') outcome.submitted.push(result.feed);
     else if (result.kind === 'refused') outcome.refused++;
     else {

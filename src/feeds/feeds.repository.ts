@@ -16,6 +16,7 @@ export interface Feed {
   messageCount: number;
   documentId: string | null;
   submitStartedAt: Date | null;
+  submitStartedAmazonAt: Date | null;
   amazonFeedId: string | null;
   amazonStatus: string | null;
   resultDocumentId: string | null;
@@ -37,6 +38,7 @@ const FEED_COLUMNS = [
   'message_count',
   'document_id',
   'submit_started_at',
+  'submit_started_amazon_at',
   'amazon_feed_id',
   'amazon_status',
   'result_document_id',
@@ -61,6 +63,7 @@ function toFeed(row: FeedColumns): Feed {
     messageCount: row.message_count,
     documentId: row.document_id,
     submitStartedAt: row.submit_started_at,
+    submitStartedAmazonAt: row.submit_started_amazon_at,
     amazonFeedId: row.amazon_feed_id,
     amazonStatus: row.amazon_status,
     resultDocumentId: row.result_document_id,
@@ -194,11 +197,15 @@ export async function restartSubmission(
   db: Db,
   id: number,
   previousStart: Date | null,
-  startedAt: Date,
+  started: { at: Date; amazonAt: Date | null },
 ): Promise<Feed | undefined> {
   let query = db
     .updateTable('feeds')
-    .set({ submit_started_at: startedAt, updated_at: new Date() })
+    .set({
+      submit_started_at: started.at,
+      submit_started_amazon_at: started.amazonAt,
+      updated_at: new Date(),
+    })
     .where('id', '=', id)
     .where('state', '=', 'submitting');
   query = previousStart

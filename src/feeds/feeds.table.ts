@@ -24,6 +24,8 @@ export interface FeedsTable {
   document_id: string | null;
   /** When createFeed was first attempted: the lower bound of the getFeeds search after a crash. */
   submit_started_at: Date | null;
+  /** Amazon's clock at that attempt (null when no Amazon response told it): the search matches on it. */
+  submit_started_amazon_at: Date | null;
   amazon_feed_id: string | null;
   amazon_status: string | null;
   result_document_id: string | null;

@@ -213,6 +213,47 @@ describe('a fulfillment feed reaches Amazon exactly once, even when createFeed i
   });
 });
 
+describe('a landed createFeed whose answer was lost is found whatever either clock did since', () => {
+  const HOUR_MS = 60 * 60_000;
+  // Each row: how far Amazon's clock moves before the search, and the time our run reads then.
+  it.each([
+    { step: 'Amazon’s clock moves 60 minutes ahead', amazonMovesMs: HOUR_MS, tracking: '1Z999AA10123456801' },
+    {
+      step: 'our clock steps 60 minutes back',
+      amazonMovesMs: HORIZON_MS + HOUR_MS + 1_000,
+      tracking: '1Z999AA10123456802',
+    },
+  ])('$step before the search: the shipment reaches Amazon once', async ({ amazonMovesMs, tracking }) => {
+    const order = await world.createOrder({ items: [{ quantity: 1 }] });
+    await world.downloadOrders();
+    const recorded = await world.shipWholeOrder(order, tracking);
+    const feedsBefore = (await simFeeds()).length;
+    const callsBefore = await createFeedCalls();
+    // Amazon creates the feed at once and answers only after our client has given up.
+    await world.control('POST', '/faults', { kind: 'slow-answer', operation: 'createFeed', delayMs: 2_500 });
+    const pipeline = await world.pipeline({ gateway: IMPATIENT, landingHorizonMs: HORIZON_MS });
+
+    const lost = await uploadFulfillments(pipeline, world.company, world.now());
+    const feed = await feedOf(recorded.id);
+    expect(feed.state).toBe('submitting');
+    expect(lost.awaitingLandingUntil).toEqual(after(feed, HORIZON_MS));
+    expect(await simFeeds()).toHaveLength(feedsBefore + 1);
+    expect(feed.submitStartedAmazonAt).not.toBeNull();
+    // The simulator logs the request once its late answer has gone out.
+    await until(async () => (await createFeedCalls()) === callsBefore + 1, 'the late answer');
+
+    await world.control('POST', '/time/advance', { minutes: amazonMovesMs / 60_000 });
+    // Our clock says the horizon has just passed, whatever Amazon's says.
+    const searched = await uploadFulfillments(pipeline, world.company, after(feed, HORIZON_MS + 1_000));
+    expect(searched).toMatchObject({ feeds: 1, awaitingLandingUntil: null });
+    expect(await createFeedCalls()).toBe(callsBefore + 1);
+    const adopted = await feedOf(recorded.id);
+    expect(adopted.state).toBe('submitted');
+    expect((await simFeeds()).map((f) => f.feedId)).toContain(adopted.amazonFeedId);
+    await expectOnceAtAmazon(order, recorded.id, tracking, feedsBefore);
+  });
+});
+
 // A world of its own: its rate-limit buckets have not yet adopted the simulator's slow createFeed rate.
 describe('a createFeed Amazon answered without creating the feed', () => {
   beforeAll(async () => {
