@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     const first = await ingestSettlement(db, createReadStream(file), {
       companyId: company.id,
       source: 'file:bench',
+      now: () => new Date(),
       onBatch: (lines) => {
         if (rss100k === 0 && lines >= 100_000) rss100k = process.memoryUsage().rss;
       },
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     const second = await ingestSettlement(db, createReadStream(file), {
       companyId: company.id,
       source: 'file:bench',
+      now: () => new Date(),
     });
     peak = Math.max(peak, process.memoryUsage().rss);
     process.stdout.write(

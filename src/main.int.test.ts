@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestCompany } from '../test/helpers/companies.js';
-import { createTestContext, type TestContext } from '../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../test/helpers/context.js';
 import { listRuns } from './jobs/job-runs.repository.js';
 import { closeQueues, createQueues, enqueueManualRun, type JobQueues } from './jobs/queues.js';
 
@@ -10,6 +10,7 @@ let context: TestContext;
 let queues: JobQueues;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
   queues = createQueues(context.redis, context.redisPrefix);
 });
 afterAll(async () => {
@@ -27,7 +28,7 @@ function startDaemon(mode: string, argument: string, env: Record<string, string>
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'test/fixtures/slow-job-daemon.ts', mode, argument],
-    { env: { ...context.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: context.childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../test/helpers/context.js';
 import { freePort, OwnRedis } from '../test/helpers/own-redis.js';
 
 let context: TestContext;
 const redis = new OwnRedis();
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
   await redis.start(); // to learn its port; each test decides when it runs
   await redis.stop();
 });
@@ -26,7 +27,7 @@ interface Started {
 async function startDaemon(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/sellersync.js', 'start'], {
-    env: { ...context.env, ADMIN_PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: context.childEnv({ ADMIN_PORT: String(port), LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -27,6 +27,8 @@ beforeAll(async () => {
   context = await createTestContext();
   queues = createQueues(context.redis, context.redisPrefix);
   seller = await simulatedSeller(context, { startTime: AMAZON_START });
+  // Our clock, in the daemons too (CLOCK_START), is the simulated marketplace's.
+  context.now = () => seller.server.sim.now();
   const response = await fetch(`${seller.server.url}/_sim/rate-limits/getReports`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
@@ -43,10 +45,10 @@ afterAll(async () => {
 });
 
 function startDaemon(): RunningProcess {
-  const daemon = startProcess(['--import', 'tsx', 'test/fixtures/slow-job-daemon.ts', 'download'], {
-    ...context.env,
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-  });
+  const daemon = startProcess(
+    ['--import', 'tsx', 'test/fixtures/slow-job-daemon.ts', 'download'],
+    context.childEnv({ SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }),
+  );
   daemons.push(daemon);
   return daemon;
 }

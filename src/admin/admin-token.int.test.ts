@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { startProcess } from '../../test/helpers/process.js';
 
 /** `sellersync start` outside production without ADMIN_TOKEN: a random token, 127.0.0.1 only. */
@@ -8,11 +8,12 @@ import { startProcess } from '../../test/helpers/process.js';
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
 async function startWithoutToken(): Promise<{ output: string; host: string; port: number; token: string }> {
-  const env: Record<string, string> = { ...context.env, NODE_ENV: 'development', LOG_PRETTY: 'false' };
+  const env: Record<string, string> = context.childEnv({ NODE_ENV: 'development', LOG_PRETTY: 'false' });
   delete env.ADMIN_TOKEN;
   delete env.ADMIN_HOST;
   const daemon = startProcess(['bin/sellersync.js', 'start'], env);

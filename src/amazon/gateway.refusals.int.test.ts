@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../../test/helpers/cli.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { createAmazonCompany, gatewayFactory } from '../../test/amazon/helpers.js';
 import { FakeAmazon } from '../../test/amazon/fake-amazon.js';
 import { getCompany } from '../companies/companies.service.js';
@@ -34,6 +34,7 @@ const handlers: JobHandlers = {
 
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
   queues = createQueues(context.redis, context.redisPrefix);
   fake = new FakeAmazon();
   base = await fake.start();
@@ -65,10 +66,10 @@ describe('a 403 that is about one operation', () => {
     expect(await listOperationProblems(context.db, company.id)).toMatchObject([
       { operation: 'getOrder', status: 403, problem: 'getOrder: Access to requested resource is denied.' },
     ]);
-    const shown = await runCliProcess(['company', 'show', String(company.id)], context.env);
+    const shown = await runCliProcess(['company', 'show', String(company.id)], context.childEnv());
     expect(shown.stdout).toContain('amazon refuses getOrder (HTTP 403, last ');
     const shownJson = JSON.parse(
-      (await runCliProcess(['company', 'show', String(company.id), '--json'], context.env)).stdout,
+      (await runCliProcess(['company', 'show', String(company.id), '--json'], context.childEnv())).stdout,
     ) as {
       operationProblems: { operation: string }[];
       authStatus: string;

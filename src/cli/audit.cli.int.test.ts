@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../../test/helpers/cli.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
 
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
@@ -24,11 +25,13 @@ describe('sellersync audit', () => {
         '--refresh-token',
         'Atzr|new-secret',
       ],
-      context.env,
+      context.childEnv(),
     );
     expect(set.code).toBe(0);
-    expect((await runCliProcess(['company', 'remove', String(other.id), '--yes'], context.env)).code).toBe(0);
-    const listed = await runCliProcess(['audit', '--json'], context.env);
+    expect(
+      (await runCliProcess(['company', 'remove', String(other.id), '--yes'], context.childEnv())).code,
+    ).toBe(0);
+    const listed = await runCliProcess(['audit', '--json'], context.childEnv());
     expect(listed.code).toBe(0);
     const entries = JSON.parse(listed.stdout) as {
       action: string;
@@ -47,11 +50,14 @@ describe('sellersync audit', () => {
       detail: { allowOrderDownload: true, refreshToken: '(changed)' },
     });
     expect(listed.stdout).not.toContain('new-secret');
-    const mine = await runCliProcess(['audit', '--company', String(company.id), '--json'], context.env);
+    const mine = await runCliProcess(
+      ['audit', '--company', String(company.id), '--json'],
+      context.childEnv(),
+    );
     expect(JSON.parse(mine.stdout)).toHaveLength(1);
-    const table = await runCliProcess(['audit'], context.env);
+    const table = await runCliProcess(['audit'], context.childEnv());
     expect(table.stdout).toMatch(/company\.set/);
-    const bad = await runCliProcess(['audit', '--company', 'x'], context.env);
+    const bad = await runCliProcess(['audit', '--company', 'x'], context.childEnv());
     expect(bad.code).toBe(2);
   });
 });

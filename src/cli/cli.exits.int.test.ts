@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { commandStderr, runCliProcess } from '../../test/helpers/cli.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
-const cli = (...args: string[]) => runCliProcess(args, context.env);
+const cli = (...args: string[]) => runCliProcess(args, context.childEnv());
 
 describe('exit codes and errors are the same everywhere', { timeout: 120_000 }, () => {
   it('prints the version', async () => {
@@ -33,7 +34,7 @@ describe('exit codes and errors are the same everywhere', { timeout: 120_000 }, 
     ];
     for (const args of cases) {
       const result = await cli(...args);
-      expect({ args, code: result.code, stderr: result.stderr.trim() }).toEqual({
+      expect({ args, code: result.code, stderr: commandStderr(result).trim() }).toEqual({
         args,
         code: 2,
         stderr: 'sellersync: company 999 not found',
@@ -61,7 +62,7 @@ describe('exit codes and errors are the same everywhere', { timeout: 120_000 }, 
     for (const [args, exitCode, body] of cases) {
       const result = await cli(...args);
       expect({ args, code: result.code }).toEqual({ args, code: exitCode });
-      const lines = result.stderr.trim().split('\n');
+      const lines = commandStderr(result).trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toMatchObject({ ...body, error: expect.any(String) });
     }

@@ -2,17 +2,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { commandStderr, runCliProcess } from '../../test/helpers/cli.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { hasUnsafeCharacter } from '../shared/text.js';
 
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
-const cli = (args: string[], input?: string) => runCliProcess(args, context.env, input);
+const cli = (args: string[], input?: string) => runCliProcess(args, context.childEnv(), input);
 
 const ADD = (sellerId: string, name = 'Input Co') => [
   'company',
@@ -45,7 +46,7 @@ describe('what a person types and what the terminal shows', { timeout: 120_000 }
       ],
       'Atzr|stdin-refresh-token-value\n',
     );
-    expect(added.stderr).toBe('');
+    expect(commandStderr(added)).toBe('');
     expect(added.code).toBe(0);
     const id = String((JSON.parse(added.stdout) as { id: number }).id);
     const shown = JSON.parse((await cli(['company', 'show', id, '--json'])).stdout) as {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { freePort } from '../../test/helpers/own-redis.js';
 import { startProcess, type RunningProcess } from '../../test/helpers/process.js';
 
@@ -8,6 +8,7 @@ import { startProcess, type RunningProcess } from '../../test/helpers/process.js
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
@@ -38,7 +39,7 @@ describe('JSON logs of the long-running commands', { timeout: 90_000 }, () => {
   it('start --json logs JSON lines although LOG_PRETTY is true', async () => {
     const port = await freePort();
     const daemon = startProcess(['bin/sellersync.js', 'start', '--json'], {
-      ...context.env,
+      ...context.childEnv(),
       LOG_PRETTY: 'true',
       LOG_LEVEL: 'info',
       ADMIN_PORT: String(port),

@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { commandStderr, runCliProcess } from '../../test/helpers/cli.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { databaseUrl, TEST_POSTGRES_URL } from '../../test/helpers/settings.js';
 
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
@@ -47,24 +48,24 @@ function expectOneLineNoStack(stderr: string) {
 
 describe('a command whose store is down says so and stops', { timeout: 120_000 }, () => {
   it('Redis unreachable: company add exits 69 within seconds naming REDIS_URL, and stores nothing', async () => {
-    const result = await timed(ADD, { ...context.env, REDIS_URL: NO_REDIS });
+    const result = await timed(ADD, context.childEnv({ REDIS_URL: NO_REDIS }));
     expect(result.code).toBe(69);
     expect(result.ms).toBeLessThan(6000);
     expect(result.stderr).toMatch(/cannot reach Redis at 127\.0\.0\.1:1 \(REDIS_URL\)/);
-    expectOneLineNoStack(result.stderr);
+    expectOneLineNoStack(commandStderr(result));
     const companies = await context.db.selectFrom('companies').select('id').execute();
     expect(companies).toEqual([]);
     // With Redis back the same command works: nothing half-done stands in the way.
-    const retried = await runCliProcess([...ADD, '--json'], context.env);
+    const retried = await runCliProcess([...ADD, '--json'], context.childEnv());
     expect(retried.code).toBe(0);
   });
 
   it('Redis unreachable: schedules and run exit 69; with --json the error is one JSON object', async () => {
     for (const args of [['schedules'], ['run', 'order-download', '--company', '1']]) {
-      const result = await timed([...args, '--json'], { ...context.env, REDIS_URL: NO_REDIS });
+      const result = await timed([...args, '--json'], context.childEnv({ REDIS_URL: NO_REDIS }));
       expect({ args, code: result.code }).toEqual({ args, code: 69 });
       expect(result.ms).toBeLessThan(6000);
-      expect(JSON.parse(result.stderr)).toMatchObject({
+      expect(JSON.parse(commandStderr(result))).toMatchObject({
         code: 'unavailable',
         field: 'REDIS_URL',
         error: expect.stringContaining('127.0.0.1:1'),
@@ -74,24 +75,24 @@ describe('a command whose store is down says so and stops', { timeout: 120_000 }
 
   it('Postgres unreachable: exit 69 naming DATABASE_URL and the address, never the password', async () => {
     for (const args of [['company', 'list'], ADD, ['migrate']]) {
-      const result = await timed(args, { ...context.env, DATABASE_URL: NO_POSTGRES });
+      const result = await timed(args, context.childEnv({ DATABASE_URL: NO_POSTGRES }));
       expect({ args, code: result.code }).toEqual({ args, code: 69 });
       expect(result.ms).toBeLessThan(6000);
       expect(result.stderr).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1\/sellersync \(DATABASE_URL\)/);
       expect(result.stderr).not.toContain('secret-password');
-      expectOneLineNoStack(result.stderr);
+      expectOneLineNoStack(commandStderr(result));
     }
   });
 
   it('a mistyped database name is not created: the command says it does not exist (exit 78)', async () => {
     const name = `sellersync_typo_${process.pid}`;
     for (const args of [['company', 'list'], ['orders', 'list'], ADD]) {
-      const result = await runCliProcess([...args, '--json'], {
-        ...context.env,
-        DATABASE_URL: databaseUrl(name),
-      });
+      const result = await runCliProcess(
+        [...args, '--json'],
+        context.childEnv({ DATABASE_URL: databaseUrl(name) }),
+      );
       expect({ args, code: result.code }).toEqual({ args, code: 78 });
-      expect(JSON.parse(result.stderr)).toMatchObject({
+      expect(JSON.parse(commandStderr(result))).toMatchObject({
         code: 'database_missing',
         field: 'DATABASE_URL',
         error: expect.stringContaining(`database ${name} does not exist`),

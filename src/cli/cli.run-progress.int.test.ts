@@ -18,6 +18,8 @@ let simulator: SimulatorServer;
 beforeAll(async () => {
   context = await createTestContext();
   simulator = await startSimulator({ seed: 7, startTime: AMAZON_NOW, ordersPerHour: 0 });
+  // Our clock, in every CLI process (CLOCK_START), is the simulated marketplace's.
+  context.now = () => simulator.sim.now();
   const placed = new Date(AMAZON_NOW.getTime() - 6 * 3_600_000);
   for (let i = 0; i < 150; i++) {
     createOrder(simulator.sim, { items: [{ sku: `SKU-${i}`, quantity: 1, customized: false }] }, placed);
@@ -63,7 +65,7 @@ describe('run: progress and Ctrl-C', { timeout: 120_000 }, () => {
         ...['--lwa-client-id', DEFAULT_SELLER.clientId, '--lwa-client-secret', DEFAULT_SELLER.clientSecret],
         ...['--refresh-token', DEFAULT_SELLER.refreshToken, '--allow-order-download', 'on', '--json'],
       ],
-      context.env,
+      context.childEnv(),
     );
     expect(added.code, added.stderr).toBe(0);
     const companyId = String((JSON.parse(added.stdout) as { id: number }).id);
@@ -71,13 +73,13 @@ describe('run: progress and Ctrl-C', { timeout: 120_000 }, () => {
     await control('POST', '/faults', { kind: 'slow', operation: 'searchOrders', delayMs: 0 });
     await control('POST', '/faults', { kind: 'slow', operation: 'searchOrders', delayMs: 300_000 });
 
-    const run = startProcess(['bin/sellersync.js', 'run', 'order-download', '--company', companyId], {
-      ...context.env,
-      LOG_LEVEL: 'warn',
-    });
+    const run = startProcess(
+      ['bin/sellersync.js', 'run', 'order-download', '--company', companyId],
+      context.childEnv({ LOG_LEVEL: 'warn' }),
+    );
     await run.waitFor(/progress: searchOrders page 1 fetched: 100 orders; 100 stored in this run/, 60_000);
     const running = JSON.parse(
-      (await runCliProcess(['runs', '--company', companyId, '--json'], context.env)).stdout,
+      (await runCliProcess(['runs', '--company', companyId, '--json'], context.childEnv())).stdout,
     ) as RunRow[];
     expect(running[0]).toMatchObject({ status: 'running', counts: { pages: 1, received: 100 } });
     // The second page is asked for and not answered.
@@ -92,7 +94,7 @@ describe('run: progress and Ctrl-C', { timeout: 120_000 }, () => {
     expect(run.output()).toMatch(/stopping the run at its next safe point/);
 
     const after = JSON.parse(
-      (await runCliProcess(['runs', '--company', companyId, '--json'], context.env)).stdout,
+      (await runCliProcess(['runs', '--company', companyId, '--json'], context.childEnv())).stdout,
     ) as RunRow[];
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ status: 'stopped', counts: { pages: 1, received: 100 } });

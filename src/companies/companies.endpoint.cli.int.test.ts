@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../../test/helpers/cli.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 
 /** The endpoint receives the seller's tokens: only Amazon, https, or this machine's simulator. */
 
 let context: TestContext;
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => TEST_CLOCK_START;
 });
 afterAll(async () => context.cleanup());
 
-const cli = (...args: string[]) => runCliProcess(args, context.env);
+const cli = (...args: string[]) => runCliProcess(args, context.childEnv());
 
 const add = (sellerId: string, endpoint: string) =>
   cli(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
+import { jsonError, runCliProcess } from '../../test/helpers/cli.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import { startSimulator, type SimulatorServer } from '../simulator/server.js';
 import { DEFAULT_SELLER } from '../simulator/simulation.js';
@@ -15,13 +15,15 @@ let simulator: SimulatorServer;
 beforeAll(async () => {
   context = await createTestContext();
   simulator = await startSimulator({ seed: 3, startTime: new Date('2026-11-20T12:00:00Z') });
+  // Our clock, in the CLI's process too (CLOCK_START), is the simulated marketplace's.
+  context.now = () => simulator.sim.now();
 });
 afterAll(async () => {
   await simulator.close();
   await context.cleanup();
 });
 
-const cli = (...args: string[]) => runCliProcess(args, context.env);
+const cli = (...args: string[]) => runCliProcess(args, context.childEnv());
 
 const add = (overrides: { sellerId?: string; refreshToken?: string; secret?: string }, ...extra: string[]) =>
   cli(
@@ -49,7 +51,7 @@ describe('company auth status', { timeout: 120_000 }, () => {
     );
     const badSecret = await add({ secret: 'not-the-secret' }, '--verify', '--json');
     expect(badSecret.code).toBe(2);
-    expect(JSON.parse(badSecret.stderr)).toMatchObject({ code: 'usage', field: '--lwa-client-secret' });
+    expect(jsonError(badSecret)).toMatchObject({ code: 'usage', field: '--lwa-client-secret' });
     expect(await listCompanies(context.db)).toEqual([]);
     const tokenCalls = simulator.sim.store.requests.filter((request) => request.path === '/auth/o2/token');
     expect(tokenCalls).toHaveLength(2);

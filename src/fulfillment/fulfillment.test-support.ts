@@ -150,7 +150,7 @@ export async function startFulfillmentWorld(
     queues,
     company,
     now,
-    childEnv: (overrides = {}) => ({ ...context.env, CLOCK_START: now().toISOString(), ...overrides }),
+    childEnv: (overrides) => context.childEnv(overrides),
     pipeline,
     control,
     async createOrder(spec = {}) {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestCompany } from '../../test/helpers/companies.js';
-import { createTestContext, type TestContext } from '../../test/helpers/context.js';
+import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../test/helpers/context.js';
 import { createDb } from '../db/client.js';
 import { JOB_HANDLERS } from '../wiring.js';
 import type { JobContext, JobHandlers } from './handlers.js';
@@ -18,6 +18,7 @@ let context: TestContext;
 let queues: JobQueues;
 beforeAll(async () => {
   context = await createTestContext({ JOB_LEASE_MS: String(LEASE_MS) });
+  context.now = () => TEST_CLOCK_START;
   queues = createQueues(context.redis, context.redisPrefix);
   await sql`CREATE TABLE lease_probe (seq bigserial PRIMARY KEY, writer text NOT NULL)`.execute(context.db);
 });
@@ -119,7 +120,7 @@ describe('one run per (company, kind)', () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'test/fixtures/slow-job-daemon.ts', 'slow', '60000'],
-      { env: { ...context.env, JOB_LEASE_MS: String(LEASE_MS) }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: context.childEnv({ JOB_LEASE_MS: String(LEASE_MS) }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../test/helpers/cli.js';
+import { commandStderr, runCliProcess } from '../../test/helpers/cli.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 import type { Company } from '../companies/companies.service.js';
 import { saveCursor } from '../jobs/sync-cursors.repository.js';
@@ -57,6 +57,8 @@ beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   context = await createTestContext();
+  // Amazon's clock (the nocked Date header) is ours too, in the CLI's process as CLOCK_START.
+  context.now = NOW;
   company = await nockedCompany(context);
   await saveCursor(context.db, company.id, ORDERS_STREAM, {
     committedUntil: '2026-11-21T22:00:00.000Z',
@@ -108,8 +110,8 @@ function newProgramOrder(): Record<string, unknown> {
 }
 
 async function show(...flags: string[]): Promise<OrderDetails> {
-  const result = await runCliProcess(['orders', 'show', ...flags, '--json'], context.env);
-  expect(result.stderr).toBe('');
+  const result = await runCliProcess(['orders', 'show', ...flags, '--json'], context.childEnv());
+  expect(commandStderr(result)).toBe('');
   return JSON.parse(result.stdout) as OrderDetails;
 }
 
@@ -199,7 +201,7 @@ describe('Amazon’s fields, stored and shown', { timeout: 120_000 }, () => {
       ],
       subtypes: ['Prime', 'Replacement'],
     });
-    const text = await runCliProcess(['orders', 'show', NEW_PROGRAM_ID], context.env);
+    const text = await runCliProcess(['orders', 'show', NEW_PROGRAM_ID], context.childEnv());
     expect(text.stdout).toContain('programs[]=AMAZON_DRONE_DELIVERY');
   });
 

@@ -14,7 +14,7 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/bin.ts', ...args],
-      { env: context.env, timeout: 60_000 },
+      { env: context.childEnv(), timeout: 60_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -23,9 +23,9 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 beforeAll(async () => {
   context = await createTestContext();
-  // `orders at-risk` runs in a CLI process that reads the machine's clock: the simulated marketplace starts
-  // at it, so the hours left to ship are the same on any day.
-  seller = await simulatedSeller(context, { startTime: new Date() });
+  seller = await simulatedSeller(context);
+  // Our clock, in this process and (as CLOCK_START) in the CLI's, is the simulated marketplace's.
+  context.now = () => seller.server.sim.now();
   ids = placeOrders(seller, [
     { fulfilledBy: 'MERCHANT', programs: ['PRIME'], serviceLevel: 'STANDARD' },
     { fulfilledBy: 'MERCHANT', programs: [], serviceLevel: 'SECOND_DAY', buyerCancelRequestAfterMinutes: 35 },
@@ -106,8 +106,8 @@ describe('sellersync orders', { timeout: 120_000 }, () => {
       .where('status', 'in', ['Unshipped', 'PartiallyShipped'])
       .orderBy('latest_ship_date')
       .execute();
-    const horizonHours =
-      Math.ceil(((rows.at(-1)?.latest_ship_date?.getTime() ?? Date.now()) - Date.now()) / 3_600_000) + 1;
+    const now = context.now!().getTime();
+    const horizonHours = Math.ceil(((rows.at(-1)?.latest_ship_date?.getTime() ?? now) - now) / 3_600_000) + 1;
     const atRisk = await cli('orders', 'at-risk', '--hours', String(horizonHours), '--json');
     expect(atRisk.code).toBe(0);
     const listed = JSON.parse(atRisk.stdout) as { amazonOrderId: string; hoursLeft: number; late: boolean }[];
@@ -116,7 +116,7 @@ describe('sellersync orders', { timeout: 120_000 }, () => {
     expect(hours).toEqual([...hours].sort((a, b) => a - b));
     expect(listed.every((o) => o.hoursLeft <= horizonHours && o.late === o.hoursLeft < 0)).toBe(true);
     const none = await cli('orders', 'at-risk', '--hours', '1', '--json');
-    const soon = rows.filter((r) => (r.latest_ship_date?.getTime() ?? Infinity) <= Date.now() + 3_600_000);
+    const soon = rows.filter((r) => (r.latest_ship_date?.getTime() ?? Infinity) <= now + 3_600_000);
     expect((JSON.parse(none.stdout) as unknown[]).length).toBe(soon.length);
   });
 

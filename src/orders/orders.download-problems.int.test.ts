@@ -85,7 +85,7 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/bin.ts', ...args],
-      { env: context.env, timeout: 60_000 },
+      { env: context.childEnv(), timeout: 60_000 },
       (error, stdout, stderr) =>
         done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -102,6 +102,8 @@ beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   context = await createTestContext();
+  // That pinned clock is ours here and, as CLOCK_START, in the CLI's process.
+  context.now = () => new Date();
   queues = createQueues(context.redis, context.redisPrefix);
   amazon = testGateway(context);
   company = await nockedCompany(context);

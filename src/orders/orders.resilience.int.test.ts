@@ -155,7 +155,8 @@ describe('killing the process mid-run', () => {
       String(seller.company.id),
     ];
     const child = spawn(process.execPath, cli, {
-      env: context.env,
+      // On the simulated marketplace's clock, as the download after it (runDownload).
+      env: context.childEnv({}, seller.server.sim.now()),
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));

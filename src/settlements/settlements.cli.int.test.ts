@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestCompany } from '../../test/helpers/companies.js';
-import { runCliProcess } from '../../test/helpers/cli.js';
+import { jsonError, runCliProcess } from '../../test/helpers/cli.js';
 import { createTestContext, type TestContext } from '../../test/helpers/context.js';
 
 const SAMPLE = resolve(
@@ -11,12 +11,16 @@ const SAMPLE = resolve(
   '../shared/amazon/samples/settlement-v2-flatfile.synthetic.xieyi138-star.txt',
 );
 
+/** Our clock, in the CLI's process too (CLOCK_START): some days after the sample's settlement period. */
+const OUR_NOW = new Date('2026-07-03T00:00:00Z');
+
 let context: TestContext;
 let companyId: number;
-const cli = (...args: string[]) => runCliProcess(args, context.env);
+const cli = (...args: string[]) => runCliProcess(args, context.childEnv());
 
 beforeAll(async () => {
   context = await createTestContext();
+  context.now = () => OUR_NOW;
   companyId = (await addTestCompany(context)).id;
 });
 afterAll(async () => context.cleanup());
@@ -104,7 +108,7 @@ describe('sellersync settlements', () => {
     writeFileSync(path, 'amazon-order-id\tpurchase-date\n1\t2\n');
     const refused = await cli('settlements', 'import', path, '--company', String(companyId), '--json');
     expect(refused.code).toBe(2);
-    expect(JSON.parse(refused.stderr)).toMatchObject({ field: 'file' });
+    expect(jsonError(refused)).toMatchObject({ field: 'file' });
     expect(
       (await cli('settlements', 'import', '/nonexistent.txt', '--company', String(companyId))).code,
     ).toBe(2);

@@ -52,6 +52,7 @@ export async function importSettlement(
       companyId,
       source: `file:${file.name}`,
       charset: file.charset,
+      now: () => now,
     });
     return { ...outcome, reconciled: await reconcileSettlement(db, companyId, outcome.settlementPk, now) };
   } catch (err) {

@@ -107,7 +107,7 @@ describe('settlement ingest', () => {
     const rows = 30_000;
     const child = startProcess(
       ['--import', 'tsx', 'test/fixtures/settlement-ingest.ts', String(companyId), 'KILLED-1', String(rows)],
-      context.env,
+      context.childEnv({}, NOW),
     );
     const count = async () => {
       const row = await context.db

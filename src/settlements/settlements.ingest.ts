@@ -23,7 +23,8 @@ export interface IngestOptions {
   /** The document's declared charset (its Content-Type), when known. */
   charset?: string | undefined;
   batchSize?: number;
-  now?: () => Date;
+  /** The app's clock: the settlement's ingested_at. */
+  now: () => Date;
   /** Checked between batches: a stopping run ends at a safe point; its rerun writes the same rows. */
   stopIfAborted?: () => void;
   /** Told the lines committed so far after each batch. */
@@ -64,7 +65,6 @@ export async function ingestSettlement(
   bytes: Readable,
   options: IngestOptions,
 ): Promise<IngestOutcome> {
-  const now = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? INGEST_BATCH_SIZE;
   const { text, encoding } = await decodeSettlementBytes(bytes, options.charset);
   let started: StartedSettlement | undefined;
@@ -111,6 +111,6 @@ export async function ingestSettlement(
     text.destroy();
   }
   if (!started) throw new SettlementFormatError('the file has no summary row');
-  const finished = await finishSettlement(db, started.pk, lastLine, now());
+  const finished = await finishSettlement(db, started.pk, lastLine, options.now());
   return { ...finished, settlementPk: started.pk, settlementId, format, encoding };
 }

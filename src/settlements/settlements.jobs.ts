@@ -82,6 +82,7 @@ export async function reconcileSettlementsJob(
         source: `report:${report.reportId}`,
         charset: charsetOfContentType(stream.contentType),
         stopIfAborted: () => throwIfStopped(context.signal, 'settlement ingest'),
+        now,
       });
       await recordIngestedReport(context.db, companyId, report, outcome.settlementPk);
       counts.reports_ingested += 1;

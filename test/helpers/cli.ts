@@ -30,3 +30,11 @@ export function runCliProcess(
 export function jsonError(result: CliResult): Record<string, unknown> {
   return JSON.parse(result.stderr.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
 }
+
+/** What the command itself wrote on stderr: without the CLOCK_START warning of a child on a pinned clock. */
+export function commandStderr(result: Pick<CliResult, 'stderr'>): string {
+  return result.stderr
+    .split('\n')
+    .filter((line) => !/^\{.*"msg":"CLOCK_START is set/.test(line))
+    .join('\n');
+}

@@ -15,6 +15,8 @@ import {
 import { databaseUrl, TEMPLATE_DATABASE, TEST_POSTGRES_URL, TEST_REDIS_URL } from './settings.js';
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('hex');
+/** Our clock in a test with no other reason for an instant (no simulator to follow): never today's date. */
+export const TEST_CLOCK_START = new Date('2026-11-21T00:00:00Z');
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 /** Captures every log line a test produces, to assert on what is (and is not) logged. */
@@ -39,6 +41,12 @@ export interface TestContext extends AppContext {
   logs: LogCapture;
   /** Environment for a child process (the CLI, a daemon) pointed at this test's database and Redis prefix. */
   env: Record<string, string>;
+  /**
+   * `env` for a child process on the test's pinned clock: CLOCK_START is `now()`'s reading when called, so
+   * make it just before starting the process. Refuses a context whose clock is not pinned (`now` unset)
+   * unless given the instant `at` to start the child's clock at (a file with a simulator per test, say).
+   */
+  childEnv(overrides?: Record<string, string>, at?: Date): Record<string, string>;
   cleanup(): Promise<void>;
 }
 
@@ -103,7 +111,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const db = createDb(url, 20, undefined, { applicationName: 'sellersync-test' });
   const redis = createRedis(config.redis);
   const gatewayRedis = createFailFastRedis(config.redis);
-  return {
+  const context: TestContext = {
     config,
     db,
     redis,
@@ -115,6 +123,10 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     redisPrefix,
     logs,
     env,
+    childEnv(childOverrides = {}, at = context.now?.()) {
+      if (at === undefined) throw new Error("pin the test's clock (context.now) before a child process");
+      return { ...env, CLOCK_START: at.toISOString(), ...childOverrides };
+    },
     async cleanup() {
       await deleteRedisKeys(redis, redisPrefix);
       await gatewayRedis.quit();
@@ -123,4 +135,5 @@ export async function createTestContext(overrides: Record<string, string> = {}):
       await dropDatabase(databaseName);
     },
   };
+  return context;
 }
