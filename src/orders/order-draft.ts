@@ -49,6 +49,8 @@ export interface OrderItemFacts {
   itemTax: string | null;
   shippingPrice: string | null;
   shippingTax: string | null;
+  giftWrapPrice: string | null;
+  giftWrapTax: string | null;
   promotionDiscount: string | null;
   promotionIds: string[];
   cancelRequested: boolean;

@@ -72,7 +72,7 @@ function breakdownAmount(item: AmazonOrderItem, type: string): string | null {
   return item.proceeds?.breakdowns?.find((b) => b.type === type)?.subtotal.amount ?? null;
 }
 
-function taxAmount(item: AmazonOrderItem, subtype: 'ITEM' | 'SHIPPING'): string | null {
+function taxAmount(item: AmazonOrderItem, subtype: 'ITEM' | 'SHIPPING' | 'GIFT_WRAP'): string | null {
   const tax = item.proceeds?.breakdowns?.find((b) => b.type === 'TAX');
   if (!tax) return null;
   const detailed = tax.detailedBreakdowns?.find((d) => d.subtype === subtype)?.value.amount;
@@ -110,6 +110,8 @@ function mapItem(item: AmazonOrderItem, orderCancelled: boolean): OrderItemDraft
     itemTax: taxAmount(item, 'ITEM'),
     shippingPrice: breakdownAmount(item, 'SHIPPING'),
     shippingTax: taxAmount(item, 'SHIPPING'),
+    giftWrapPrice: breakdownAmount(item, 'GIFT_WRAP'),
+    giftWrapTax: taxAmount(item, 'GIFT_WRAP'),
     promotionDiscount: breakdownAmount(item, 'DISCOUNT'),
     promotionIds: (item.promotion?.breakdowns ?? []).flatMap((b) => (b.promotionId ? [b.promotionId] : [])),
     customizedUrl: item.product?.customization?.customizedUrl ?? null,

@@ -92,6 +92,36 @@ describe('mapping an Orders API 2026-01-01 order', () => {
     expect(draft.paymentStatus).toBe(payment);
   });
 
+  it('keeps an item’s gift wrap price (GIFT_WRAP breakdown) and its tax (TAX subtype GIFT_WRAP)', () => {
+    const order = exampleOrder();
+    const [item] = order.orderItems as Record<string, unknown>[];
+    const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
+    item!.proceeds = {
+      proceedsTotal: usd('104.32'),
+      breakdowns: [
+        { type: 'ITEM', subtotal: usd('99.98') },
+        {
+          type: 'TAX',
+          subtotal: usd('0.34'),
+          detailedBreakdowns: [
+            { subtype: 'ITEM', value: usd('0.02') },
+            { subtype: 'GIFT_WRAP', value: usd('0.32') },
+          ],
+        },
+        { type: 'GIFT_WRAP', subtotal: usd('3.99') },
+      ],
+    };
+    expect(map(order).items[0]).toMatchObject({
+      itemPrice: '99.98',
+      itemTax: '0.02',
+      giftWrapPrice: '3.99',
+      giftWrapTax: '0.32',
+      giftWrapLevel: 'PREMIUM',
+    });
+    // Amazon's example has no gift wrap charge: nothing is made up.
+    expect(map(exampleOrder()).items[0]).toMatchObject({ giftWrapPrice: null, giftWrapTax: null });
+  });
+
   it('maps a shipped order still waiting for its electronic invoice to InvoiceUnconfirmed', () => {
     const order = {
       ...withFulfillment(exampleOrder(), { fulfillmentStatus: 'SHIPPED' }),

@@ -102,6 +102,8 @@ function itemsOf(order: OrderFixture, version: number, status: OrderStatus, repo
       itemTax: '1.60',
       shippingPrice: null,
       shippingTax: null,
+      giftWrapPrice: report ? null : '3.99',
+      giftWrapTax: report ? null : '0.32',
       promotionDiscount: null,
       promotionIds: [],
       cancelRequested: requested,

@@ -159,6 +159,8 @@ export function itemRowsOf(keyring: Keyring, orderId: number, state: OrderState)
     item_tax: item.itemTax,
     shipping_price: item.shippingPrice,
     shipping_tax: item.shippingTax,
+    gift_wrap_price: item.giftWrapPrice,
+    gift_wrap_tax: item.giftWrapTax,
     promotion_discount: item.promotionDiscount,
     promotion_ids: item.promotionIds,
     customized_url_enc: sealed(keyring, item.customizedUrlEnc, 'customized_url_enc', {

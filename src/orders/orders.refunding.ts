@@ -16,6 +16,8 @@ export interface RefundableItem {
   itemTax: string | null;
   shippingPrice: string | null;
   shippingTax: string | null;
+  giftWrapPrice: string | null;
+  giftWrapTax: string | null;
   promotionDiscount: string | null;
 }
 
@@ -44,6 +46,8 @@ const ITEM_COLUMNS = [
   'item_tax',
   'shipping_price',
   'shipping_tax',
+  'gift_wrap_price',
+  'gift_wrap_tax',
   'promotion_discount',
 ] as const;
 
@@ -100,6 +104,8 @@ async function loadOrders(
         itemTax: item.item_tax,
         shippingPrice: item.shipping_price,
         shippingTax: item.shipping_tax,
+        giftWrapPrice: item.gift_wrap_price,
+        giftWrapTax: item.gift_wrap_tax,
         promotionDiscount: item.promotion_discount,
       })),
   }));

@@ -66,6 +66,8 @@ const ITEM_COLUMNS: { [K in keyof NewOrderItemRow]?: ColumnType } = {
   item_tax: 'numeric',
   shipping_price: 'numeric',
   shipping_tax: 'numeric',
+  gift_wrap_price: 'numeric',
+  gift_wrap_tax: 'numeric',
   promotion_discount: 'numeric',
   promotion_ids: 'text[]',
   customized_url_enc: 'text',

@@ -113,6 +113,8 @@ export function orderItemFactsOf(row: OrderItemRow): OrderItemFacts {
     itemTax: row.item_tax,
     shippingPrice: row.shipping_price,
     shippingTax: row.shipping_tax,
+    giftWrapPrice: row.gift_wrap_price,
+    giftWrapTax: row.gift_wrap_tax,
     promotionDiscount: row.promotion_discount,
     promotionIds: row.promotion_ids,
     cancelRequested: row.cancel_requested,

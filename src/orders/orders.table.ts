@@ -144,6 +144,8 @@ export interface OrderItemsTable {
   item_tax: Decimal;
   shipping_price: Decimal;
   shipping_tax: Decimal;
+  gift_wrap_price: Decimal;
+  gift_wrap_tax: Decimal;
   promotion_discount: Decimal;
   promotion_ids: Defaulted<string[]>;
   /** The customization zip's URL is buyer data (Amazon's DPP): encrypted. */

@@ -90,6 +90,8 @@ function itemOf(line: Line, index: number, where: string): OrderItemDraft {
     itemTax: money(line, 'item-tax', where),
     shippingPrice: money(line, 'shipping-price', where),
     shippingTax: money(line, 'shipping-tax', where),
+    giftWrapPrice: money(line, 'gift-wrap-price', where),
+    giftWrapTax: money(line, 'gift-wrap-tax', where),
     promotionDiscount: money(line, 'item-promotion-discount', where),
     promotionIds: (field(line, 'promotion-ids') ?? '')
       .split(',')

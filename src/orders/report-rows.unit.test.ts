@@ -39,6 +39,8 @@ const HEADER = [
   'is-buyer-requested-cancelation',
   'merchant-order-id',
   'price-designation',
+  'gift-wrap-price',
+  'gift-wrap-tax',
 ].join('\t');
 
 function line(values: Record<string, string>): string {
@@ -194,6 +196,26 @@ describe('reading the all-orders flat file by header name', () => {
     const [[draft]] = (await readAll(body)) as [[OrderDraft]];
     expect(draft.sellerOrderId).toBe('PO-7781');
     expect(draft.items[0]?.priceDesignation).toBe('BUSINESS_PRICE');
+  });
+
+  it('keeps the gift wrap price and tax per line', async () => {
+    const body = [
+      HEADER,
+      line({
+        'amazon-order-id': 'G1',
+        'purchase-date': '2026-11-20T10:00:00+00:00',
+        'last-updated-date': '2026-11-20T10:00:00+00:00',
+        'order-status': 'Shipped',
+        'fulfillment-channel': 'Merchant',
+        quantity: '1',
+        'item-price': '10.00',
+        'gift-wrap-price': '3.99',
+        'gift-wrap-tax': '0.32',
+      }),
+    ].join('\n');
+    const [[draft]] = (await readAll(body)) as [[OrderDraft]];
+    expect(draft.items[0]).toMatchObject({ giftWrapPrice: '3.99', giftWrapTax: '0.32' });
+    expect(draft.orderTotal).toBe('14.31');
   });
 
   it('holds one batch at a time, however long the report', async () => {

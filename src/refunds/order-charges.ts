@@ -7,8 +7,8 @@ import type { AdjustmentComponent } from './adjustment-codes.js';
 /**
  * What the buyer was charged per line and component, from the order as downloaded. Amazon charges on
  * shipment, so a line counts only its shipped units (its share of the line totals). Principal is the
- * item price less its promotion discount. Where prices include tax (JP) the tax is part of Principal and
- * Shipping and has no component of its own.
+ * item price less its promotion discount. Where prices include tax (JP) the tax is part of Principal,
+ * Shipping and GiftWrap and has no component of its own.
  */
 export function chargedLine(item: RefundableItem, currency: string, taxInclusive: boolean): ChargedLine {
   const share = (value: string | null) =>
@@ -18,6 +18,8 @@ export function chargedLine(item: RefundableItem, currency: string, taxInclusive
   const tax = share(item.itemTax);
   const shipping = share(item.shippingPrice);
   const shippingTax = share(item.shippingTax);
+  const giftWrap = share(item.giftWrapPrice);
+  const giftWrapTax = share(item.giftWrapTax);
   const principal = price > 0n ? price : 0n;
   return {
     orderItemId: item.orderItemId,
@@ -28,8 +30,8 @@ export function chargedLine(item: RefundableItem, currency: string, taxInclusive
       Tax: taxInclusive ? 0n : tax,
       Shipping: taxInclusive ? shipping + shippingTax : shipping,
       ShippingTax: taxInclusive ? 0n : shippingTax,
-      GiftWrap: 0n,
-      GiftWrapTax: 0n,
+      GiftWrap: taxInclusive ? giftWrap + giftWrapTax : giftWrap,
+      GiftWrapTax: taxInclusive ? 0n : giftWrapTax,
     },
   };
 }

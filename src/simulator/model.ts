@@ -36,6 +36,8 @@ export interface SimItem {
   unitPriceCents: number;
   taxCents: number;
   shippingCents: number;
+  /** Gift wrap bought for the line (line totals), absent when the item is not gift-wrapped. */
+  giftWrap?: { level: string; priceCents: number; taxCents: number };
   shipped: number;
   cancelled: number;
   refundedCents: number;
@@ -137,14 +139,19 @@ export function itemChargedComponents(item: SimItem, marketplaceId: string): Rec
   const principal = item.unitPriceCents * item.shipped;
   const tax = Math.round(item.taxCents * share);
   const shipping = Math.round(item.shippingCents * share);
+  const giftWrap = Math.round((item.giftWrap?.priceCents ?? 0) * share);
+  const giftWrapTax = Math.round((item.giftWrap?.taxCents ?? 0) * share);
   return TAX_INCLUSIVE_MARKETPLACES.includes(marketplaceId)
-    ? { Principal: principal + tax, Shipping: shipping }
-    : { Principal: principal, Tax: tax, Shipping: shipping };
+    ? { Principal: principal + tax, Shipping: shipping, GiftWrap: giftWrap + giftWrapTax }
+    : { Principal: principal, Tax: tax, Shipping: shipping, GiftWrap: giftWrap, GiftWrapTax: giftWrapTax };
 }
 
 export function itemChargedCents(item: SimItem): number {
   // Amazon charges the buyer on shipment: only shipped units count.
   if (item.shipped === 0) return 0;
   const share = item.shipped / item.quantity;
-  return Math.round((item.unitPriceCents * item.quantity + item.taxCents + item.shippingCents) * share);
+  const giftWrap = (item.giftWrap?.priceCents ?? 0) + (item.giftWrap?.taxCents ?? 0);
+  return Math.round(
+    (item.unitPriceCents * item.quantity + item.taxCents + item.shippingCents + giftWrap) * share,
+  );
 }

@@ -20,6 +20,7 @@ function buildItems(
       ? 0
       : ((entry.unitPrice !== undefined ? parseCents(entry.unitPrice) : undefined) ?? product.priceCents);
     const principal = unitPriceCents * entry.quantity;
+    const giftWrapCents = entry.giftWrapPrice === undefined ? 0 : (parseCents(entry.giftWrapPrice) ?? 0);
     return {
       orderItemId: sim.store.newOrderItemId(sim.random),
       sku,
@@ -29,6 +30,13 @@ function buildItems(
       unitPriceCents,
       taxCents: Math.round(principal * TAX_RATE),
       shippingCents: replacement || freeShipping || index > 0 ? 0 : STANDARD_SHIPPING_CENTS,
+      ...(entry.giftWrapPrice !== undefined && {
+        giftWrap: {
+          level: 'STANDARD',
+          priceCents: giftWrapCents,
+          taxCents: Math.round(giftWrapCents * TAX_RATE),
+        },
+      }),
       shipped: 0,
       cancelled: 0,
       refundedCents: 0,

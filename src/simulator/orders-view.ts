@@ -41,15 +41,27 @@ function itemView(
   };
   if (included.has('PROCEEDS') && order.status !== 'PENDING') {
     const principal = item.unitPriceCents * item.quantity;
+    const wrap = item.giftWrap;
+    const tax = item.taxCents + (wrap?.taxCents ?? 0);
     const breakdowns = [
       { type: 'ITEM', subtotal: money(principal, order.currency) },
-      { type: 'TAX', subtotal: money(item.taxCents, order.currency) },
+      {
+        type: 'TAX',
+        subtotal: money(tax, order.currency),
+        ...(wrap && {
+          detailedBreakdowns: [
+            { subtype: 'ITEM', value: money(item.taxCents, order.currency) },
+            { subtype: 'GIFT_WRAP', value: money(wrap.taxCents, order.currency) },
+          ],
+        }),
+      },
       ...(item.shippingCents > 0
         ? [{ type: 'SHIPPING', subtotal: money(item.shippingCents, order.currency) }]
         : []),
+      ...(wrap ? [{ type: 'GIFT_WRAP', subtotal: money(wrap.priceCents, order.currency) }] : []),
     ];
     view.proceeds = {
-      proceedsTotal: money(principal + item.taxCents + item.shippingCents, order.currency),
+      proceedsTotal: money(principal + tax + item.shippingCents + (wrap?.priceCents ?? 0), order.currency),
       breakdowns,
     };
   }
@@ -70,6 +82,7 @@ function itemView(
     view.fulfillment = {
       quantityFulfilled: item.shipped,
       quantityUnfulfilled: item.quantity - item.shipped - item.cancelled,
+      ...(item.giftWrap && { packing: { giftOption: { giftWrapLevel: item.giftWrap.level } } }),
     };
   }
   return view;
@@ -78,14 +91,16 @@ function itemView(
 function orderProceeds(order: SimOrder) {
   const sum = (pick: (item: SimItem) => number) => order.items.reduce((total, item) => total + pick(item), 0);
   const items = sum((item) => item.unitPriceCents * item.quantity);
-  const tax = sum((item) => item.taxCents);
+  const tax = sum((item) => item.taxCents + (item.giftWrap?.taxCents ?? 0));
   const shipping = sum((item) => item.shippingCents);
+  const giftWrap = sum((item) => item.giftWrap?.priceCents ?? 0);
   return {
-    grandTotal: money(items + tax + shipping, order.currency),
+    grandTotal: money(items + tax + shipping + giftWrap, order.currency),
     breakdowns: [
       { type: 'ITEM', subtotal: money(items, order.currency) },
       { type: 'TAX', subtotal: money(tax, order.currency) },
       ...(shipping > 0 ? [{ type: 'SHIPPING', subtotal: money(shipping, order.currency) }] : []),
+      ...(giftWrap > 0 ? [{ type: 'GIFT_WRAP', subtotal: money(giftWrap, order.currency) }] : []),
     ],
   };
 }

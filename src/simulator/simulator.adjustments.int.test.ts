@@ -86,6 +86,32 @@ describe('payment adjustments in the simulator', () => {
     expect(goodwill?.description).toMatch(/more than is left to refund of order/);
   });
 
+  it('lets gift wrap and its tax be refunded up to what was charged, not one cent more, nor on an unwrapped item', async () => {
+    const order = shippedOrder({
+      items: [{ quantity: 1, unitPrice: '10.00', customized: false, giftWrapPrice: '3.99' }],
+    });
+    const item = order.items[0]!;
+    const refund = (components: [string, string][]) =>
+      adjust(DEFAULT_SELLER.sellerId, order.orderId, item.orderItemId, components);
+    const [overWrap] = refund([['GiftWrap', '4.00']]);
+    expect(overWrap?.description).toMatch(/GiftWrap .* more than the amount left to refund/);
+    expect(
+      refund([
+        ['GiftWrap', '3.99'],
+        ['GiftWrapTax', '0.32'],
+      ]),
+    ).toEqual([]);
+    const [again] = refund([['GiftWrapTax', '0.01']]);
+    expect(again?.description).toMatch(/GiftWrapTax .* more than the amount left to refund/);
+    expect(item.refundedComponents).toEqual({ GiftWrap: 399, GiftWrapTax: 32 });
+
+    const plain = shippedOrder({});
+    const [unwrapped] = adjust(DEFAULT_SELLER.sellerId, plain.orderId, plain.items[0]!.orderItemId, [
+      ['GiftWrap', '0.01'],
+    ]);
+    expect(unwrapped?.description).toMatch(/GiftWrap .* more than the amount left to refund/);
+  });
+
   it('refuses unshipped items, FBA orders, negative amounts and a separate Tax in Japan, leaving the order untouched', async () => {
     const unshipped = shippedOrder({}, false);
     const [notShipped] = adjust(DEFAULT_SELLER.sellerId, unshipped.orderId, unshipped.items[0]!.orderItemId, [

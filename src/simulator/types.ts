@@ -79,6 +79,8 @@ export const orderSpecSchema = z
             quantity: z.number().int().min(1).max(99).default(1),
             unitPrice: decimal.optional(),
             customized: z.boolean().default(false),
+            /** Gift wrap bought for the line: its price (line total; taxed like the item). */
+            giftWrapPrice: decimal.optional(),
           })
           .strict(),
       )

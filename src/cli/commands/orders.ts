@@ -186,6 +186,8 @@ function describeOrder(details: OrderStory): string {
       'itemTax',
       'priceDesignation',
       'giftWrapLevel',
+      'giftWrapPrice',
+      'giftWrapTax',
       'hasGiftMessage',
       'customizationSummary',
     ]),
