@@ -31,6 +31,23 @@ async function schedulesOf(companyId: number) {
     .sort();
 }
 
+/** Jobs of (kind, company) queued outside its scheduler: a new schedule's first run. */
+async function firstRunsOf(companyId: number, kind: 'order-download' | 'refund-upload') {
+  const jobs = await queues[kind].getJobs(['waiting', 'delayed', 'prioritized']);
+  return jobs.filter((job) => job.data.companyId === companyId && !job.repeatJobKey);
+}
+
+describe('a new schedule runs at once', () => {
+  it('queues one run when a schedule is made, none when an existing one is reconciled again', async () => {
+    const company = await addTestCompany(context);
+    await reconcileCompanySchedules(queues, company);
+    expect(await firstRunsOf(company.id, 'refund-upload')).toHaveLength(1);
+    expect(await firstRunsOf(company.id, 'order-download')).toHaveLength(0);
+    await reconcileCompanySchedules(queues, company);
+    expect(await firstRunsOf(company.id, 'refund-upload')).toHaveLength(1);
+  });
+});
+
 describe('schedules derived from company toggles', () => {
   it('creates a schedule when a toggle is turned on and removes it when turned off', async () => {
     const company = await addTestCompany(context);

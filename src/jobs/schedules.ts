@@ -3,7 +3,7 @@ import type { Company } from '../companies/companies.service.js';
 import type { Logger } from '../shared/logger.js';
 import type { Redis } from '../shared/redis.js';
 import { JOB_KINDS, RETIRED_JOB_KINDS, scheduleInterval, type JobKind } from './kinds.js';
-import type { JobQueues } from './queues.js';
+import { enqueueDelayedRun, type JobQueues } from './queues.js';
 
 /**
  * Schedules are derived from Postgres: for every company and every job it allows, one BullMQ job
@@ -45,12 +45,16 @@ async function applySchedule(queues: JobQueues, kind: JobKind, company: Company)
   const minutes = scheduleInterval(company, kind);
   if (minutes === null) return queue.removeJobScheduler(id);
   const every = minutes * 60_000;
+  const isNew = (await queue.getJobScheduler(id)) === undefined;
   await queue.upsertJobScheduler(
     id,
     // An offset of 0 means "now" to BullMQ; 1 ms stands for the interval's start.
     { every, offset: Math.max(1, scheduleOffsetMs(company.id, kind, every)) },
     { name: kind, data: { companyId: company.id, trigger: 'schedule' } },
   );
+  // A schedule just made (a company added, a job switched on, Redis emptied) runs once at once rather
+  // than waiting for its place in the interval; schedules that already exist keep their spread.
+  if (isNew) await enqueueDelayedRun(queues, kind, company.id, 0);
   return false;
 }
 
