@@ -100,6 +100,10 @@ describe('Redis faults under a real daemon (its own redis-server)', { timeout: 3
       .match(/OOM[^"]*/)?.[0];
     console.log(JSON.stringify({ row: 'redis maxmemory', refused, queued: queued.status, logged }));
     expect(world.liveDaemon().alive).toBe(true);
+    expect(queued).toEqual({
+      status: 503,
+      body: { error: 'Redis cannot be reached; try again', code: 'unavailable' },
+    });
     await world.redis.config('SET', 'maxmemory', '0');
     await world.redis.del(...Array.from({ length: 100 }, (_, i) => `fault-filler:${i}`));
     const recoveryMs = await untilADownloadSucceeds();
