@@ -51,7 +51,9 @@ export interface OrderItemFacts {
   shippingTax: string | null;
   giftWrapPrice: string | null;
   giftWrapTax: string | null;
+  /** The promotion discount on the item price; on shipping, `shipPromotionDiscount`. */
   promotionDiscount: string | null;
+  shipPromotionDiscount: string | null;
   promotionIds: string[];
   cancelRequested: boolean;
   /** BUSINESS_PRICE: a price only Amazon Business buyers get. */

@@ -72,14 +72,22 @@ function breakdownAmount(item: AmazonOrderItem, type: string): string | null {
   return item.proceeds?.breakdowns?.find((b) => b.type === type)?.subtotal.amount ?? null;
 }
 
-function taxAmount(item: AmazonOrderItem, subtype: 'ITEM' | 'SHIPPING' | 'GIFT_WRAP'): string | null {
-  const tax = item.proceeds?.breakdowns?.find((b) => b.type === 'TAX');
-  if (!tax) return null;
-  const detailed = tax.detailedBreakdowns?.find((d) => d.subtype === subtype)?.value.amount;
+/** The part of a TAX or DISCOUNT breakdown on the item, shipping or gift wrap. */
+function detailedAmount(
+  item: AmazonOrderItem,
+  type: 'TAX' | 'DISCOUNT',
+  subtype: 'ITEM' | 'SHIPPING' | 'GIFT_WRAP',
+): string | null {
+  const breakdown = item.proceeds?.breakdowns?.find((b) => b.type === type);
+  if (!breakdown) return null;
+  const detailed = breakdown.detailedBreakdowns?.find((d) => d.subtype === subtype)?.value.amount;
   if (detailed !== undefined) return detailed;
-  // Without a detailed breakdown the whole tax is the item's.
-  return subtype === 'ITEM' && !tax.detailedBreakdowns?.length ? tax.subtotal.amount : null;
+  // Without a detailed breakdown the whole amount is the item's.
+  return subtype === 'ITEM' && !breakdown.detailedBreakdowns?.length ? breakdown.subtotal.amount : null;
 }
+
+const taxAmount = (item: AmazonOrderItem, subtype: 'ITEM' | 'SHIPPING' | 'GIFT_WRAP') =>
+  detailedAmount(item, 'TAX', subtype);
 
 /**
  * Units Amazon cancelled: for an item with a cancellation execution (or on a cancelled order), what was
@@ -112,7 +120,8 @@ function mapItem(item: AmazonOrderItem, orderCancelled: boolean): OrderItemDraft
     shippingTax: taxAmount(item, 'SHIPPING'),
     giftWrapPrice: breakdownAmount(item, 'GIFT_WRAP'),
     giftWrapTax: taxAmount(item, 'GIFT_WRAP'),
-    promotionDiscount: breakdownAmount(item, 'DISCOUNT'),
+    promotionDiscount: detailedAmount(item, 'DISCOUNT', 'ITEM'),
+    shipPromotionDiscount: detailedAmount(item, 'DISCOUNT', 'SHIPPING'),
     promotionIds: (item.promotion?.breakdowns ?? []).flatMap((b) => (b.promotionId ? [b.promotionId] : [])),
     customizedUrl: item.product?.customization?.customizedUrl ?? null,
     cancelRequested: item.cancellation?.cancellationRequest?.requester === 'BUYER',

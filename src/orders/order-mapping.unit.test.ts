@@ -122,6 +122,28 @@ describe('mapping an Orders API 2026-01-01 order', () => {
     expect(map(exampleOrder()).items[0]).toMatchObject({ giftWrapPrice: null, giftWrapTax: null });
   });
 
+  it('splits a promotion discount between the item and its shipping as Amazon’s detailed breakdown does', () => {
+    const order = exampleOrder();
+    const [item] = order.orderItems as Record<string, unknown>[];
+    const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
+    const discount = (detailed: unknown[] | undefined) => ({
+      proceedsTotal: usd('93.99'),
+      breakdowns: [
+        { type: 'ITEM', subtotal: usd('99.98') },
+        { type: 'SHIPPING', subtotal: usd('4.99') },
+        { type: 'DISCOUNT', subtotal: usd('-10.98'), ...(detailed && { detailedBreakdowns: detailed }) },
+      ],
+    });
+    item!.proceeds = discount([
+      { subtype: 'ITEM', value: usd('-5.99') },
+      { subtype: 'SHIPPING', value: usd('-4.99') },
+    ]);
+    expect(map(order).items[0]).toMatchObject({ promotionDiscount: '-5.99', shipPromotionDiscount: '-4.99' });
+    // Without the detail the whole discount is the item's.
+    item!.proceeds = discount(undefined);
+    expect(map(order).items[0]).toMatchObject({ promotionDiscount: '-10.98', shipPromotionDiscount: null });
+  });
+
   it('maps a shipped order still waiting for its electronic invoice to InvoiceUnconfirmed', () => {
     const order = {
       ...withFulfillment(exampleOrder(), { fulfillmentStatus: 'SHIPPED' }),

@@ -105,6 +105,7 @@ function itemsOf(order: OrderFixture, version: number, status: OrderStatus, repo
       giftWrapPrice: report ? null : '3.99',
       giftWrapTax: report ? null : '0.32',
       promotionDiscount: null,
+      shipPromotionDiscount: null,
       promotionIds: [],
       cancelRequested: requested,
       customizedUrlEnc: !report && order.customized ? { plain: 'https://amazon.com/custom/1' } : null,

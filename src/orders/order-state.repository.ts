@@ -162,6 +162,7 @@ export function itemRowsOf(keyring: Keyring, orderId: number, state: OrderState)
     gift_wrap_price: item.giftWrapPrice,
     gift_wrap_tax: item.giftWrapTax,
     promotion_discount: item.promotionDiscount,
+    ship_promotion_discount: item.shipPromotionDiscount,
     promotion_ids: item.promotionIds,
     customized_url_enc: sealed(keyring, item.customizedUrlEnc, 'customized_url_enc', {
       orderId,

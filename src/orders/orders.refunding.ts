@@ -19,6 +19,7 @@ export interface RefundableItem {
   giftWrapPrice: string | null;
   giftWrapTax: string | null;
   promotionDiscount: string | null;
+  shipPromotionDiscount: string | null;
 }
 
 export interface RefundableOrder {
@@ -49,6 +50,7 @@ const ITEM_COLUMNS = [
   'gift_wrap_price',
   'gift_wrap_tax',
   'promotion_discount',
+  'ship_promotion_discount',
 ] as const;
 
 async function loadOrders(
@@ -107,6 +109,7 @@ async function loadOrders(
         giftWrapPrice: item.gift_wrap_price,
         giftWrapTax: item.gift_wrap_tax,
         promotionDiscount: item.promotion_discount,
+        shipPromotionDiscount: item.ship_promotion_discount,
       })),
   }));
 }

@@ -69,6 +69,7 @@ const ITEM_COLUMNS: { [K in keyof NewOrderItemRow]?: ColumnType } = {
   gift_wrap_price: 'numeric',
   gift_wrap_tax: 'numeric',
   promotion_discount: 'numeric',
+  ship_promotion_discount: 'numeric',
   promotion_ids: 'text[]',
   customized_url_enc: 'text',
   customization_raw_enc: 'text',

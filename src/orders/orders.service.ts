@@ -116,6 +116,7 @@ export function orderItemFactsOf(row: OrderItemRow): OrderItemFacts {
     giftWrapPrice: row.gift_wrap_price,
     giftWrapTax: row.gift_wrap_tax,
     promotionDiscount: row.promotion_discount,
+    shipPromotionDiscount: row.ship_promotion_discount,
     promotionIds: row.promotion_ids,
     cancelRequested: row.cancel_requested,
     priceDesignation: row.price_designation,

@@ -147,6 +147,7 @@ export interface OrderItemsTable {
   gift_wrap_price: Decimal;
   gift_wrap_tax: Decimal;
   promotion_discount: Decimal;
+  ship_promotion_discount: Decimal;
   promotion_ids: Defaulted<string[]>;
   /** The customization zip's URL is buyer data (Amazon's DPP): encrypted. */
   customized_url_enc: string | null;

@@ -93,6 +93,7 @@ function itemOf(line: Line, index: number, where: string): OrderItemDraft {
     giftWrapPrice: money(line, 'gift-wrap-price', where),
     giftWrapTax: money(line, 'gift-wrap-tax', where),
     promotionDiscount: money(line, 'item-promotion-discount', where),
+    shipPromotionDiscount: money(line, 'ship-promotion-discount', where),
     promotionIds: (field(line, 'promotion-ids') ?? '')
       .split(',')
       .map((id) => id.trim())

@@ -41,6 +41,7 @@ const HEADER = [
   'price-designation',
   'gift-wrap-price',
   'gift-wrap-tax',
+  'ship-promotion-discount',
 ].join('\t');
 
 function line(values: Record<string, string>): string {
@@ -198,7 +199,7 @@ describe('reading the all-orders flat file by header name', () => {
     expect(draft.items[0]?.priceDesignation).toBe('BUSINESS_PRICE');
   });
 
-  it('keeps the gift wrap price and tax per line', async () => {
+  it('keeps the gift wrap price and tax and the shipping promotion discount per line', async () => {
     const body = [
       HEADER,
       line({
@@ -211,10 +212,16 @@ describe('reading the all-orders flat file by header name', () => {
         'item-price': '10.00',
         'gift-wrap-price': '3.99',
         'gift-wrap-tax': '0.32',
+        'shipping-price': '4.99',
+        'ship-promotion-discount': '-4.99',
       }),
     ].join('\n');
     const [[draft]] = (await readAll(body)) as [[OrderDraft]];
-    expect(draft.items[0]).toMatchObject({ giftWrapPrice: '3.99', giftWrapTax: '0.32' });
+    expect(draft.items[0]).toMatchObject({
+      giftWrapPrice: '3.99',
+      giftWrapTax: '0.32',
+      shipPromotionDiscount: '-4.99',
+    });
     expect(draft.orderTotal).toBe('14.31');
   });
 

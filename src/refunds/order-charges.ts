@@ -7,20 +7,23 @@ import type { AdjustmentComponent } from './adjustment-codes.js';
 /**
  * What the buyer was charged per line and component, from the order as downloaded. Amazon charges on
  * shipment, so a line counts only its shipped units (its share of the line totals). Principal is the
- * item price less its promotion discount. Where prices include tax (JP) the tax is part of Principal,
- * Shipping and GiftWrap and has no component of its own.
+ * item price less its promotion discount, Shipping the shipping price less its own. Where prices include
+ * tax (JP) the tax is part of Principal, Shipping and GiftWrap and has no component of its own.
  */
 export function chargedLine(item: RefundableItem, currency: string, taxInclusive: boolean): ChargedLine {
   const share = (value: string | null) =>
     prorate(storedMoney(value, currency), item.quantityShipped, Math.max(1, item.quantityOrdered));
-  const discount = share(item.promotionDiscount);
-  const price = share(item.itemPrice) - (discount < 0n ? -discount : discount);
+  // Amazon writes discounts with either sign.
+  const less = (value: bigint, discount: bigint) => {
+    const left = value - (discount < 0n ? -discount : discount);
+    return left > 0n ? left : 0n;
+  };
+  const principal = less(share(item.itemPrice), share(item.promotionDiscount));
   const tax = share(item.itemTax);
-  const shipping = share(item.shippingPrice);
+  const shipping = less(share(item.shippingPrice), share(item.shipPromotionDiscount));
   const shippingTax = share(item.shippingTax);
   const giftWrap = share(item.giftWrapPrice);
   const giftWrapTax = share(item.giftWrapTax);
-  const principal = price > 0n ? price : 0n;
   return {
     orderItemId: item.orderItemId,
     quantityOrdered: item.quantityOrdered,
