@@ -3,7 +3,6 @@ import { describeIssues } from '../companies/companies.schema.js';
 import { getCompany } from '../companies/companies.service.js';
 import type { Db, Tx } from '../db/client.js';
 import type { OrderCancelledOnAmazon } from '../orders/order-events.js';
-import { amazonClockOffsetMs } from '../orders/orders.known-current.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
 import { unitsLeft } from '../orders/units-left.js';
 import { UsageError } from '../shared/errors.js';
@@ -39,21 +38,13 @@ function refuseOrder(order: ShippableOrder | null, amazonOrderId: string): asser
   }
 }
 
-/**
- * The purchase date is on Amazon's clock, the ship date and `now` on ours: the ship date is moved into
- * Amazon's time by the offset the order downloads measured before it is compared with the purchase, or
- * an order placed less than the skew ago could not be shipped while Amazon's clock is ahead.
- */
-function checkShipDate(order: ShippableOrder, shipDate: Date, now: Date, amazonOffsetMs: number): void {
-  const amazonShipDate = shipDate.getTime() + amazonOffsetMs;
-  if (amazonShipDate > now.getTime() + amazonOffsetMs + SHIP_DATE_TOLERANCE_MS) {
+function checkShipDate(order: ShippableOrder, shipDate: Date, now: Date): void {
+  if (shipDate.getTime() > now.getTime() + SHIP_DATE_TOLERANCE_MS) {
     throw new UsageError(`ship date ${shipDate.toISOString()} is in the future`);
   }
-  if (amazonShipDate < order.purchaseDate.getTime()) {
-    const skew =
-      amazonOffsetMs === 0 ? '' : ` (Amazon's clock is ${Math.round(amazonOffsetMs / 1000)} s from ours)`;
+  if (shipDate < order.purchaseDate) {
     throw new UsageError(
-      `ship date ${shipDate.toISOString()} is before the purchase date ${order.purchaseDate.toISOString()}${skew}`,
+      `ship date ${shipDate.toISOString()} is before the purchase date ${order.purchaseDate.toISOString()}`,
     );
   }
 }
@@ -115,11 +106,10 @@ export async function recordShipment(
   const problem = trackingProblem(carrier.code, trackingNumber);
   if (problem) throw new UsageError(`tracking number: ${problem}`);
   const shipFrom = mergeShipFrom(await getDefaultShipFrom(db, companyId), values.shipFrom);
-  const amazonOffsetMs = await amazonClockOffsetMs(db, companyId);
   return db.transaction().execute(async (tx) => {
     const order = await lockOrderForShipping(tx, companyId, values.amazonOrderId);
     refuseOrder(order, values.amazonOrderId);
-    checkShipDate(order, values.shipDate, now, amazonOffsetMs);
+    checkShipDate(order, values.shipDate, now);
     const items = await checkQuantities(tx, order, values.items);
     return insertShipment(tx, {
       companyId,
