@@ -55,8 +55,11 @@ describe('JSON logs of the long-running commands', { timeout: 90_000 }, () => {
     expect(entries.at(-1)?.msg).toBe('stopped');
   });
 
-  it('simulator --json prints where it listens as one JSON object', async () => {
-    const simulator = startProcess(['bin/sellersync.js', 'simulator', '--port', '0', '--json'], context.env);
+  it('simulator --json prints where it listens as one JSON object, its clock from --start', async () => {
+    const simulator = startProcess(
+      ['bin/sellersync.js', 'simulator', '--port', '0', '--start', '2026-11-20T00:00:00Z', '--json'],
+      context.env,
+    );
     const stdout = collectStdout(simulator);
     try {
       await simulator.waitFor(/simulated Amazon listening/, 60_000);
@@ -66,5 +69,6 @@ describe('JSON logs of the long-running commands', { timeout: 90_000 }, () => {
     const [listening] = stdoutLines(simulator, stdout());
     expect(listening).toMatchObject({ msg: 'simulated Amazon listening', seed: 1, timeScale: 1 });
     expect(String(listening?.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(String(listening?.simulatedNow)).toMatch(/^2026-11-20T00:0/);
   });
 });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTestContext, dropDatabase, type TestContext } from '../../test/helpers/context.js';
+import {
+  createTestContext,
+  dropDatabase,
+  TEST_CLOCK_START,
+  type TestContext,
+} from '../../test/helpers/context.js';
 import { startProcess } from '../../test/helpers/process.js';
 import { createRedis, deleteKeysWithPrefix } from '../shared/redis.js';
 import { demoStores } from './demo-stores.js';
@@ -54,11 +59,11 @@ interface DemoRun {
 }
 
 async function runDemoOnce(): Promise<DemoRun> {
-  const demo = startProcess(['bin/sellersync.js', 'demo', '--port', '0'], {
-    ...context.env,
-    LOG_PRETTY: 'false',
-    LOG_LEVEL: 'info',
-  });
+  // Both clocks pinned: the daemon's by CLOCK_START, and the demo's simulator starts where it is.
+  const demo = startProcess(
+    ['bin/sellersync.js', 'demo', '--port', '0'],
+    context.childEnv({ LOG_PRETTY: 'false', LOG_LEVEL: 'info' }, TEST_CLOCK_START),
+  );
   try {
     const [, url = ''] = await demo.waitFor(/simulated Amazon\s+(http:\/\/\S+)/, 90_000);
     const seeded = (await (await fetch(`${url}/_sim/orders`)).json()) as { orders: { orderId: string }[] };

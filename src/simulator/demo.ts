@@ -132,6 +132,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await resetDemoStores(stores, config.redis);
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const server = await startSimulator({
+    // With CLOCK_START, Amazon's clock starts where the daemon's is (it counts from this process's start).
+    ...(config.clockStart && { startTime: new Date(config.clockStart.getTime() + performance.now()) }),
     port: options.port,
     timeScale: options.timeScale,
     seed: options.seed,

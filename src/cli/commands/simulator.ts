@@ -28,7 +28,16 @@ function parseRate(value: string): number {
   return number;
 }
 
+function parseInstant(value: string): Date {
+  const instant = new Date(value);
+  if (!/(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(instant.getTime()))
+    throw new InvalidArgumentError('expected an ISO 8601 instant with its zone, e.g. 2026-11-20T00:00:00Z.');
+  return instant;
+}
+
 interface SimulatorFlags {
+  /** Where the simulated clock starts (default: now). */
+  start?: Date;
   port: number;
   host: string;
   timeScale: number;
@@ -44,6 +53,7 @@ function announce(server: SimulatorServer, flags: SimulatorFlags): string {
       time: new Date().toISOString(),
       msg: 'simulated Amazon listening',
       url: server.url,
+      simulatedNow: server.sim.clock.now().toISOString(),
       timeScale: flags.timeScale,
       seed: flags.seed,
       // The simulator's own published test seller (docs/simulator.md), not a real credential.
@@ -77,9 +87,10 @@ export function simulatorCommand(): Command {
     .option('--time-scale <k>', 'simulated seconds per real second', parsePositive, 1)
     .option('--seed <n>', 'seed of the order generator and ids', parseSeed, 1)
     .option('--orders-per-hour <n>', 'new random orders per simulated hour', parseRate, 12)
+    .option('--start <instant>', 'the simulated clock starts at this instant (default: now)', parseInstant)
     .option('--json', 'print JSON lines, one object per line')
     .action(async (flags: SimulatorFlags) => {
-      const server = await startSimulator(flags);
+      const server = await startSimulator(flags.start ? { ...flags, startTime: flags.start } : flags);
       process.stdout.write(announce(server, flags));
       const stop = () => {
         if (flags.json) {
