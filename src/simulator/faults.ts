@@ -46,8 +46,22 @@ export const stickyFaultSchema = z
   })
   .strict();
 
+/**
+ * Amazon's order search lagging behind its orders: a change is found by searchOrders and the orders
+ * reports only `lagMs` after it was made (Amazon's 2-minute rule for `lastUpdatedBefore` allows for a short
+ * lag; this makes it longer). Until then the order is not found at all.
+ */
+export const visibilityLagSchema = z
+  .object({
+    kind: z.literal('late-visible'),
+    lagMs: z.number().int().min(0).max(86_400_000),
+  })
+  .strict();
+
 export class Faults {
   private readonly pending: Fault[] = [];
+  /** How long after a change an order is found by searches (late-visible); 0 when they are current. */
+  visibilityLagMs = 0;
   private readonly sticky: Record<StickyFaultKind, number> = {
     'report-stuck': 0,
     'feed-fatal': 0,
@@ -81,12 +95,22 @@ export class Faults {
     return true;
   }
 
+  /** Whether an order's latest change is found by searches made at `now`. */
+  isSearchable(order: { lastUpdatedTime: Date }, now: Date): boolean {
+    return order.lastUpdatedTime.getTime() <= now.getTime() - this.visibilityLagMs;
+  }
+
   clear(): void {
     this.pending.length = 0;
+    this.visibilityLagMs = 0;
     for (const kind of STICKY_FAULT_KINDS) this.sticky[kind] = 0;
   }
 
-  list(): { pending: Fault[]; sticky: Record<string, number> } {
-    return { pending: this.pending.map((fault) => ({ ...fault })), sticky: { ...this.sticky } };
+  list(): { pending: Fault[]; sticky: Record<string, number>; visibilityLagMs: number } {
+    return {
+      pending: this.pending.map((fault) => ({ ...fault })),
+      sticky: { ...this.sticky },
+      visibilityLagMs: this.visibilityLagMs,
+    };
   }
 }

@@ -10,13 +10,14 @@ function isAllOrdersType(reportType: string): reportType is AllOrdersType {
   return (ALL_ORDERS_REPORT_TYPES as readonly string[]).includes(reportType);
 }
 
-function reportContent(sim: Simulation, report: SimReport): string | undefined {
+function reportContent(sim: Simulation, report: SimReport, at: Date): string | undefined {
   const start = report.dataStartTime ?? new Date(report.createdTime.getTime() - 30 * DAY);
   const end = report.dataEndTime ?? report.createdTime;
   const byLastUpdate = report.reportType === 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL';
   const orders = sim.store
     .ordersOf(report.sellerId)
     .filter((order) => report.marketplaceIds.includes(order.marketplaceId))
+    .filter((order) => sim.faults.isSearchable(order, at))
     .filter((order) => {
       const time = (byLastUpdate ? order.lastUpdatedTime : order.createdTime).getTime();
       return time >= start.getTime() && time <= end.getTime();
@@ -31,7 +32,7 @@ function finish(sim: Simulation, report: SimReport, at: Date): void {
     report.processingStatus = 'FATAL';
     return;
   }
-  const content = reportContent(sim, report);
+  const content = reportContent(sim, report, at);
   if (content === undefined) {
     // Amazon cancels a report that has no data.
     report.processingStatus = 'CANCELLED';

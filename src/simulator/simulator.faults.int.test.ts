@@ -141,3 +141,53 @@ describe('reports and faults', () => {
     });
   });
 });
+
+describe('late-visible changes', () => {
+  it('finds a changed order in searchOrders and the orders report only lagMs after the change', async () => {
+    const start = new Date('2026-03-02T12:00:00Z');
+    const pinned = await startSimulator({ seed: 7, startTime: start });
+    try {
+      const lagging = new SimClient(pinned);
+      await lagging.login();
+      await lagging.control('POST', '/faults', { kind: 'late-visible', lagMs: 10 * 60_000 });
+      const order = await lagging.newOrder();
+      const after = new Date(start.getTime() - HOUR).toISOString();
+      const search = `/orders/2026-01-01/orders?marketplaceIds=ATVPDKIKX0DER&lastUpdatedAfter=${after}`;
+      const found = async () =>
+        (await lagging.json<{ orders: { orderId: string }[] }>('GET', search)).body.orders.map(
+          (listed) => listed.orderId,
+        );
+      const requestReport = async () =>
+        String(
+          (
+            await lagging.json('POST', '/reports/2021-06-30/reports', {
+              reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
+              marketplaceIds: ['ATVPDKIKX0DER'],
+              dataStartTime: after,
+            })
+          ).body.reportId,
+        );
+      const reportStatus = async (reportId: string) =>
+        (await lagging.json<{ processingStatus: string }>('GET', `/reports/2021-06-30/reports/${reportId}`))
+          .body.processingStatus;
+
+      await lagging.advance(3);
+      expect(await found()).toEqual([]);
+      const early = await requestReport();
+      await lagging.advance(3);
+      // Produced while the order was still hidden: Amazon cancels a report with no data.
+      expect(await reportStatus(early)).toBe('CANCELLED');
+
+      await lagging.advance(5);
+      expect(await found()).toEqual([order.orderId]);
+      const late = await requestReport();
+      await lagging.advance(3);
+      expect(await reportStatus(late)).toBe('DONE');
+
+      const cleared = await lagging.control<{ visibilityLagMs: number }>('DELETE', '/faults');
+      expect(cleared.body.visibilityLagMs).toBe(0);
+    } finally {
+      await pinned.close();
+    }
+  });
+});

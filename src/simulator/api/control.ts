@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MINUTE } from '../clock.js';
-import { faultSchema, STICKY_FAULT_KINDS, stickyFaultSchema } from '../faults.js';
+import { faultSchema, STICKY_FAULT_KINDS, stickyFaultSchema, visibilityLagSchema } from '../faults.js';
 import { createOrder } from '../generator.js';
 import { orderSpecSchema } from '../types.js';
 import { invalidInput, json, notFound, parseBody, route, type Route, type SimRequest } from '../http.js';
@@ -91,7 +91,9 @@ function setGenerator(sim: Simulation, request: SimRequest) {
 
 function addFault(sim: Simulation, request: SimRequest) {
   const { kind } = parseBody(request, z.object({ kind: z.string() }).loose());
-  if ((STICKY_FAULT_KINDS as readonly string[]).includes(kind)) {
+  if (kind === 'late-visible') {
+    sim.faults.visibilityLagMs = parseBody(request, visibilityLagSchema).lagMs;
+  } else if ((STICKY_FAULT_KINDS as readonly string[]).includes(kind)) {
     const sticky = parseBody(request, stickyFaultSchema);
     sim.faults.addSticky(sticky.kind, sticky.count);
   } else {

@@ -78,6 +78,7 @@ function firstPage(sim: Simulation, request: SimRequest, now: Date, marketplaceI
     const time = order[window.field].getTime();
     return (
       marketplaceIds.includes(order.marketplaceId) &&
+      sim.faults.isSearchable(order, now) &&
       time >= window.after.getTime() &&
       time <= window.before.getTime() &&
       (statuses.length === 0 || statuses.includes(order.status)) &&
