@@ -196,6 +196,12 @@ async function inject(world: FaultWorld, fault: ChaosFault): Promise<void> {
       return world.fault({ kind: 'feed-fatal', count: 1 });
     case 'amazon-report-stuck':
       return world.fault({ kind: 'report-stuck', count: 1 });
+    case 'amazon-late-visible':
+      // 3-6 simulated minutes: beyond Amazon's two, within them plus the window overlap (5).
+      await world.fault({ kind: 'late-visible', lagMs: (3 + (count % 4)) * 60_000 });
+      await sleep(durationMs);
+      await world.fault({ kind: 'late-visible', lagMs: 0 });
+      return;
     case 'amazon-proxy-reset':
       world.amazonProxy.reset();
       return;

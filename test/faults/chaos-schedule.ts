@@ -12,6 +12,7 @@ export const CHAOS_FAULTS = [
   'amazon-truncated-download',
   'amazon-feed-fatal',
   'amazon-report-stuck',
+  'amazon-late-visible',
   'amazon-proxy-reset',
   'amazon-proxy-stall',
   'postgres-cut',
