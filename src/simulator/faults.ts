@@ -12,6 +12,13 @@ export const FAULT_KINDS = [
   'slow-answer',
   'drop-connection',
   'truncate-download',
+  // The first half of a document at once, the rest after delayMs: a transfer that crawls.
+  'stall-download',
+  // A paginated searchOrders call answers the page before the one asked for again, under a new token that
+  // leads on to the page asked for: the same orders twice, as Amazon sometimes pages.
+  'page-repeated',
+  // A paginated searchOrders call is refused as Amazon refuses an expired or unknown token (400 InvalidInput).
+  'token-rejected',
 ] as const;
 
 export const faultSchema = z
@@ -27,12 +34,15 @@ export const faultSchema = z
 export type Fault = z.infer<typeof faultSchema>;
 
 /**
- * Marks on what is created or processed next: a report that never leaves IN_QUEUE, a feed that ends
- * FATAL, a seller cancellation message Amazon refuses (an Error result; sent again later, it may pass),
- * a listings feed message Amazon finds invalid (an ERROR issue).
+ * Marks on what is created or processed next: a report that never leaves IN_QUEUE, one that is taken up
+ * and never leaves IN_PROGRESS, one that ends FATAL, a feed that ends FATAL, a seller cancellation message
+ * Amazon refuses (an Error result; sent again later, it may pass), a listings feed message Amazon finds
+ * invalid (an ERROR issue).
  */
 export const STICKY_FAULT_KINDS = [
   'report-stuck',
+  'report-stuck-in-progress',
+  'report-fatal',
   'feed-fatal',
   'cancel-refused',
   'listing-invalid',
@@ -64,6 +74,8 @@ export class Faults {
   visibilityLagMs = 0;
   private readonly sticky: Record<StickyFaultKind, number> = {
     'report-stuck': 0,
+    'report-stuck-in-progress': 0,
+    'report-fatal': 0,
     'feed-fatal': 0,
     'cancel-refused': 0,
     'listing-invalid': 0,

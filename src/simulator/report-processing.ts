@@ -51,16 +51,35 @@ function finish(sim: Simulation, report: SimReport, at: Date): void {
   report.processingStatus = 'DONE';
 }
 
-/** IN_QUEUE → IN_PROGRESS → DONE | CANCELLED | FATAL after Amazon-like delays; a stuck report stays queued. */
-export function scheduleReportProcessing(sim: Simulation, report: SimReport, stuck: boolean): void {
-  if (stuck) return;
+/** How a report's processing goes wrong, when a fault says it does. */
+export type ReportMishap = 'stuck-in-queue' | 'stuck-in-progress' | 'fatal';
+
+/** The mishap the simulator's faults put on the next report, if any. */
+export function takeReportMishap(sim: Simulation): ReportMishap | undefined {
+  if (sim.faults.takeSticky('report-stuck')) return 'stuck-in-queue';
+  if (sim.faults.takeSticky('report-stuck-in-progress')) return 'stuck-in-progress';
+  if (sim.faults.takeSticky('report-fatal')) return 'fatal';
+  return undefined;
+}
+
+/**
+ * IN_QUEUE → IN_PROGRESS → DONE | CANCELLED | FATAL after Amazon-like delays; a report stuck in queue stays
+ * IN_QUEUE, one stuck in progress stays IN_PROGRESS, a fatal one ends FATAL (no document) when it would be done.
+ */
+export function scheduleReportProcessing(sim: Simulation, report: SimReport, mishap?: ReportMishap): void {
+  if (mishap === 'stuck-in-queue') return;
   const { reportQueueMs, reportProcessingMs } = sim.settings;
   sim.events.schedule(new Date(report.createdTime.getTime() + reportQueueMs), (at) => {
     if (report.processingStatus !== 'IN_QUEUE') return;
     report.processingStatus = 'IN_PROGRESS';
     report.processingStartTime = at;
+    if (mishap === 'stuck-in-progress') return;
     sim.events.schedule(new Date(at.getTime() + reportProcessingMs), (doneAt) => {
-      if (report.processingStatus === 'IN_PROGRESS') finish(sim, report, doneAt);
+      if (report.processingStatus !== 'IN_PROGRESS') return;
+      if (mishap === 'fatal') {
+        report.processingStatus = 'FATAL';
+        report.processingEndTime = doneAt;
+      } else finish(sim, report, doneAt);
     });
   });
 }

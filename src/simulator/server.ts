@@ -134,20 +134,26 @@ async function respond(
   return response;
 }
 
-function truncate(sim: Simulation, res: ServerResponse, request: SimRequest, response: SimResponse): boolean {
-  if (
-    response.status !== 200 ||
-    !Buffer.isBuffer(response.raw) ||
-    !sim.faults.take('downloadDocument', ['truncate-download'])
-  )
-    return false;
+/** A document download cut half-way (truncate-download) or held half-way for delayMs (stall-download). */
+function partialDownload(
+  sim: Simulation,
+  res: ServerResponse,
+  request: SimRequest,
+  response: SimResponse,
+): boolean {
+  if (response.status !== 200 || !Buffer.isBuffer(response.raw)) return false;
+  const fault = sim.faults.take('downloadDocument', ['truncate-download', 'stall-download']);
+  if (!fault) return false;
+  const raw = response.raw;
   res.writeHead(200, {
     'x-amzn-RequestId': request.requestId,
-    'Content-Length': String(response.raw.length),
+    'Content-Length': String(raw.length),
     'Content-Type': response.contentType ?? 'application/octet-stream',
   });
-  res.write(response.raw.subarray(0, Math.floor(response.raw.length / 2)));
-  setImmediate(() => res.socket?.destroy());
+  const half = Math.floor(raw.length / 2);
+  res.write(raw.subarray(0, half));
+  if (fault.kind === 'truncate-download') setImmediate(() => res.socket?.destroy());
+  else setTimeout(() => res.end(raw.subarray(half)), fault.delayMs);
   return true;
 }
 
@@ -194,7 +200,7 @@ async function handle(sim: Simulation, req: IncomingMessage, res: ServerResponse
     response = await respond(sim, matched.route, request, res).catch(fromError);
   }
   record(sim, request, matched?.route, response === 'dropped' ? 0 : response.status);
-  if (response === 'dropped' || truncate(sim, res, request, response)) return;
+  if (response === 'dropped' || partialDownload(sim, res, request, response)) return;
   send(sim, res, request, matched?.route, response);
 }
 

@@ -107,7 +107,12 @@ function cursorFor(sim: Simulation, request: SimRequest, now: Date, marketplaceI
   const token = request.query.get('paginationToken');
   if (token === null || token === '') return firstPage(sim, request, now, marketplaceIds);
   const cursor = sim.store.pageCursors.get(token);
-  if (!cursor || cursor.sellerId !== request.sellerId || cursor.expiresAt.getTime() < now.getTime()) {
+  const expired = !cursor || cursor.expiresAt.getTime() < now.getTime();
+  if (
+    expired ||
+    cursor.sellerId !== request.sellerId ||
+    sim.faults.take('searchOrders', ['token-rejected'])
+  ) {
     throw invalidInput('Invalid paginationToken: it is unknown or has expired.');
   }
   if (cursor.signature !== signatureOf(request.query)) {
@@ -126,12 +131,14 @@ function searchOrders(sim: Simulation, request: SimRequest) {
     throw invalidInput('maxResultsPerPage must be between 1 and 100.');
   const cursor = cursorFor(sim, request, now, marketplaceIds);
   const included = new Set(queryList(request.query, 'includedData'));
-  const pageIds = cursor.orderIds.slice(cursor.offset, cursor.offset + pageSize);
+  const repeated = cursor.offset > 0 && sim.faults.take('searchOrders', ['page-repeated']) !== undefined;
+  const start = repeated ? Math.max(0, cursor.offset - pageSize) : cursor.offset;
+  const pageIds = cursor.orderIds.slice(start, start + pageSize);
   const orders = pageIds.flatMap((id) => {
     const order = sim.store.orders.get(id);
     return order ? [orderView(order, included, sim.baseUrl)] : [];
   });
-  const nextOffset = cursor.offset + pageIds.length;
+  const nextOffset = start + pageIds.length;
   const body: Record<string, unknown> = { orders, ...cursor.echo };
   if (nextOffset < cursor.orderIds.length) {
     const nextToken = Buffer.from(`${request.sellerId}:${nextOffset}:${sim.store.newDocumentId()}`).toString(

@@ -14,7 +14,7 @@ import {
   type SimRequest,
 } from '../http.js';
 import type { SimReport } from '../records.js';
-import { scheduleReportProcessing } from '../report-processing.js';
+import { scheduleReportProcessing, takeReportMishap } from '../report-processing.js';
 import { SETTLEMENT_REPORT_TYPE } from '../settlement.js';
 import type { Simulation } from '../simulation.js';
 
@@ -72,7 +72,7 @@ function createReport(sim: Simulation, request: SimRequest) {
     processingStatus: 'IN_QUEUE',
   };
   sim.store.reports.set(report.reportId, report);
-  scheduleReportProcessing(sim, report, sim.faults.takeSticky('report-stuck'));
+  scheduleReportProcessing(sim, report, takeReportMishap(sim));
   return json(202, { reportId: report.reportId });
 }
 
