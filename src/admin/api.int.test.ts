@@ -251,6 +251,17 @@ describe('shipments', () => {
     expect(badKey.json()).toMatchObject({ field: 'headers.idempotency-key' });
   });
 
+  it("records a shipment without a ship date at Amazon's now", async () => {
+    const before = world.server.sim.clock.now().getTime();
+    const { shipDate: _omitted, ...body } = shipmentBody('ship');
+    const recorded = await api('POST', `/api/companies/${companyId}/shipments`, body);
+    expect(recorded.statusCode).toBe(201);
+    // Amazon's clock (the simulator's) runs a day behind ours here.
+    const shipDate = Date.parse(recorded.json<{ shipment: { shipDate: string } }>().shipment.shipDate);
+    expect(shipDate).toBeGreaterThanOrEqual(before - 2_000);
+    expect(shipDate).toBeLessThanOrEqual(world.server.sim.clock.now().getTime());
+  });
+
   it('refuses a shipment Amazon would refuse, naming the field, and frees the key', async () => {
     const noItems = await api('POST', `/api/companies/${companyId}/shipments`, {
       ...shipmentBody('other'),
@@ -533,7 +544,7 @@ describe('feeds, account health and the audit log', () => {
         'refund.cancel',
       ]),
     );
-    expect(actions.filter((a) => a.action === 'shipment.record')).toHaveLength(2);
+    expect(actions.filter((a) => a.action === 'shipment.record')).toHaveLength(3);
     expect(actions.every((a) => a.actor === 'api' && a.origin === '127.0.0.1')).toBe(true);
     expect(audit.body).not.toContain('Atzr|');
   });

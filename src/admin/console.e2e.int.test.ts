@@ -143,17 +143,28 @@ describe.skipIf(!haveChromium)('the web console', () => {
     const orderPage = `${base}/console/companies/${world.company.id}/orders/${toShip.orderId}`;
     await page.goto(orderPage);
     const ship = page.locator('form[data-form=Ship]');
+    await expect(ship.locator('input[name=shipDate]').inputValue()).resolves.toBe('now');
     await ship.locator('input[name=trackingNumber]').fill('1Z999AA10123456784');
+    const before = world.server.sim.clock.now().getTime();
     await ship.locator('button').click();
     await expect(page.textContent('body')).resolves.toContain('recorded, pending upload');
     const recorded = await world.context.db
       .selectFrom('shipments')
-      .select(['state', 'carrier_code', 'tracking_number'])
+      .select(['state', 'carrier_code', 'tracking_number', 'ship_date'])
       .where('amazon_order_id', '=', toShip.orderId)
       .execute();
     expect(recorded).toEqual([
-      { state: 'pending_upload', carrier_code: 'UPS', tracking_number: '1Z999AA10123456784' },
+      {
+        state: 'pending_upload',
+        carrier_code: 'UPS',
+        tracking_number: '1Z999AA10123456784',
+        ship_date: expect.any(Date),
+      },
     ]);
+    // Shipped now: on Amazon's clock (the simulator's, a day behind ours here).
+    const shipDate = recorded[0]!.ship_date.getTime();
+    expect(shipDate).toBeGreaterThanOrEqual(before - 2_000);
+    expect(shipDate).toBeLessThanOrEqual(world.server.sim.clock.now().getTime());
     // The answer page reloaded sends the same form again: nothing is recorded twice.
     await page.reload();
     await expect(page.textContent('body')).resolves.toContain('sent already');

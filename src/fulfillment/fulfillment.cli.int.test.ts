@@ -198,4 +198,32 @@ describe('sellersync ship, shipments and metrics', () => {
       `ship date ${tokyo} read as a local time in the company's time zone Asia/Tokyo: ${shipInstant.toISOString()}; give a zone (Z, -08:00) to say otherwise`,
     );
   });
+
+  it("ships at Amazon's now without --ship-date or with --ship-date now, and says so", async () => {
+    const nowOrder = await world.createOrder({ items: [{ quantity: 2 }] });
+    await world.downloadOrders();
+    const amazonNow = () => world.server.sim.clock.now().getTime();
+    for (const shipDate of [[], ['--ship-date', 'now']]) {
+      const before = amazonNow();
+      const shipped = await cli(
+        ...['ship', '--company', company(), '--order', nowOrder.orderId, '--carrier', 'ups'],
+        ...['--tracking', '1Z999AA10123456784', ...shipDate],
+        ...['--item', `${nowOrder.orderItems[0]!.orderItemId}:1`, '--json'],
+      );
+      const after = amazonNow();
+      expect(shipped.code, shipped.stderr).toBe(0);
+      // Amazon's clock (the simulator's) runs a day behind ours here: the ship date is on Amazon's.
+      const recorded = new Date((JSON.parse(shipped.stdout) as { shipDate: string }).shipDate);
+      expect(recorded.getTime()).toBeGreaterThanOrEqual(before - 2_000);
+      expect(recorded.getTime()).toBeLessThanOrEqual(after + 1_000);
+      expect(recorded.getTime()).toBeGreaterThan(Date.parse(nowOrder.createdTime));
+      const notes = shipped.stderr
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((line) => (JSON.parse(line) as { note?: string }).note ?? []);
+      expect(notes[0]).toBe(
+        `ship date now, on Amazon's clock (24.0 h behind ours, as the last order download measured): ${recorded.toISOString()}`,
+      );
+    }
+  });
 });

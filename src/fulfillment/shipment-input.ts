@@ -18,17 +18,35 @@ export const amazonOrderIdSchema = z
   .trim()
   .regex(/^\w{3}-\w{7}-\w{7}$/, { error: 'expected an Amazon order id like 113-1234567-1234567' });
 
-/** A date with its zone, or a local date or date-time read in the company's time zone. */
-const isoDate = (timeZone: string | undefined) =>
-  z.string().transform((value, context) => {
-    try {
-      return parseInstant(value, timeZone).date;
-    } catch (err) {
-      if (!(err instanceof DateFormatError)) throw err;
-      context.addIssue({ code: 'custom', message: err.message });
-      return z.NEVER;
-    }
-  });
+/** The ship date that means "the moment it is recorded", on Amazon's clock (see `resolveShipDate`). */
+export const SHIP_NOW = 'now';
+
+/** Whether a ship date as typed means SHIP_NOW: none, or `now` in any case. */
+export function meansShipNow(value: string | undefined): boolean {
+  return value === undefined || value.trim().toLowerCase() === SHIP_NOW;
+}
+
+/**
+ * The ship date: `now` (any case) or nothing is SHIP_NOW; anything else is an instant sent to Amazon as
+ * it is: a date with its zone, or a local date or date-time read in the company's time zone.
+ */
+const shipDateSchema = (timeZone: string | undefined) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context): Date | typeof SHIP_NOW => {
+      if (value === undefined || meansShipNow(value)) return SHIP_NOW;
+      try {
+        return parseInstant(value, timeZone).date;
+      } catch (err) {
+        if (!(err instanceof DateFormatError)) throw err;
+        context.addIssue({ code: 'custom', message: err.message });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      "now (the default): the moment it is recorded, on Amazon's clock; or an ISO 8601 date-time with its zone, or a local date or date-time in the company's time zone, sent as it is",
+    );
 
 export const shipFromSchema = z
   .object({
@@ -55,7 +73,7 @@ export const shipmentInputSchemaIn = (timeZone: string) =>
       carrierName: text(50).optional(),
       shippingMethod: text(50).optional(),
       trackingNumber: text(50),
-      shipDate: isoDate(timeZone),
+      shipDate: shipDateSchema(timeZone),
       shipFrom: shipFromSchema.optional(),
       items: z
         .array(

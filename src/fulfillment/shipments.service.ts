@@ -7,6 +7,7 @@ import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.ship
 import { unitsLeft } from '../orders/units-left.js';
 import { UsageError } from '../shared/errors.js';
 import { normalizeTracking, resolveCarrier, trackingProblem } from './carriers.js';
+import { checkShipDate, resolveShipDate } from './ship-date.js';
 import { getDefaultShipFrom, mergeShipFrom } from './ship-from.js';
 import { shipmentInputSchemaIn, type ShipmentInput } from './shipment-input.js';
 import {
@@ -17,9 +18,6 @@ import {
   type Shipment,
   type ShipmentItem,
 } from './shipments.repository.js';
-
-/** A ship date this far ahead of our clock is still "now" (clocks of the packing station drift). */
-const SHIP_DATE_TOLERANCE_MS = 5 * 60_000;
 
 function refuseOrder(order: ShippableOrder | null, amazonOrderId: string): asserts order is ShippableOrder {
   const where = `order ${amazonOrderId}`;
@@ -35,17 +33,6 @@ function refuseOrder(order: ShippableOrder | null, amazonOrderId: string): asser
   }
   if (order.status !== 'Unshipped' && order.status !== 'PartiallyShipped') {
     throw new UsageError(`${where} is ${order.status}: nothing is left to ship`);
-  }
-}
-
-function checkShipDate(order: ShippableOrder, shipDate: Date, now: Date): void {
-  if (shipDate.getTime() > now.getTime() + SHIP_DATE_TOLERANCE_MS) {
-    throw new UsageError(`ship date ${shipDate.toISOString()} is in the future`);
-  }
-  if (shipDate < order.purchaseDate) {
-    throw new UsageError(
-      `ship date ${shipDate.toISOString()} is before the purchase date ${order.purchaseDate.toISOString()}`,
-    );
   }
 }
 
@@ -91,6 +78,7 @@ function parseInput(input: unknown, timeZone: string): ShipmentInput {
 /**
  * Records one package of a seller-fulfilled order, in Postgres only (state pending_upload); the upload
  * job sends it. Anything Amazon would refuse, or that would ship more than is left, is refused here.
+ * `now` is our clock; a ship date of `now` (or none) is Amazon's (`resolveShipDate`).
  */
 export async function recordShipment(
   db: Db,
@@ -106,10 +94,11 @@ export async function recordShipment(
   const problem = trackingProblem(carrier.code, trackingNumber);
   if (problem) throw new UsageError(`tracking number: ${problem}`);
   const shipFrom = mergeShipFrom(await getDefaultShipFrom(db, companyId), values.shipFrom);
+  const { shipDate, judgedAt } = await resolveShipDate(db, companyId, values.shipDate, now);
   return db.transaction().execute(async (tx) => {
     const order = await lockOrderForShipping(tx, companyId, values.amazonOrderId);
     refuseOrder(order, values.amazonOrderId);
-    checkShipDate(order, values.shipDate, now);
+    checkShipDate(order, shipDate, judgedAt);
     const items = await checkQuantities(tx, order, values.items);
     return insertShipment(tx, {
       companyId,
@@ -120,7 +109,7 @@ export async function recordShipment(
       carrierName: carrier.name,
       shippingMethod: values.shippingMethod ?? null,
       trackingNumber,
-      shipDate: values.shipDate,
+      shipDate,
       shipFrom,
       items,
     });

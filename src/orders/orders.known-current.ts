@@ -15,3 +15,11 @@ export async function ordersKnownCurrentUntil(
   if (cursor?.committedUntil === undefined) return null;
   return { amazonTime: new Date(cursor.committedUntil), clockOffsetMs: cursor.clockOffsetMs ?? 0 };
 }
+
+/**
+ * How far Amazon's clock is ahead of ours (negative: behind) for the company, as its last order download
+ * measured it (a page committed in a window not yet finished counts); 0 before any download.
+ */
+export async function amazonClockOffsetMs(db: Db, companyId: number): Promise<number> {
+  return (await loadCursor<OrderCursor>(db, companyId, ORDERS_STREAM))?.clockOffsetMs ?? 0;
+}

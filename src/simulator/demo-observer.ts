@@ -140,7 +140,7 @@ async function shipOne(
         carrier: 'UPS',
         shippingMethod: 'UPS Ground',
         trackingNumber: `1Z999AA1${candidate.orderId.replace(/-/g, '').slice(-10)}`,
-        shipDate: now.toISOString(),
+        // No ship date: shipped now, on Amazon's clock.
         shipFrom: DEMO_WAREHOUSE,
         items: candidate.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
       },

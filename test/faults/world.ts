@@ -285,7 +285,7 @@ export class FaultWorld {
         carrier: 'Other',
         carrierName: 'Fault Freight',
         trackingNumber: tracking,
-        shipDate: this.now().toISOString(),
+        // No ship date: shipped now, on Amazon's clock, as `sellersync ship` without --ship-date.
         items: order.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
       },
       this.now(),

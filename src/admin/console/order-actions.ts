@@ -34,8 +34,9 @@ function quantities(body: Body, prefix: string): { orderItemId: string; quantity
 }
 
 export function shipmentInputOf(body: Body, amazonOrderId: string): Body {
+  // A ship date left empty is now, on Amazon's clock (recordShipment).
   const optional = Object.fromEntries(
-    (['carrierName', 'shippingMethod'] as const).flatMap((name) => {
+    (['carrierName', 'shippingMethod', 'shipDate'] as const).flatMap((name) => {
       const value = text(body, name);
       return value === undefined ? [] : [[name, value]];
     }),
@@ -44,7 +45,6 @@ export function shipmentInputOf(body: Body, amazonOrderId: string): Body {
     amazonOrderId,
     carrier: text(body, 'carrier') ?? '',
     trackingNumber: text(body, 'trackingNumber') ?? '',
-    shipDate: text(body, 'shipDate') ?? '',
     ...optional,
     items: quantities(body, 'ship_').filter((item) => item.quantity !== 0),
   };

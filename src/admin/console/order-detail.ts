@@ -47,7 +47,7 @@ export async function orderDetail(context: ConsoleContext, details: OrderDetails
   const shippedAny = items.some((i) => i.quantityShipped > 0);
   const now = clockOf(app)();
   const forms = [
-    open ? shipForm(base, context.csrf, details, now.toISOString()) : html``,
+    open ? shipForm(base, context.csrf, details) : html``,
     open ? cancelForm(base, context.csrf, details, await currentCancelRate(app.db, companyId, now)) : html``,
     sellerFulfilled && shippedAny && order.status !== 'Canceled'
       ? refundForm(base, context.csrf, await refundableOf(app.db, companyId, order.amazonOrderId))

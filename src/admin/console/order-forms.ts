@@ -1,6 +1,7 @@
 import { CANCEL_REASONS } from '../../cancellations/cancel-reasons.js';
 import { describeCancelRate, type CancelRate } from '../../cancellations/cancel-rate.js';
 import { CARRIER_CODES } from '../../fulfillment/carriers.js';
+import { SHIP_NOW } from '../../fulfillment/shipment-input.js';
 import type { OrderDetails } from '../../orders/orders.service.js';
 import { ADJUSTMENT_REASONS } from '../../refunds/adjustment-codes.js';
 import type { RefundableView } from '../../refunds/refunds.service.js';
@@ -29,7 +30,7 @@ export function unitsLeft(item: OrderDetails['items'][number]): number {
   return Math.max(item.quantityOrdered - item.quantityShipped - item.quantityCancelled, 0);
 }
 
-export function shipForm(base: string, csrf: string, details: OrderDetails, shipDate: string): Html {
+export function shipForm(base: string, csrf: string, details: OrderDetails): Html {
   const lines = details.items.map(
     (i) =>
       html`<label
@@ -46,7 +47,12 @@ export function shipForm(base: string, csrf: string, details: OrderDetails, ship
       <label>Carrier name (with Other) <input name="carrierName" /></label>
       <label>Shipping method <input name="shippingMethod" /></label>
       <label>Tracking <input name="trackingNumber" required /></label>
-      <label>Ship date <input name="shipDate" required value="${shipDate}" /></label>
+      <label
+        >Ship date <input name="shipDate" value="${SHIP_NOW}" />
+        <span class="muted"
+          >now: on Amazon's clock; or a date-time, in the company's time zone unless it has its own</span
+        ></label
+      >
       <div>${lines}</div>`,
     'Record the shipment',
   );

@@ -4,6 +4,7 @@ import { fulfillmentMetrics, type MarketplaceMetrics, type RateFigure } from '..
 import { getDefaultShipFrom, setDefaultShipFrom } from '../../fulfillment/ship-from.js';
 import { listShipments, type Shipment } from '../../fulfillment/shipments.repository.js';
 import { recordShipment, requeueShipments } from '../../fulfillment/shipments.service.js';
+import { meansShipNow } from '../../fulfillment/shipment-input.js';
 import { SHIPMENT_STATES, type ShipmentState } from '../../fulfillment/shipments.table.js';
 import { parseInstant } from '../../shared/dates.js';
 import { keyValues, printNotes, printResult, table } from '../output.js';
@@ -75,13 +76,29 @@ interface ShipFlags extends ShipFromFlags {
   carrierName?: string;
   shippingMethod?: string;
   tracking: string;
-  shipDate: string;
+  shipDate?: string;
   item: { orderItemId: string; quantity: number }[];
   json?: boolean;
 }
 
-/** Says how `--ship-date` was read: with its own zone, or in the company's time zone. */
-function shipDateReading(given: string, timeZone: string, shipDate: Date): string {
+function describeClockOffset(offsetMs: number): string {
+  const seconds = Math.round(Math.abs(offsetMs) / 1000);
+  if (seconds === 0) return 'the same as ours';
+  const amount =
+    seconds < 120
+      ? `${seconds} s`
+      : seconds < 7200
+        ? `${Math.round(seconds / 60)} min`
+        : `${(seconds / 3600).toFixed(1)} h`;
+  return `${amount} ${offsetMs > 0 ? 'ahead of' : 'behind'} ours`;
+}
+
+/** Says how `--ship-date` was read: now on Amazon's clock, with its own zone, or in the company's time zone. */
+function shipDateReading(given: string | undefined, timeZone: string, shipDate: Date, now: Date): string {
+  if (given === undefined || meansShipNow(given)) {
+    const offset = describeClockOffset(shipDate.getTime() - now.getTime());
+    return `ship date now, on Amazon's clock (${offset}, as the last order download measured): ${shipDate.toISOString()}`;
+  }
   const { reading } = parseInstant(given, timeZone);
   const value = given.trim();
   if (reading === 'date-time-zoned')
@@ -105,9 +122,9 @@ export function shipCommand(): Command {
       .option('--carrier-name <name>', 'the carrier name when --carrier is Other')
       .option('--shipping-method <method>', 'shipping method, e.g. "UPS Ground"')
       .requiredOption('--tracking <number>', 'tracking number')
-      .requiredOption(
+      .option(
         '--ship-date <date>',
-        "ship date: ISO 8601 with its zone (2026-11-20T15:30:00Z, …-08:00), or a local date or time in the company's time zone (2026-11-20, 2026-11-20T15:30)",
+        "ship date: now (the default: the moment it is recorded, on Amazon's clock), ISO 8601 with its zone (2026-11-20T15:30:00Z, …-08:00), or a local date or time in the company's time zone (2026-11-20, 2026-11-20T15:30)",
       )
       .requiredOption('--item <order-item-id:quantity>', 'an item in the package, repeatable', parseItem),
   )
@@ -124,20 +141,21 @@ export function shipCommand(): Command {
         items: flags.item,
       };
       const clean = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-      const { shipment, company } = await withApp(
+      const { shipment, company, now } = await withApp(
         async (app) => {
-          const recorded = await recordShipment(app.db, flags.company, clean, clockOf(app)());
+          const now = clockOf(app)();
+          const recorded = await recordShipment(app.db, flags.company, clean, now);
           await auditCli(app, {
             action: 'shipment.record',
             companyId: flags.company,
             amazonOrderId: recorded.amazonOrderId,
             detail: { shipmentId: recorded.id, carrier: recorded.carrierCode, items: recorded.items.length },
           });
-          return { shipment: recorded, company: await getCompany(app.db, flags.company) };
+          return { shipment: recorded, company: await getCompany(app.db, flags.company), now };
         },
         { company: flags.company },
       );
-      const notes = [shipDateReading(flags.shipDate, company.timeZone, shipment.shipDate)];
+      const notes = [shipDateReading(flags.shipDate, company.timeZone, shipment.shipDate, now)];
       if (!company.allowFulfillmentUpload) {
         notes.push(
           `fulfillment upload is off for company ${company.id}: this shipment will not be uploaded until it is on (sellersync company set ${company.id} --allow-fulfillment-upload on)`,
