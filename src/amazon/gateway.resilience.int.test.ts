@@ -97,6 +97,18 @@ describe('shared rate limit', () => {
     const rateKeys = await context.redis.keys(`${context.config.redisPrefix}:amazon:rate:*getOrder}`);
     expect(await context.redis.get(rateKeys[0]!)).toBe('4');
   });
+
+  it('adopts the announced rate again after Redis lost it (restarted, flushed), not an hour later', async () => {
+    await fake.stop();
+    fake = new FakeAmazon({ rateLimitHeader: '4' });
+    base = await fake.start();
+    const port = await portFor({ ratePlans: { getOrder: { rate: 100, burst: 1 } } });
+    await port.getOrder('111-0000000-0000011');
+    const [rateKey = ''] = await context.redis.keys(`${context.config.redisPrefix}:amazon:rate:*getOrder}`);
+    await context.redis.del(rateKey, rateKey.replace(':amazon:rate:', ':amazon:bucket:'));
+    await port.getOrder('111-0000000-0000012');
+    expect(await context.redis.get(rateKey)).toBe('4');
+  });
 });
 
 describe('throttling', () => {

@@ -10,12 +10,13 @@ const PURPOSE = 'amazon rate limiter';
  */
 
 // KEYS[1] bucket, KEYS[2] adopted rate. ARGV: default rate/s, burst, pace factor, max wait ms.
-// Returns {granted, waitMs}.
+// Returns {granted, waitMs, rateStored}.
 const RESERVE = `
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local rate = (tonumber(redis.call('GET', KEYS[2])) or tonumber(ARGV[1])) * tonumber(ARGV[3])
+local stored = redis.call('GET', KEYS[2])
+local rate = (tonumber(stored) or tonumber(ARGV[1])) * tonumber(ARGV[3])
 -- One token of Amazon's burst is never spent here: it absorbs calls that reach Amazon sooner after
 -- one another than they were reserved (latency differs from call to call).
 local burst = math.max(1, tonumber(ARGV[2]) - 1)
@@ -28,7 +29,9 @@ local granted = 1
 if wait > tonumber(ARGV[4]) then granted = 0 else tokens = tokens - 1 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 60000)
-return {granted, wait}
+local rate_stored = 0
+if stored then rate_stored = 1 end
+return {granted, wait, rate_stored}
 `;
 
 // A 429 means Amazon's bucket is empty whatever ours says: nobody may call before 1/rate from now.
@@ -86,13 +89,16 @@ export class RedisRateLimiter {
 
   /** Reserves a slot; when it is further away than `maxWaitMs` nothing is reserved. */
   async reserve(bucket: string, plan: BucketPlan, maxWaitMs: number): Promise<Reservation> {
-    const reply = (await usingRedis(PURPOSE, () =>
+    const [granted, waitMs, rateStored] = (await usingRedis(PURPOSE, () =>
       this.reserveScript(
         [this.bucketKey(bucket), this.rateKey(bucket)],
         [plan.rate, plan.burst, this.options.paceFactor, maxWaitMs],
       ),
-    )) as [number, number];
-    return { granted: reply[0] === 1, waitMs: reply[1] };
+    )) as [number, number, number];
+    // Redis lost the adopted rate (restarted, flushed, failed over): the next answer adopts it again,
+    // or the bucket would run at the plan's default rate for the rest of the hour.
+    if (rateStored === 0) this.adopted.delete(bucket);
+    return { granted: granted === 1, waitMs };
   }
 
   /** The rate the bucket currently runs at (an adopted `x-amzn-RateLimit-Limit`, or the plan's). */

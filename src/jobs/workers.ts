@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { isConnectionFailure } from '../shared/stores.js';
 import type { AppContext } from '../context.js';
-import type { Redis } from '../shared/redis.js';
+import { isRedisFailure, type Redis } from '../shared/redis.js';
 import type { JobHandlers } from './handlers.js';
 import { JOB_KINDS, type JobKind } from './kinds.js';
 import { jobPayloadSchema, queueName, type JobPayload, type JobQueues } from './queues.js';
@@ -58,6 +58,9 @@ export function startWorkers(
       // An outage is logged once per reconnection attempt by the main connection's watch, without a stack.
       if (isConnectionFailure(err))
         app.logger.debug({ queue: kind, reason: err.message }, 'worker lost Redis');
+      // Redis refusing writes (maxmemory, a read-only replica): BullMQ tries again by itself.
+      else if (isRedisFailure(err))
+        app.logger.warn({ queue: kind, reason: err.message }, 'Redis refused a worker command; retrying');
       else app.logger.error({ err, queue: kind }, 'worker error');
     });
     return worker;
