@@ -3,7 +3,8 @@
  * its own redis-server, every company a seller of its own on the time-scaled simulator (in this process),
  * two orders each waiting on Amazon. Samples the daemon's RSS and CPU, Postgres connections and Redis memory
  * every few seconds, and prints one JSON line last:
- *   start_lag_ms        p50/p99/max between a scheduled run's due time (BullMQ's, in its job id) and its start
+ *   start_lag_ms        p50/p99/max between a scheduled run's due time (BullMQ's, in its job id) and its start;
+ *                       the same for runs due after the first interval, and the p99 of each minute
  *   runs                scheduled runs by kind and status
  *   rss_mb              the daemon's resident memory: when ready, min/max over the last half, at the end,
  *                       and the last half's slope (MiB per minute, least squares)
@@ -195,14 +196,25 @@ async function main(): Promise<void> {
       .where('trigger', '=', 'schedule')
       .execute();
     const lags: number[] = [];
+    // Per minute of the run (by due time): the first interval also works off the one run per company and
+    // kind that new schedules make at once.
+    const lagsByMinute: number[][] = [];
     const byKind: Record<string, Record<string, number>> = {};
     for (const run of runs) {
       const kind = (byKind[run.kind] ??= {});
       kind[run.status] = (kind[run.status] ?? 0) + 1;
       const due = /^repeat:company-\d+:(\d+)$/.exec(run.queue_job_id ?? '')?.[1];
-      if (due !== undefined) lags.push(run.started_at.getTime() - Number(due));
+      if (due === undefined) continue;
+      const lag = run.started_at.getTime() - Number(due);
+      lags.push(lag);
+      const minute = Math.max(0, Math.floor((Number(due) - startedAt) / 60_000));
+      (lagsByMinute[minute] ??= []).push(lag);
     }
     lags.sort((a, b) => a - b);
+    const afterFirstInterval = lagsByMinute
+      .slice(INTERVAL)
+      .flatMap((minute) => minute ?? [])
+      .sort((a, b) => a - b);
     const lastHalf = samples.filter((sample) => sample.t >= MINUTES / 2);
     const rss = lastHalf.map((sample) => sample.rssMb);
     const totalCalls = [...calls.values()].reduce((sum, count) => sum + count, 0);
@@ -226,6 +238,18 @@ async function main(): Promise<void> {
           p50: percentile(lags, 50),
           p99: percentile(lags, 99),
           max: lags.at(-1) ?? null,
+          after_first_interval: {
+            n: afterFirstInterval.length,
+            p50: percentile(afterFirstInterval, 50),
+            p99: percentile(afterFirstInterval, 99),
+            max: afterFirstInterval.at(-1) ?? null,
+          },
+          p99_by_minute: Array.from(lagsByMinute, (minute) =>
+            percentile(
+              [...(minute ?? [])].sort((a, b) => a - b),
+              99,
+            ),
+          ),
         },
         rss_mb: {
           ready: round(startStats.rssMb),
