@@ -66,10 +66,16 @@ export async function enqueueDelayedRun(
   kind: JobKind,
   companyId: number,
   delayMs: number,
+  options: { yieldToDueRuns?: boolean } = {},
 ): Promise<void> {
   await queues[kind].add(
     kind,
     { companyId, trigger: 'schedule' },
-    { delay: delayMs, deduplication: { id: `delayed-${companyId}`, ttl: Math.max(delayMs, 1) } },
+    {
+      delay: delayMs,
+      deduplication: { id: `delayed-${companyId}`, ttl: Math.max(delayMs, 1) },
+      // BullMQ takes jobs without a priority before any with one: such a run waits for the due ones.
+      ...(options.yieldToDueRuns ? { priority: 1 } : {}),
+    },
   );
 }

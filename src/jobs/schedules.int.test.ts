@@ -1,8 +1,9 @@
-import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue, Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listCompanies, updateCompany } from '../companies/companies.service.js';
 import { addTestCompany } from '../../test/helpers/companies.js';
 import { createTestContext, deleteRedisKeys, type TestContext } from '../../test/helpers/context.js';
+import { closeRedis, createRedis } from '../shared/redis.js';
 import { closeQueues, createQueues, type JobQueues } from './queues.js';
 import {
   listSchedules,
@@ -45,6 +46,34 @@ describe('a new schedule runs at once', () => {
     expect(await firstRunsOf(company.id, 'order-download')).toHaveLength(0);
     await reconcileCompanySchedules(queues, company);
     expect(await firstRunsOf(company.id, 'refund-upload')).toHaveLength(1);
+  });
+
+  it('lets runs that come due meanwhile go first, so that many new schedules do not delay them', async () => {
+    const queue = new Queue('first-run-order', { connection: context.redis, prefix: context.redisPrefix });
+    const own = { ...queues, 'refund-upload': queue } as JobQueues;
+    const fresh = [await addTestCompany(context), await addTestCompany(context)];
+    for (const company of fresh) await reconcileCompanySchedules(own, company);
+    // A scheduled run coming due now, as BullMQ's scheduler queues it: no priority.
+    await queue.add('refund-upload', { companyId: 999_999, trigger: 'schedule' });
+    const taken: number[] = [];
+    const connection = createRedis(context.config.redis);
+    const worker = new Worker(
+      queue.name,
+      async (job: { data: { companyId: number } }) => {
+        taken.push(job.data.companyId);
+      },
+      { connection, prefix: context.redisPrefix },
+    );
+    try {
+      await vi.waitFor(() => expect(taken).toHaveLength(3), { timeout: 10_000 });
+      expect(taken[0]).toBe(999_999);
+      expect(taken.slice(1).sort()).toEqual(fresh.map((company) => company.id).sort());
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await closeRedis(connection);
+    }
   });
 });
 

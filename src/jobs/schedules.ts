@@ -53,8 +53,10 @@ async function applySchedule(queues: JobQueues, kind: JobKind, company: Company)
     { name: kind, data: { companyId: company.id, trigger: 'schedule' } },
   );
   // A schedule just made (a company added, a job switched on, Redis emptied) runs once at once rather
-  // than waiting for its place in the interval; schedules that already exist keep their spread.
-  if (isNew) await enqueueDelayedRun(queues, kind, company.id, 0);
+  // than waiting for its place in the interval; schedules that already exist keep their spread. Made
+  // for a thousand companies at once (a first start, Redis emptied), these runs queue up: they yield to
+  // the runs coming due meanwhile, so those keep their time.
+  if (isNew) await enqueueDelayedRun(queues, kind, company.id, 0, { yieldToDueRuns: true });
   return false;
 }
 
