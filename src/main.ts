@@ -8,6 +8,7 @@ import { processClock, type AppContext } from './context.js';
 import { createDb, ensureDatabaseExists } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { JobHandlers } from './jobs/handlers.js';
+import { closeRunsWithoutLease } from './jobs/job-runs.repository.js';
 import { closeQueues, createQueues, type JobQueues } from './jobs/queues.js';
 import { reconcileAllSchedules, removeRetiredQueues } from './jobs/schedules.js';
 import { startWorkers } from './jobs/workers.js';
@@ -127,9 +128,16 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const reconcile = async () => reconcileAllSchedules(queues, await listCompanies(app.db), logger);
   const changes = await reconcile();
   logger.info(changes, 'schedules reconciled');
+  // The next run of a kind closes the runs its dead predecessors left `running`; this closes them when
+  // no such run comes (the kind switched off, a long schedule).
+  const closeAbandoned = async () => {
+    const closed = await closeRunsWithoutLease(app.db);
+    if (closed > 0) logger.warn({ closed }, 'closed runs left unfinished by a stopped process');
+  };
   // Catches companies changed by other processes and restores schedules if Redis lost its data.
   const reconcileTimer = setInterval(() => {
     reconcile().catch((err: unknown) => logger.error({ err }, 'schedule reconciliation failed'));
+    closeAbandoned().catch((err: unknown) => logger.error({ err }, 'closing abandoned runs failed'));
   }, config.scheduleReconcileIntervalMs);
   reconcileTimer.unref();
 

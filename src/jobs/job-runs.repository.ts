@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { JobRunRow, RunStatus, StoredRunCounts } from './job-runs.table.js';
 import type { JobKind, Trigger } from './kinds.js';
@@ -29,6 +30,9 @@ function toJobRun(row: JobRunRow): JobRun {
     queueJobId: row.queue_job_id,
   };
 }
+
+/** The error of a run closed because the process running it is gone. */
+export const ABANDONED = 'abandoned: the process running it stopped';
 
 export interface NewRun {
   companyId: number;
@@ -111,10 +115,37 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<JobRun[]
 export async function closeAbandonedRuns(db: Db, companyId: number, kind: JobKind): Promise<number> {
   const result = await db
     .updateTable('job_runs')
-    .set({ status: 'failed', finished_at: new Date(), error: 'abandoned: the process running it stopped' })
+    .set({ status: 'failed', finished_at: new Date(), error: ABANDONED })
     .where('company_id', '=', companyId)
     .where('kind', '=', kind)
     .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Closes the runs of every (kind, company) left `running` with no lease held any more: the process
+ * running them died (or lost its lease, and can no longer write; it records its own end). Otherwise such
+ * a run stays `running` until the next run of its kind takes the lease, which never comes when the kind
+ * is switched off and takes up to the schedule's interval otherwise. A run that has just taken its lease
+ * holds it, so it is never closed here.
+ */
+export async function closeRunsWithoutLease(db: Db): Promise<number> {
+  const result = await db
+    .updateTable('job_runs')
+    .set({ status: 'failed', finished_at: new Date(), error: ABANDONED })
+    .where('status', '=', 'running')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('job_leases')
+            .select('job_leases.kind')
+            .whereRef('job_leases.kind', '=', 'job_runs.kind')
+            .whereRef('job_leases.company_id', '=', 'job_runs.company_id')
+            .where('job_leases.expires_at', '>', sql<Date>`now()`),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

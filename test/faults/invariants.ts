@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/client.js';
+import { ABANDONED } from '../../src/jobs/job-runs.repository.js';
 import type { SimOrder } from '../../src/simulator/model.js';
 import type { Simulation } from '../../src/simulator/simulation.js';
 import type { CursorRegression } from './cursor-watch.js';
@@ -244,7 +245,7 @@ async function overlappingRuns(db: Db, out: Violation[]) {
      WHERE a.status <> 'skipped' AND b.status <> 'skipped'
        AND b.started_at < coalesce(a.finished_at, 'infinity')
        AND a.started_at < coalesce(b.finished_at, 'infinity')
-       AND a.error IS DISTINCT FROM 'abandoned: the process running it stopped'
+       AND a.error IS DISTINCT FROM ${ABANDONED}
        AND coalesce(a.error, '') NOT LIKE 'lease lost:%'`.execute(db);
   for (const row of result.rows)
     out.push({
