@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateCompany } from '../../src/companies/companies.service.js';
 import { FaultWorld } from './world.js';
 
 let world: FaultWorld;
@@ -31,7 +32,7 @@ describe('the harness without faults', () => {
 
     const report = await world.check();
     expect(report.violations).toEqual([]);
-    expect(report.counts).toEqual({ orders: 3, shipments: 1, cancellations: 1, refunds: 1 });
+    expect(report.counts).toEqual({ orders: 3, shipments: 1, cancellations: 1, refunds: 1, settlements: 0 });
     expect(report.pending).toEqual({ shipments: 0, cancellations: 0, refunds: 0 });
     const sim = world.simulator.sim.store.orders;
     expect(sim.get(shipped)?.status).toBe('SHIPPED');
@@ -52,7 +53,9 @@ describe('the harness without faults', () => {
     const target = store.orders.get(confirmed.amazon_order_id)!;
     const twin = { ...target.packages[0]!, packageReferenceId: 'twin' };
     target.packages.push(twin);
-    world.daemons[0]!.process.output = () => `{"msg":"oops","token":"${world.seller().refreshToken}"}`;
+    const daemon = world.daemons[0]!.process;
+    const output = daemon.output;
+    daemon.output = () => `{"msg":"oops","token":"${world.seller().refreshToken}"}`;
     try {
       const report = await world.check({ abandonedAfterMs: 0 });
       const kinds = report.violations.map((v) => v.invariant).sort();
@@ -60,6 +63,38 @@ describe('the harness without faults', () => {
       expect(report.violations.find((v) => v.invariant === 'orders')?.detail).toContain(order);
     } finally {
       target.packages.pop();
+      daemon.output = output;
     }
+  });
+
+  it('the check sees a settlement line stored twice', async () => {
+    const { db, config } = world.context;
+    await updateCompany(db, config.keyring, world.seller().company.id, { settlementReconciliation: true });
+    await world.downloadNow();
+    await world.control('POST', '/settlements/close');
+    await world.succeedNow('settlement-reconciliation');
+    const clean = await world.check({ abandonedAfterMs: 0 });
+    expect(clean.violations).toEqual([]);
+    expect(clean.counts.settlements).toBe(1);
+
+    const [line] = await db
+      .selectFrom('settlement_lines')
+      .selectAll()
+      .orderBy('line', 'desc')
+      .limit(1)
+      .execute();
+    await db
+      .insertInto('settlement_lines')
+      .values({ ...line!, line: line!.line + 1 })
+      .execute();
+    const report = await world.check({ abandonedAfterMs: 0 });
+    expect(report.violations).toEqual([
+      {
+        invariant: 'settlements',
+        detail: expect.stringMatching(
+          /^settlement \d+ row .*: stored 2 times, Amazon's file has it 1 times$/,
+        ),
+      },
+    ]);
   });
 });

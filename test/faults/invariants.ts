@@ -4,6 +4,7 @@ import { ABANDONED } from '../../src/jobs/job-runs.repository.js';
 import type { SimOrder } from '../../src/simulator/model.js';
 import type { Simulation } from '../../src/simulator/simulation.js';
 import type { CursorRegression } from './cursor-watch.js';
+import { checkSettlements } from './settlements-check.js';
 
 /** What the invariant check reads: Postgres, the simulator's state, the daemons' logs. */
 export interface InvariantInput {
@@ -21,7 +22,8 @@ export interface InvariantInput {
 }
 
 export interface Violation {
-  invariant: 'orders' | 'shipments' | 'cancellations' | 'refunds' | 'cursors' | 'runs' | 'logs';
+  invariant:
+    'orders' | 'shipments' | 'cancellations' | 'refunds' | 'settlements' | 'cursors' | 'runs' | 'logs';
   detail: string;
 }
 
@@ -29,7 +31,7 @@ export interface InvariantReport {
   violations: Violation[];
   /** Entities sent to Amazon and not finished yet (visibly pending): not a violation. */
   pending: { shipments: number; cancellations: number; refunds: number };
-  counts: { orders: number; shipments: number; cancellations: number; refunds: number };
+  counts: { orders: number; shipments: number; cancellations: number; refunds: number; settlements: number };
 }
 
 const STATUS: Record<SimOrder['status'], string> = {
@@ -309,13 +311,14 @@ function checkLogs(input: InvariantInput, out: Violation[]) {
 /**
  * The campaign's invariants, read from outside after a fault: every order Amazon has is stored exactly
  * once at its latest version; every shipment, cancellation and refund reached Amazon at most once and
- * exactly once when it is settled here (or is visibly pending); committed cursors never moved back; no
+ * exactly once when it is settled here (or is visibly pending); every settlement Amazon closed is stored
+ * once with each of its rows once (for companies that reconcile settlements); committed cursors never moved back; no
  * run stays `running` without a lease for longer than the lease, and no two runs of a (kind, company)
  * overlapped; no log line holds a secret or buyer data.
  */
 export async function checkInvariants(input: InvariantInput): Promise<InvariantReport> {
   const violations: Violation[] = [];
-  const counts = { orders: 0, shipments: 0, cancellations: 0, refunds: 0 };
+  const counts = { orders: 0, shipments: 0, cancellations: 0, refunds: 0, settlements: 0 };
   const pending = { shipments: 0, cancellations: 0, refunds: 0 };
   input.sim.now(); // lets everything due on Amazon's side happen first
   for (const { id, sellerId } of input.companies) {
@@ -323,6 +326,9 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
     const shipments = await checkShipments(input, id, sellerId, violations);
     const cancellations = await checkCancellations(input, id, sellerId, violations);
     const refunds = await checkRefunds(input, id, sellerId, violations);
+    counts.settlements += await checkSettlements(input.db, input.sim, id, sellerId, (detail) =>
+      violations.push({ invariant: 'settlements', detail }),
+    );
     counts.shipments += shipments.count;
     pending.shipments += shipments.pending;
     counts.cancellations += cancellations.count;

@@ -348,11 +348,16 @@ export class FaultWorld {
   }
 
   /** An order download run now that must succeed (a coalesced one is tried again). */
-  async downloadNow(sellerIndex = 0): Promise<RunSummary> {
+  downloadNow(sellerIndex = 0): Promise<RunSummary> {
+    return this.succeedNow('order-download', sellerIndex);
+  }
+
+  /** A run of the kind now that must succeed (a coalesced or deferred one is tried again). */
+  async succeedNow(kind: JobKind, sellerIndex = 0): Promise<RunSummary> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.runNow('order-download', sellerIndex);
+      const outcome = await this.runNow(kind, sellerIndex);
       if (outcome.status === 'succeeded') return outcome;
-      if (attempt >= 20) throw new Error(`order download ${outcome.status}: ${outcome.reason ?? ''}`);
+      if (attempt >= 20) throw new Error(`${kind} ${outcome.status}: ${outcome.reason ?? ''}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
@@ -370,7 +375,8 @@ export class FaultWorld {
   /**
    * Ends every fault and brings everything to rest: proxies pass, Redis up, Amazon's time moved past the
    * 2-minute rule and past feed processing, then downloads, uploads and follow-ups run on a live daemon
-   * until nothing is left in flight. The invariant check runs after this.
+   * until nothing is left in flight, and the settlements of companies that reconcile them. The invariant
+   * check runs after this.
    */
   async settle(): Promise<void> {
     this.simulator.sim.faults.clear();
@@ -395,6 +401,8 @@ export class FaultWorld {
     for (let index = 0; index < this.sellers.length; index++) {
       this.advance(3);
       for (let run = 0; run < 2; run++) await this.downloadNow(index);
+      const company = await getCompany(this.context.db, this.seller(index).company.id);
+      if (company.settlementReconciliation) await this.succeedNow('settlement-reconciliation', index);
     }
   }
 
