@@ -1,4 +1,5 @@
 import { formatCents, type SimItem, type SimOrder } from './model.js';
+import { defectiveReportLine, type RecordDefects } from './record-defects.js';
 
 export const ALL_ORDERS_REPORT_TYPES = [
   'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
@@ -72,7 +73,7 @@ function itemStatus(order: SimOrder, item: SimItem): string {
   return order.status === 'PENDING' ? 'Pending' : 'Unshipped';
 }
 
-function row(order: SimOrder, item: SimItem): string[] {
+function row(order: SimOrder, item: SimItem, defects: RecordDefects): string[] {
   const business = order.programs.includes('AMAZON_BUSINESS');
   const values: Record<(typeof ALL_ORDERS_COLUMNS)[number], string> = {
     'amazon-order-id': order.orderId,
@@ -109,12 +110,14 @@ function row(order: SimOrder, item: SimItem): string[] {
     'price-designation': business ? 'BusinessPrice' : '',
     'is-buyer-requested-cancelation': item.buyerCancelReason !== undefined ? 'true' : 'false',
   };
-  return ALL_ORDERS_COLUMNS.map((column) => values[column]);
+  const served = defectiveReportLine(defects, values);
+  return ALL_ORDERS_COLUMNS.map((column) => served[column]);
 }
 
 /** One row per order item, tab-separated, no buyer names or street lines (the report has none). */
-export function writeAllOrdersReport(orders: SimOrder[]): string {
+export function writeAllOrdersReport(orders: SimOrder[], defects: RecordDefects = new Map()): string {
   const lines = [ALL_ORDERS_COLUMNS.join('\t')];
-  for (const order of orders) for (const item of order.items) lines.push(row(order, item).join('\t'));
+  for (const order of orders)
+    for (const item of order.items) lines.push(row(order, item, defects).join('\t'));
   return `${lines.join('\n')}\n`;
 }

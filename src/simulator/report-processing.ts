@@ -23,7 +23,7 @@ function reportContent(sim: Simulation, report: SimReport, at: Date): string | u
       return time >= start.getTime() && time <= end.getTime();
     })
     .sort((a, b) => a.createdTime.getTime() - b.createdTime.getTime());
-  return orders.length === 0 ? undefined : writeAllOrdersReport(orders);
+  return orders.length === 0 ? undefined : writeAllOrdersReport(orders, sim.store.defects);
 }
 
 function finish(sim: Simulation, report: SimReport, at: Date): void {

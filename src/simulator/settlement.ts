@@ -4,7 +4,8 @@ import { storeDocument } from './documents.js';
 import { formatCents, type MoneyLine } from './model.js';
 import type { SimReport } from './records.js';
 import type { SimulationState } from './types.js';
-import type { SettlementPeriod } from './store.js';
+import { defectiveSettlementAmount, type RecordDefects } from './record-defects.js';
+import type { ClosedPeriod, SettlementPeriod } from './store.js';
 
 export const SETTLEMENT_REPORT_TYPE = 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2';
 
@@ -69,7 +70,12 @@ function dayOf(date: Date): string {
   return `${date.toISOString().slice(0, 10)} 00:00:00 UTC`;
 }
 
-function detailRow(period: SettlementPeriod, currency: string, line: MoneyLine): string[] {
+function detailRow(
+  period: SettlementPeriod,
+  currency: string,
+  line: MoneyLine,
+  defects: RecordDefects,
+): string[] {
   return [
     period.settlementId,
     '',
@@ -85,7 +91,7 @@ function detailRow(period: SettlementPeriod, currency: string, line: MoneyLine):
     line.orderId === '' ? '' : 'Amazon.com',
     line.amountType,
     line.amountDescription,
-    formatCents(line.amountCents),
+    defectiveSettlementAmount(defects, line.orderId, formatCents(line.amountCents)),
     line.fulfillmentId,
     dayOf(line.posted),
     settlementDate(line.posted),
@@ -100,13 +106,14 @@ function detailRow(period: SettlementPeriod, currency: string, line: MoneyLine):
 
 /**
  * The V2 flat file: header, a summary row (dates and total only), then one row per money line. Lines in
- * `unwritten` count in the total but are not written.
+ * `unwritten` count in the total but are not written; rows of orders with a settlement-row defect carry it.
  */
 export function writeSettlementReport(
   period: SettlementPeriod,
   end: Date,
   currency: string,
   unwritten: MoneyLine[] = [],
+  defects: RecordDefects = new Map(),
 ): string {
   const total = [...period.lines, ...unwritten].reduce((sum, line) => sum + line.amountCents, 0);
   const deposit = new Date(end.getTime() + 2 * DAY);
@@ -121,7 +128,7 @@ export function writeSettlementReport(
   const rows = [
     [...SETTLEMENT_COLUMNS],
     [...summary, ...Array<string>(SETTLEMENT_COLUMNS.length - summary.length).fill('')],
-    ...period.lines.map((line) => detailRow(period, currency, line)),
+    ...period.lines.map((line) => detailRow(period, currency, line, defects)),
   ];
   return `${rows.map((row) => row.join('\t')).join('\n')}\n`;
 }
@@ -151,6 +158,51 @@ function otherLine(
   };
 }
 
+/** Writes a closed period's file as it stands (defects included) and lists it as a DONE report made at `at`. */
+function publishSettlementReport(sim: SimulationState, closed: ClosedPeriod, at: Date): SimReport {
+  const { period, end } = closed;
+  const content = writeSettlementReport(period, end, closed.currency, closed.unwritten, sim.store.defects);
+  // Amazon serves US and European settlement files in Cp1252 and says so in the Content-Type.
+  const document = storeDocument(
+    sim,
+    period.sellerId,
+    'report',
+    'text/plain;charset=Cp1252',
+    iconv.encode(content, 'windows-1252'),
+    false,
+    at,
+  );
+  const seller = sim.store.sellers.get(period.sellerId);
+  const report: SimReport = {
+    reportId: sim.store.newReportId(),
+    sellerId: period.sellerId,
+    reportType: SETTLEMENT_REPORT_TYPE,
+    marketplaceIds: seller ? [seller.marketplaceId] : [],
+    dataStartTime: period.start,
+    dataEndTime: end,
+    createdTime: at,
+    processingStatus: 'DONE',
+    processingStartTime: at,
+    processingEndTime: at,
+    reportDocumentId: document.documentId,
+  };
+  sim.store.reports.set(report.reportId, report);
+  return report;
+}
+
+/**
+ * Amazon reissues a closed settlement's report: the same settlement id and period, written again as the
+ * records now stand (a defect since corrected is gone), listed as a new report.
+ */
+export function reissueSettlementReport(
+  sim: SimulationState,
+  settlementId: string,
+  at: Date,
+): SimReport | undefined {
+  const closed = sim.store.closedPeriods.get(settlementId);
+  return closed ? publishSettlementReport(sim, closed, at) : undefined;
+}
+
 /** Ends every seller's open period at `at`: a DONE settlement report appears, a new period starts. */
 export function closeSettlementPeriods(
   sim: SimulationState,
@@ -171,31 +223,9 @@ export function closeSettlementPeriods(
     const reserveLine = otherLine(period, at, 'Transfer', 'Current Reserve Amount', -reserve);
     const unwritten = reserve > 0 && options.omitReserveLine ? [reserveLine] : [];
     if (reserve > 0 && !options.omitReserveLine) period.lines.push(reserveLine);
-    const content = writeSettlementReport(period, at, seller.currency, unwritten);
-    // Amazon serves US and European settlement files in Cp1252 and says so in the Content-Type.
-    const document = storeDocument(
-      sim,
-      seller.sellerId,
-      'report',
-      'text/plain;charset=Cp1252',
-      iconv.encode(content, 'windows-1252'),
-      false,
-      at,
-    );
-    const report: SimReport = {
-      reportId: sim.store.newReportId(),
-      sellerId: seller.sellerId,
-      reportType: SETTLEMENT_REPORT_TYPE,
-      marketplaceIds: [seller.marketplaceId],
-      dataStartTime: period.start,
-      dataEndTime: at,
-      createdTime: at,
-      processingStatus: 'DONE',
-      processingStartTime: at,
-      processingEndTime: at,
-      reportDocumentId: document.documentId,
-    };
-    sim.store.reports.set(report.reportId, report);
+    const closedPeriod = { period, end: at, currency: seller.currency, unwritten };
+    sim.store.closedPeriods.set(period.settlementId, closedPeriod);
+    const report = publishSettlementReport(sim, closedPeriod, at);
     closed.push(report);
     if (options.listTwice) {
       const twin: SimReport = {

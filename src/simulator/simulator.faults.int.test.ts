@@ -191,3 +191,70 @@ describe('late-visible changes', () => {
     }
   });
 });
+
+describe('records served with a defect', () => {
+  /** The settlement file of a report, as rows of columns by name. */
+  async function settlementRows(reportDocumentId: string): Promise<Record<string, string>[]> {
+    const document = await client.json<{ url: string }>(
+      'GET',
+      `/reports/2021-06-30/documents/${reportDocumentId}`,
+    );
+    const [header = '', ...rows] = (await (await fetch(document.body.url)).text()).trim().split('\n');
+    const columns = header.split('\t');
+    return rows.map((row) =>
+      Object.fromEntries(row.split('\t').map((value, i) => [columns[i] ?? '', value])),
+    );
+  }
+
+  it('serves the order without a field or with a bad amount until told otherwise', async () => {
+    // Out of Pending at once: Amazon gives the proceeds only then.
+    const order = await client.newOrder({ pendingMinutes: 0 });
+    const path = `/orders/2026-01-01/orders/${order.orderId}?includedData=PROCEEDS`;
+    await client.control('PUT', `/orders/${order.orderId}/defects`, {
+      place: 'order',
+      kind: 'missing-field',
+    });
+    const missing = await client.json<{ order: Record<string, unknown> }>('GET', path);
+    expect(missing.body.order.createdTime).toBeUndefined();
+    await client.control('PUT', `/orders/${order.orderId}/defects`, { place: 'order', kind: 'bad-money' });
+    const badMoney = await client.json<{
+      order: { createdTime: string; proceeds: { grandTotal: { amount: string } } };
+    }>('GET', path);
+    expect(badMoney.body.order.createdTime).toEqual(expect.any(String));
+    expect(badMoney.body.order.proceeds.grandTotal.amount).toMatch(/^\$\d+\.\d\d$/);
+    await client.control('DELETE', `/orders/${order.orderId}/defects`);
+    const right = await client.json<{ order: { proceeds: { grandTotal: { amount: string } } } }>('GET', path);
+    expect(right.body.order.proceeds.grandTotal.amount).toMatch(/^\d+\.\d\d$/);
+  });
+
+  it('writes a settlement row with the defect, and a reissued report without it once corrected', async () => {
+    const order = await client.newOrder({ fulfilledBy: 'AMAZON' });
+    await client.advance(6 * 60);
+    await client.control('PUT', `/orders/${order.orderId}/defects`, {
+      place: 'settlement-row',
+      kind: 'missing-field',
+    });
+    const closed = await client.control<{ reports: { reportDocumentId: string }[] }>(
+      'POST',
+      '/settlements/close',
+    );
+    const first = await settlementRows(closed.body.reports[0]?.reportDocumentId ?? '');
+    const settlementId = first[0]?.['settlement-id'] ?? '';
+    const ofOrder = (rows: Record<string, string>[]) =>
+      rows.filter((row) => row['order-id'] === order.orderId);
+    expect(ofOrder(first).length).toBeGreaterThan(0);
+    expect(ofOrder(first).map((row) => row.amount)).toEqual(ofOrder(first).map(() => ''));
+
+    await client.control('DELETE', `/orders/${order.orderId}/defects`);
+    const reissued = await client.control<{ report: { reportDocumentId: string } }>(
+      'POST',
+      `/settlements/${settlementId}/reissue`,
+    );
+    expect(reissued.status).toBe(201);
+    const second = await settlementRows(reissued.body.report.reportDocumentId);
+    expect(second[0]?.['settlement-id']).toBe(settlementId);
+    expect(ofOrder(second).every((row) => /^-?\d+\.\d\d$/.test(row.amount ?? ''))).toBe(true);
+    expect(second).toHaveLength(first.length);
+    expect((await client.control('POST', '/settlements/unknown/reissue')).status).toBe(404);
+  });
+});

@@ -1,5 +1,6 @@
 import type { MoneyLine, SimOrder, SimSeller } from './model.js';
 import { SeededRandom } from './random.js';
+import type { RecordDefects } from './record-defects.js';
 import type { PageCursor, RecordedRequest, SimDocument, SimFeed, SimListing, SimReport } from './records.js';
 
 export interface SettlementPeriod {
@@ -7,6 +8,14 @@ export interface SettlementPeriod {
   settlementId: string;
   start: Date;
   lines: MoneyLine[];
+}
+
+export interface ClosedPeriod {
+  period: SettlementPeriod;
+  end: Date;
+  currency: string;
+  /** Lines counted in the total but left out of the file. */
+  unwritten: MoneyLine[];
 }
 
 const RECORDED_REQUESTS_KEPT = 5_000;
@@ -21,6 +30,10 @@ export class SimStore {
   readonly documents = new Map<string, SimDocument>();
   readonly listings = new Map<string, SimListing>();
   readonly openPeriods = new Map<string, SettlementPeriod>();
+  /** Closed periods by settlement id, as their report was written: Amazon may reissue it. */
+  readonly closedPeriods = new Map<string, ClosedPeriod>();
+  /** Defects put on orders' records (tests): how the Orders API, the order reports and settlements serve them. */
+  readonly defects: RecordDefects = new Map();
   /** Every money line ever posted, across settlement periods (the Finances API reads it). */
   readonly ledger: MoneyLine[] = [];
   readonly requests: RecordedRequest[] = [];

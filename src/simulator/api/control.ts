@@ -7,7 +7,8 @@ import { invalidInput, json, notFound, parseBody, route, type Route, type SimReq
 import { amazonRefund } from '../lifecycle.js';
 import { cancelOrder, OrderRefusal, requestBuyerCancel } from '../order-actions.js';
 import { orderView } from '../orders-view.js';
-import { closeSettlementPeriods } from '../settlement.js';
+import { recordDefectSchema } from '../record-defects.js';
+import { closeSettlementPeriods, reissueSettlementReport } from '../settlement.js';
 import type { Simulation } from '../simulation.js';
 import { isOperation } from '../usage-plans.js';
 import { reportView } from './reports.js';
@@ -202,6 +203,29 @@ export const controlRoutes: Route[] = [
               .strict(),
           );
     return json(201, { reports: closeSettlementPeriods(sim, sim.now(), options).map(reportView) });
+  }),
+  route(
+    'POST',
+    '/_sim/settlements/{settlementId}/reissue',
+    'control',
+    'reissueSettlement',
+    (sim, request) => {
+      const settlementId = request.params.settlementId ?? '';
+      const report = reissueSettlementReport(sim, settlementId, sim.now());
+      if (!report) throw notFound(`Settlement ${settlementId} was not closed.`);
+      return json(201, { report: reportView(report) });
+    },
+  ),
+  route('PUT', '/_sim/orders/{orderId}/defects', 'control', 'addRecordDefect', (sim, request) => {
+    const { orderId } = controlOrder(sim, request);
+    const defect = parseBody(request, recordDefectSchema);
+    const others = (sim.store.defects.get(orderId) ?? []).filter((d) => d.place !== defect.place);
+    sim.store.defects.set(orderId, [...others, defect]);
+    return json(200, { defects: sim.store.defects.get(orderId) });
+  }),
+  route('DELETE', '/_sim/orders/{orderId}/defects', 'control', 'clearRecordDefects', (sim, request) => {
+    sim.store.defects.delete(controlOrder(sim, request).orderId);
+    return json(200, { defects: [] });
   }),
   route('GET', '/_sim/faults', 'control', 'listFaults', (sim) => json(200, sim.faults.list())),
   route('POST', '/_sim/faults', 'control', 'addFault', addFault),

@@ -15,6 +15,7 @@ import {
 import type { SimOrder } from '../model.js';
 import { OrderRefusal, shipOrder } from '../order-actions.js';
 import { orderView } from '../orders-view.js';
+import { defectiveOrder } from '../record-defects.js';
 import type { PageCursor } from '../records.js';
 import type { Simulation } from '../simulation.js';
 import { knownCarrierCodes } from '../carriers.js';
@@ -136,7 +137,7 @@ function searchOrders(sim: Simulation, request: SimRequest) {
   const pageIds = cursor.orderIds.slice(start, start + pageSize);
   const orders = pageIds.flatMap((id) => {
     const order = sim.store.orders.get(id);
-    return order ? [orderView(order, included, sim.baseUrl)] : [];
+    return order ? [defectiveOrder(sim.store.defects, orderView(order, included, sim.baseUrl))] : [];
   });
   const nextOffset = start + pageIds.length;
   const body: Record<string, unknown> = { orders, ...cursor.echo };
@@ -161,7 +162,7 @@ function getOrder(sim: Simulation, request: SimRequest) {
   sim.now();
   const order = ownOrder(sim, request);
   const included = new Set(queryList(request.query, 'includedData'));
-  return json(200, { order: orderView(order, included, sim.baseUrl) });
+  return json(200, { order: defectiveOrder(sim.store.defects, orderView(order, included, sim.baseUrl)) });
 }
 
 const confirmShipmentSchema = z.object({
