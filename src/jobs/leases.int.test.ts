@@ -7,8 +7,8 @@ import { createTestContext, TEST_CLOCK_START, type TestContext } from '../../tes
 import { createDb } from '../db/client.js';
 import { JOB_HANDLERS } from '../wiring.js';
 import type { JobContext, JobHandlers } from './handlers.js';
-import { listRuns } from './job-runs.repository.js';
-import { LeaseLost } from './leases.js';
+import { ABANDONED, closeRunsWithoutLease, insertRun, listRuns } from './job-runs.repository.js';
+import { acquireLease, LeaseLost } from './leases.js';
 import { closeQueues, createQueues, type JobQueues } from './queues.js';
 import { runJob } from './run-job.js';
 
@@ -147,5 +147,25 @@ describe('one run per (company, kind)', () => {
     const runs = await listRuns(context.db, { companyId: company.id, kind: 'order-download', limit: 100 });
     expect(runs[0]?.status).toBe('succeeded');
     expect(runs.filter((run) => run.error === 'abandoned: the process running it stopped')).toHaveLength(1);
+  });
+});
+
+describe('runs left without their lease', () => {
+  it('are closed as abandoned whatever their kind; a run whose lease is held is left alone', async () => {
+    const company = await addTestCompany(context);
+    const dead = { companyId: company.id, kind: 'fulfillment-upload' as const, trigger: 'manual' as const };
+    const live = { ...dead, kind: 'refund-upload' as const };
+    expect(await acquireLease(context.db, dead, 'gone/1', 1)).not.toBeNull();
+    expect(await acquireLease(context.db, live, 'here/1', 60_000)).not.toBeNull();
+    const deadRun = await insertRun(context.db, dead, 'running');
+    const liveRun = await insertRun(context.db, live, 'running');
+    // Never renewed: the first lease lapses.
+    await sleep(50);
+
+    // The earlier tests' runs left without a lease are closed too.
+    expect(await closeRunsWithoutLease(context.db)).toBeGreaterThanOrEqual(1);
+    const runs = await listRuns(context.db, { companyId: company.id });
+    expect(runs.find((run) => run.id === deadRun.id)).toMatchObject({ status: 'failed', error: ABANDONED });
+    expect(runs.find((run) => run.id === liveRun.id)).toMatchObject({ status: 'running', error: null });
   });
 });
