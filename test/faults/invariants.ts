@@ -17,7 +17,10 @@ export interface InvariantInput {
   cursorRegressions: CursorRegression[];
   /** JOB_LEASE_MS of the daemons. */
   leaseMs: number;
-  /** How long to wait before a `running` run without a live lease counts as left behind (default: the lease). */
+  /**
+   * How long to wait before a `running` run without a live lease counts as left behind (default: the
+   * lease); a daemon closes such a run at its next schedule reconcile.
+   */
   abandonedAfterMs?: number;
 }
 

@@ -460,6 +460,9 @@ export class FaultWorld {
       secrets: [this.context.config.adminToken, this.daemonEnv.ENCRYPTION_KEY ?? ''],
       cursorRegressions: this.cursors.regressions,
       leaseMs: Number(this.daemonEnv.JOB_LEASE_MS),
+      // A daemon closes a run left without its lease at its next reconcile.
+      abandonedAfterMs:
+        Number(this.daemonEnv.JOB_LEASE_MS) + Number(this.daemonEnv.SCHEDULE_RECONCILE_INTERVAL_MS),
       ...options,
     });
   }
