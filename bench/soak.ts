@@ -7,7 +7,7 @@
  *                       the same for runs due after the first interval, and the p99 of each minute
  *   runs                scheduled runs by kind and status
  *   rss_mb              the daemon's resident memory: when ready, min/max over the last half, at the end,
- *                       and the last half's slope (MiB per minute, least squares)
+ *                       the last half's slope (MiB per minute, least squares) and the median of each minute
  *   cpu_percent         the daemon's CPU time over the run's wall time (100 = one core)
  *   pg_connections      connections to the soak's database: max and at the end
  *   redis_mb            Redis used_memory before the daemon started and at the end, and bytes per company
@@ -260,6 +260,14 @@ async function main(): Promise<void> {
             slope(lastHalf.map((sample) => ({ x: sample.t, y: sample.rssMb }))),
             2,
           ),
+          median_by_minute: Array.from({ length: Math.ceil(MINUTES) }, (_, minute) => {
+            const inMinute = samples
+              .filter((sample) => sample.t >= minute && sample.t < minute + 1)
+              .map((sample) => sample.rssMb)
+              .sort((a, b) => a - b);
+            const middle = percentile(inMinute, 50);
+            return middle === null ? null : round(middle);
+          }),
         },
         cpu_percent: round(((endStats.cpuSeconds - startStats.cpuSeconds) / wallSeconds) * 100),
         pg_connections: {
