@@ -107,8 +107,12 @@ export async function runChaos(world: FaultWorld, options: ChaosOptions): Promis
       const orders = await world.context.db
         .selectFrom('orders')
         .leftJoin('shipments', 'shipments.order_id', 'orders.id')
+        // An order being cancelled stays Unshipped until Amazon's cancellation is downloaded: left in, the
+        // same four were drawn tick after tick and the workload stopped shipping and cancelling.
+        .leftJoin('cancellations', 'cancellations.order_id', 'orders.id')
         .select(['orders.amazon_order_id', 'orders.company_id', 'orders.status'])
         .where('shipments.id', 'is', null)
+        .where('cancellations.id', 'is', null)
         .where('orders.status', '=', 'Unshipped')
         .limit(4)
         .execute();
