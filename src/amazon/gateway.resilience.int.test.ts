@@ -102,11 +102,47 @@ describe('shared rate limit', () => {
     await fake.stop();
     fake = new FakeAmazon({ rateLimitHeader: '4' });
     base = await fake.start();
-    const port = await portFor({ ratePlans: { getOrder: { rate: 100, burst: 1 } } });
+    const company = await createAmazonCompany(context, { endpoint: base });
+    const port = await factoryOn(context.redis, {
+      ratePlans: { getOrder: { rate: 100, burst: 1 } },
+    }).forCompany(company.id);
     await port.getOrder('111-0000000-0000011');
-    const [rateKey = ''] = await context.redis.keys(`${context.config.redisPrefix}:amazon:rate:*getOrder}`);
+    // This company's key: the earlier tests' companies have theirs too.
+    const [rateKey = ''] = await context.redis.keys(
+      `${context.config.redisPrefix}:amazon:rate:*${company.sellerId}*getOrder}`,
+    );
+    expect(await context.redis.get(rateKey)).toBe('4');
     await context.redis.del(rateKey, rateKey.replace(':amazon:rate:', ':amazon:bucket:'));
     await port.getOrder('111-0000000-0000012');
+    expect(await context.redis.get(rateKey)).toBe('4');
+  });
+
+  it('after Redis lost the adopted rate, a 429 (which carries no rate) backs off at the rate still known', async () => {
+    await fake.stop();
+    fake = new FakeAmazon({ rateLimitHeader: '4' });
+    base = await fake.start();
+    // The plan's default: a slot every 100 s, beyond the wait allowed in-process.
+    const company = await createAmazonCompany(context, { endpoint: base });
+    const port = await factoryOn(context.redis, {
+      ratePlans: { getOrder: { rate: 0.01, burst: 2 } },
+    }).forCompany(company.id);
+    await port.getOrder('111-0000000-0000021');
+    const [rateKey = ''] = await context.redis.keys(
+      `${context.config.redisPrefix}:amazon:rate:*${company.sellerId}*getOrder}`,
+    );
+    expect(await context.redis.get(rateKey)).toBe('4');
+    await context.redis.del(rateKey, rateKey.replace(':amazon:rate:', ':amazon:bucket:'));
+    fake.script('GET', '/orders/2026-01-01/orders/111-0000000-0000022', {
+      status: 429,
+      body: {
+        errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+      },
+    });
+    await port.getOrder('111-0000000-0000022');
+    const [, refused, retried] = fake.apiRequests();
+    // 1/4 s (and its jitter), not the plan's 100 s.
+    expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(250);
+    expect(retried!.at - refused!.at).toBeLessThan(250 * 1.5 + 300);
     expect(await context.redis.get(rateKey)).toBe('4');
   });
 });

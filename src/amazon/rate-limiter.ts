@@ -48,6 +48,9 @@ return 1
 /** An adopted rate is forgotten after a week without being seen again (a plan can go back down). */
 const ADOPTED_RATE_TTL_SECONDS = 7 * 24 * 3600;
 
+/** How long a process trusts a rate it adopted without writing it to Redis again. */
+const ADOPTION_FRESH_MS = 3_600_000;
+
 export interface BucketPlan {
   rate: number;
   burst: number;
@@ -95,10 +98,26 @@ export class RedisRateLimiter {
         [plan.rate, plan.burst, this.options.paceFactor, maxWaitMs],
       ),
     )) as [number, number, number];
-    // Redis lost the adopted rate (restarted, flushed, failed over): the next answer adopts it again,
-    // or the bucket would run at the plan's default rate for the rest of the hour.
-    if (rateStored === 0) this.adopted.delete(bucket);
+    if (rateStored === 0) await this.restoreAdoptedRate(bucket);
     return { granted: granted === 1, waitMs };
+  }
+
+  /**
+   * Redis lost the adopted rate (restarted, flushed, failed over). This process still knows it from the
+   * last hour: it is written back, as the next answer may be a 429, which carries no rate, and backing off
+   * at the plan's default would stop the operation for minutes (searchOrders: 180 s). Known to no one
+   * here, the adoption is forgotten so that the next answer carrying the rate writes it again.
+   */
+  private async restoreAdoptedRate(bucket: string): Promise<void> {
+    const known = this.adopted.get(bucket);
+    if (known && Date.now() - known.at < ADOPTION_FRESH_MS) await this.storeRate(bucket, known.rate);
+    else this.adopted.delete(bucket);
+  }
+
+  private async storeRate(bucket: string, rate: number): Promise<void> {
+    await usingRedis(PURPOSE, () =>
+      this.redis.set(this.rateKey(bucket), String(rate), 'EX', ADOPTED_RATE_TTL_SECONDS),
+    );
   }
 
   /** The rate the bucket currently runs at (an adopted `x-amzn-RateLimit-Limit`, or the plan's). */
@@ -112,10 +131,8 @@ export class RedisRateLimiter {
   async adoptRate(bucket: string, rate: number): Promise<boolean> {
     if (!Number.isFinite(rate) || rate <= 0) return false;
     const known = this.adopted.get(bucket);
-    if (known?.rate === rate && Date.now() - known.at < 3_600_000) return false;
-    await usingRedis(PURPOSE, () =>
-      this.redis.set(this.rateKey(bucket), String(rate), 'EX', ADOPTED_RATE_TTL_SECONDS),
-    );
+    if (known?.rate === rate && Date.now() - known.at < ADOPTION_FRESH_MS) return false;
+    await this.storeRate(bucket, rate);
     this.adopted.set(bucket, { rate, at: Date.now() });
     return true;
   }
