@@ -155,16 +155,24 @@ export async function runChaos(world: FaultWorld, options: ChaosOptions): Promis
   await restoreEverything(world);
   await world.settle();
   const report = await world.check();
-  return result(options, report);
+  return chaosResult(options, report);
 }
 
-function result(options: ChaosOptions, report: InvariantReport): ChaosResult {
+/** The run's JSON line: exactly these fields, whatever else the invariant check counts. */
+export function chaosResult(
+  options: Pick<ChaosOptions, 'seed' | 'simulatedMinutes' | 'schedule'>,
+  report: Pick<InvariantReport, 'violations' | 'counts'>,
+): ChaosResult {
   const classes = report.violations.map(classify);
+  const { orders, shipments, cancellations, refunds } = report.counts;
   return {
     seed: options.seed,
     simulated_minutes: options.simulatedMinutes,
     faults: options.schedule.length,
-    ...report.counts,
+    orders,
+    shipments,
+    cancellations,
+    refunds,
     lost: classes.filter((c) => c === 'lost').length,
     doubled: classes.filter((c) => c === 'doubled').length,
     violations: report.violations.map((v) => `${v.invariant}: ${v.detail}`),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHAOS_FAULTS, drawSchedule } from './chaos-schedule.js';
-import { classify } from './chaos-run.js';
+import { chaosResult, classify } from './chaos-run.js';
 
 describe('the chaos schedule', () => {
   it('is the same for the same seed and differs between seeds', () => {
@@ -27,5 +27,37 @@ describe('the chaos schedule', () => {
     expect(classify({ invariant: 'cursors', detail: 'company 1 orders.committedUntil moved back' })).toBe(
       'other',
     );
+  });
+
+  it('prints the fields asked for, in order, lost and doubled counted from the violations', () => {
+    const line = chaosResult(
+      { seed: 4, simulatedMinutes: 30, schedule: drawSchedule(4, 30_000) },
+      {
+        counts: { orders: 120, shipments: 40, cancellations: 12, refunds: 5, settlements: 3 },
+        violations: [
+          { invariant: 'orders', detail: '111-1 stored 0 times' },
+          { invariant: 'shipments', detail: 'shipment 3 sent 2 times' },
+          { invariant: 'cursors', detail: 'company 1 orders.committedUntil moved back' },
+        ],
+      },
+    );
+    expect(Object.keys(line)).toEqual([
+      'seed',
+      'simulated_minutes',
+      'faults',
+      'orders',
+      'shipments',
+      'cancellations',
+      'refunds',
+      'lost',
+      'doubled',
+      'violations',
+    ]);
+    expect(line).toMatchObject({ seed: 4, faults: drawSchedule(4, 30_000).length, lost: 1, doubled: 1 });
+    expect(line.violations).toEqual([
+      'orders: 111-1 stored 0 times',
+      'shipments: shipment 3 sent 2 times',
+      'cursors: company 1 orders.committedUntil moved back',
+    ]);
   });
 });
