@@ -1,7 +1,6 @@
 import type { Company } from '../companies/companies.service.js';
 import { describeIssues } from '../companies/companies.schema.js';
-import type { Db } from '../db/client.js';
-import type { Tx } from '../db/client.js';
+import { type Db, type Tx, inTransaction } from '../db/client.js';
 import { recordZeroings } from '../inventory/zeroings.repository.js';
 import { BuyerCancellationDecisionError, decideBuyerCancellation } from '../orders/buyer-cancellation.js';
 import { countSellerFulfilledOrders, ordersPurchasedBetween } from '../orders/orders.cancelling.js';
@@ -203,7 +202,7 @@ export async function requestCancellation(
   now: Date,
 ): Promise<CancellationRequested> {
   const values = parseInput(input);
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const order = await lockOrderForShipping(tx, company.id, values.amazonOrderId);
     refuseOrder(order, values.amazonOrderId);
     const requested = buyerRequested(order);

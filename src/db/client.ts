@@ -8,6 +8,14 @@ export type Db = Kysely<Database>;
 /** A transaction on the database; every repository function that writes inside one takes it. */
 export type Tx = Transaction<Database>;
 
+/**
+ * Runs `work` in `db`'s transaction when `db` is one (a caller that makes it part of a larger change),
+ * in a transaction of its own otherwise.
+ */
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Tx) : db.transaction().execute(work);
+}
+
 // int8 (bigint ids, counts) arrives as a string by default; ids stay well below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 

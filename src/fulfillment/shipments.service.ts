@@ -1,7 +1,7 @@
 import { heldQuantities } from '../cancellations/cancellations.repository.js';
 import { describeIssues } from '../companies/companies.schema.js';
 import { getCompany } from '../companies/companies.service.js';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, type Tx, inTransaction } from '../db/client.js';
 import type { OrderCancelledOnAmazon } from '../orders/order-events.js';
 import { lockOrderForShipping, type ShippableOrder } from '../orders/orders.shipping.js';
 import { unitsLeft } from '../orders/units-left.js';
@@ -95,7 +95,7 @@ export async function recordShipment(
   if (problem) throw new UsageError(`tracking number: ${problem}`);
   const shipFrom = mergeShipFrom(await getDefaultShipFrom(db, companyId), values.shipFrom);
   const { shipDate, judgedAt } = await resolveShipDate(db, companyId, values.shipDate, now);
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const order = await lockOrderForShipping(tx, companyId, values.amazonOrderId);
     refuseOrder(order, values.amazonOrderId);
     checkShipDate(order, shipDate, judgedAt);

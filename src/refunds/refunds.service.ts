@@ -1,6 +1,6 @@
 import type { Company } from '../companies/companies.service.js';
 import { describeIssues } from '../companies/companies.schema.js';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, type Tx, inTransaction } from '../db/client.js';
 import { lockOrderForRefund, readOrderForRefund, type RefundableOrder } from '../orders/orders.refunding.js';
 import { UsageError } from '../shared/errors.js';
 import { formatMoney, MoneyFormatError, parseMoney } from '../shared/money.js';
@@ -136,7 +136,7 @@ export async function requestRefund(
   now: Date,
 ): Promise<RefundRequested> {
   const values = parseInput(input);
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const order = await lockOrderForRefund(tx, company.id, values.amazonOrderId);
     refuseOrder(order, values.amazonOrderId);
     return recordRefund(tx, company, order, values, settings, now);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Company } from '../companies/companies.service.js';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, type Tx, inTransaction } from '../db/client.js';
 import { lockOrderForRefund } from '../orders/orders.refunding.js';
 import { UsageError } from '../shared/errors.js';
 import { formatMoney, MoneyFormatError, parseMoney, prorate } from '../shared/money.js';
@@ -195,7 +195,7 @@ export async function refundReturn(
   settings: RefundSettings,
   now: Date,
 ): Promise<{ return: Return; refund: RefundRequested }> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await lockReturn(tx, id);
     if (Number(row.company_id) !== company.id)
       throw new UsageError(`return ${rmaIdOf(id)} is not known for company ${company.id}`);

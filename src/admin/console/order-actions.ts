@@ -122,10 +122,11 @@ export function orderActions(server: FastifyInstance, { deps }: ConsoleContext):
   server.post(`${route}/ship`, hidden, async (request, reply) => {
     const { companyId, amazonOrderId, path } = orderOf(request);
     const company = await getCompany(app.db, companyId);
-    const shipment = await doOnce(app.db, request, async () => {
+    const at = now();
+    const shipment = await doOnce(app.db, request, at, async (tx) => {
       const input = shipmentInputOf(request.body as Body, amazonOrderId);
-      const recorded = await recordShipment(app.db, companyId, input, now());
-      await recordAudit(app.db, actorOf(request), {
+      const recorded = await recordShipment(tx, companyId, input, at);
+      await recordAudit(tx, actorOf(request), {
         action: 'shipment.record',
         companyId,
         amazonOrderId,
@@ -147,11 +148,12 @@ export function orderActions(server: FastifyInstance, { deps }: ConsoleContext):
   server.post(`${route}/cancel`, hidden, async (request, reply) => {
     const { companyId, amazonOrderId, path } = orderOf(request);
     const company = await getCompany(app.db, companyId);
-    const requested = await doOnce(app.db, request, async () => {
+    const at = now();
+    const requested = await doOnce(app.db, request, at, async (tx) => {
       const input = cancellationInputOf(request.body as Body, amazonOrderId);
-      const result = await requestCancellation(app.db, fulfillmentShipmentGuard, company, input, now());
+      const result = await requestCancellation(tx, fulfillmentShipmentGuard, company, input, at);
       const { cancellation } = result;
-      await recordAudit(app.db, actorOf(request), {
+      await recordAudit(tx, actorOf(request), {
         action: 'order.cancel',
         companyId,
         amazonOrderId,
@@ -184,11 +186,12 @@ export function orderActions(server: FastifyInstance, { deps }: ConsoleContext):
   server.post(`${route}/refund`, hidden, async (request, reply) => {
     const { companyId, amazonOrderId, path } = orderOf(request);
     const company = await getCompany(app.db, companyId);
-    const requested = await doOnce(app.db, request, async () => {
+    const at = now();
+    const requested = await doOnce(app.db, request, at, async (tx) => {
       const input = refundInputOf(request.body as Body, amazonOrderId);
-      const result = await requestRefund(app.db, company, input, app.config.refunds, now());
+      const result = await requestRefund(tx, company, input, app.config.refunds, at);
       const { refund } = result;
-      await recordAudit(app.db, actorOf(request), {
+      await recordAudit(tx, actorOf(request), {
         action: 'order.refund',
         companyId,
         amazonOrderId,

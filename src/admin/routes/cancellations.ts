@@ -47,27 +47,28 @@ async function cancelOnce(
   input: unknown,
 ) {
   const { db } = deps.app;
-  return idempotent(db, request, reply, async () => {
-    const requested = await requestCancellation(
-      db,
-      fulfillmentShipmentGuard,
-      company,
-      input,
-      clockOf(deps.app)(),
-    );
-    const queued = await queueCancellationUpload(deps, company.id);
-    const { cancellation } = requested;
-    await recordAudit(db, actorOf(request), {
-      action,
-      companyId: company.id,
-      amazonOrderId: cancellation.amazonOrderId,
-      detail: {
-        cancellationId: cancellation.id,
-        reason: cancellation.reason,
-        items: cancellation.items.map((i) => `${i.orderItemId}x${i.quantity}`),
-      },
-    });
-    return { status: 201, body: { ...requested, queued } };
+  const now = clockOf(deps.app)();
+  return idempotent(db, request, reply, now, {
+    work: async (tx) => {
+      const requested = await requestCancellation(tx, fulfillmentShipmentGuard, company, input, now);
+      const { cancellation } = requested;
+      await recordAudit(tx, actorOf(request), {
+        action,
+        companyId: company.id,
+        amazonOrderId: cancellation.amazonOrderId,
+        detail: {
+          cancellationId: cancellation.id,
+          reason: cancellation.reason,
+          items: cancellation.items.map((i) => `${i.orderItemId}x${i.quantity}`),
+        },
+      });
+      return { status: 201, body: { ...requested, queued: false } };
+    },
+    // After the commit, so that the upload finds the cancellation.
+    afterCommit: async (answer) => ({
+      ...answer,
+      body: { ...answer.body, queued: await queueCancellationUpload(deps, company.id) },
+    }),
   });
 }
 

@@ -8,7 +8,7 @@ import { listRefunds } from '../../refunds/refunds.repository.js';
 import { cancelRefund, refundableOf, requestRefund } from '../../refunds/refunds.service.js';
 import { REFUND_STATES } from '../../refunds/refunds.table.js';
 import { actorOf, companyParams } from '../deps.js';
-import { idempotencyHeadersSchema, idempotent } from '../idempotency.js';
+import { idempotencyHeadersSchema, idempotent, type Answer } from '../idempotency.js';
 import { pageOfAll, pageQuerySchema } from '../pagination.js';
 import { sentBody } from '../request-body.js';
 import type { AdminDeps, AdminRoutes } from '../types.js';
@@ -35,6 +35,17 @@ export async function queueRefundUpload(
   );
 }
 
+/** A refund's answer with its upload queued: after the commit, so that the upload finds the refund. */
+export async function withQueuedUpload<Body extends object>(
+  deps: AdminDeps,
+  companyId: number,
+  holdUntil: Date,
+  answer: Answer<Body>,
+): Promise<Answer<Body & { queued: boolean }>> {
+  const queued = await queueRefundUpload(deps, companyId, holdUntil);
+  return { ...answer, body: { ...answer.body, queued } };
+}
+
 /** `sellersync orders refund | refundable`, `refunds list | cancel`. */
 export const refundRoutes: AdminRoutes = (server, deps) => {
   const { app } = deps;
@@ -54,28 +65,25 @@ export const refundRoutes: AdminRoutes = (server, deps) => {
     },
     async (request, reply) => {
       const company = await getCompany(app.db, request.params.companyId);
-      return idempotent(app.db, request, reply, async () => {
-        const requested = await requestRefund(
-          app.db,
-          company,
-          sentBody(request),
-          app.config.refunds,
-          clockOf(app)(),
-        );
-        const { refund } = requested;
-        await recordAudit(app.db, actorOf(request), {
-          action: 'order.refund',
-          companyId: company.id,
-          amazonOrderId: refund.amazonOrderId,
-          detail: {
-            refundId: refund.id,
-            reason: refund.reason,
-            full: refund.full,
-            currency: refund.currency,
-          },
-        });
-        const queued = await queueRefundUpload(deps, company.id, refund.holdUntil);
-        return { status: 201, body: { ...requested, queued } };
+      const now = clockOf(app)();
+      return idempotent(app.db, request, reply, now, {
+        work: async (tx) => {
+          const requested = await requestRefund(tx, company, sentBody(request), app.config.refunds, now);
+          const { refund } = requested;
+          await recordAudit(tx, actorOf(request), {
+            action: 'order.refund',
+            companyId: company.id,
+            amazonOrderId: refund.amazonOrderId,
+            detail: {
+              refundId: refund.id,
+              reason: refund.reason,
+              full: refund.full,
+              currency: refund.currency,
+            },
+          });
+          return { status: 201, body: { ...requested, queued: false } };
+        },
+        afterCommit: (answer) => withQueuedUpload(deps, company.id, answer.body.refund.holdUntil, answer),
       });
     },
   );

@@ -18,7 +18,7 @@ import { actorOf, companyParams, optionalCompanyQuery } from '../deps.js';
 import { idempotencyHeadersSchema, idempotent } from '../idempotency.js';
 import { pageOfAll, pageQuerySchema } from '../pagination.js';
 import type { AdminRoutes } from '../types.js';
-import { queueRefundUpload } from './refunds.js';
+import { withQueuedUpload } from './refunds.js';
 
 const tags = ['returns'];
 
@@ -137,19 +137,23 @@ export const returnRoutes: AdminRoutes = (server, deps) => {
       await returnOf(companyId, rmaId);
       const company = await getCompany(app.db, companyId);
       const { restockingFee } = request.body;
-      return idempotent(app.db, request, reply, async () => {
-        const done = await refundReturn(
-          app.db,
-          company,
-          rmaId,
-          restockingFee !== undefined ? { restockingFee } : {},
-          app.config.refunds,
-          now(),
-        );
-        const refundId = done.refund.refund.id;
-        await recordAudit(app.db, actorOf(request), returnAudit('return.refund', done.return, { refundId }));
-        const queued = await queueRefundUpload(deps, company.id, done.refund.refund.holdUntil);
-        return { status: 201, body: { ...done, queued } };
+      const at = now();
+      return idempotent(app.db, request, reply, at, {
+        work: async (tx) => {
+          const done = await refundReturn(
+            tx,
+            company,
+            rmaId,
+            restockingFee !== undefined ? { restockingFee } : {},
+            app.config.refunds,
+            at,
+          );
+          const refundId = done.refund.refund.id;
+          await recordAudit(tx, actorOf(request), returnAudit('return.refund', done.return, { refundId }));
+          return { status: 201, body: { ...done, queued: false } };
+        },
+        afterCommit: (answer) =>
+          withQueuedUpload(deps, company.id, answer.body.refund.refund.holdUntil, answer),
       });
     },
   );

@@ -40,20 +40,23 @@ export const shipmentRoutes: AdminRoutes = (server, { app }) => {
     async (request, reply) => {
       const { companyId } = request.params;
       const company = await getCompany(app.db, companyId);
-      return idempotent(app.db, request, reply, async () => {
-        const shipment = await recordShipment(app.db, companyId, sentBody(request), clockOf(app)());
-        await recordAudit(app.db, actorOf(request), {
-          action: 'shipment.record',
-          companyId,
-          amazonOrderId: shipment.amazonOrderId,
-          detail: { shipmentId: shipment.id, carrier: shipment.carrierCode, items: shipment.items.length },
-        });
-        const notes = company.allowFulfillmentUpload
-          ? []
-          : [
-              `fulfillment upload is off for company ${companyId}: this shipment is not uploaded until it is on`,
-            ];
-        return { status: 201, body: { shipment, notes } };
+      const now = clockOf(app)();
+      return idempotent(app.db, request, reply, now, {
+        work: async (tx) => {
+          const shipment = await recordShipment(tx, companyId, sentBody(request), now);
+          await recordAudit(tx, actorOf(request), {
+            action: 'shipment.record',
+            companyId,
+            amazonOrderId: shipment.amazonOrderId,
+            detail: { shipmentId: shipment.id, carrier: shipment.carrierCode, items: shipment.items.length },
+          });
+          const notes = company.allowFulfillmentUpload
+            ? []
+            : [
+                `fulfillment upload is off for company ${companyId}: this shipment is not uploaded until it is on`,
+              ];
+          return { status: 201, body: { shipment, notes } };
+        },
       });
     },
   );
