@@ -86,6 +86,7 @@ export async function storeAcknowledgementFeeds(
         message: `sellersync built a message that fails Amazon's schema (a sellersync bug, not sent): ${errors}`,
       })),
       ['requested'],
+      now,
     );
     const owner = {
       companyId: company.id,
@@ -96,7 +97,7 @@ export async function storeAcknowledgementFeeds(
     for (const group of byMarketplace(due.filter((c) => !failures.has(c.id))).values()) {
       const prepared = await prepareFeeds(tx, acknowledgementFeedKind, owner, group, (c) => c.marketplaceId);
       for (const { feed, entityIds } of prepared) {
-        await moveCancellations(tx, entityIds, 'in_feed', { feed_id: feed.id, last_error: null }, [
+        await moveCancellations(tx, entityIds, 'in_feed', now, { feed_id: feed.id, last_error: null }, [
           'requested',
         ]);
         feeds.push(feed);

@@ -12,12 +12,13 @@ import {
 
 /** What an acknowledgement feed's outcome does to cancellations and orders. */
 export const acknowledgementFeedApplier: FeedApplier = {
-  async applyVerdicts(tx, feed, verdicts) {
+  async applyVerdicts(tx, feed, verdicts, now) {
     const mine = verdicts.filter((v) => v.entityKind === CANCELLATION_ENTITY);
     const accepted = await moveCancellations(
       tx,
       mine.filter((v) => v.accepted).map((v) => v.entityId),
       'accepted',
+      now,
       { result_code: null, result_message: null },
       ['in_feed'],
     );
@@ -41,6 +42,7 @@ export const acknowledgementFeedApplier: FeedApplier = {
           message: v.description ?? 'rejected by Amazon',
         })),
       ['in_feed'],
+      now,
     );
   },
 

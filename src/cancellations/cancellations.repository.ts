@@ -81,6 +81,7 @@ export type NewCancellation = Pick<
   | 'forced'
   | 'zeroInventory'
   | 'items'
+  | 'requestedAt'
 >;
 
 export async function insertCancellation(tx: Tx, cancellation: NewCancellation): Promise<Cancellation> {
@@ -96,6 +97,7 @@ export async function insertCancellation(tx: Tx, cancellation: NewCancellation):
       buyer_requested: cancellation.buyerRequested,
       forced: cancellation.forced,
       zero_inventory: cancellation.zeroInventory,
+      requested_at: cancellation.requestedAt,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -236,11 +238,15 @@ export async function lockDueCancellations(tx: Tx, companyId: number, now: Date)
 
 type CancellationChanges = Omit<CancellationRowUpdate, 'id' | 'company_id' | 'state'>;
 
-/** Moves cancellations to `to` from the states the transition table allows; returns the ids moved. */
+/**
+ * Moves cancellations to `to` from the states the transition table allows; returns the ids moved. A
+ * move to a final state finishes them at `now` (our clock, which the cancel rate's points compare with).
+ */
 export async function moveCancellations(
   db: Db | Tx,
   ids: number[],
   to: CancellationState,
+  now: Date,
   changes: CancellationChanges = {},
   onlyFrom?: readonly CancellationState[],
 ): Promise<number[]> {
@@ -252,7 +258,7 @@ export async function moveCancellations(
       ...changes,
       state: to,
       updated_at: new Date(),
-      finished_at: finished ? new Date() : null,
+      finished_at: finished ? now : null,
     })
     .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
     .where('state', 'in', [...(onlyFrom ?? cancellationStatesLeadingTo(to))])
@@ -266,8 +272,9 @@ export function rejectCancellations(
   tx: Tx,
   rejected: { id: number; code: string; message: string }[],
   from: readonly CancellationState[],
+  now: Date,
 ): Promise<number> {
-  return rejectFeedEntities(tx, 'cancellations', rejected, from);
+  return rejectFeedEntities(tx, 'cancellations', rejected, from, now);
 }
 
 /** Sends cancellations of a feed that ended without a verdict back to wait, with a growing backoff. */
@@ -281,19 +288,30 @@ export function releaseCancellationsOfFeed(
   return releaseFeedEntities(tx, 'cancellations', feedId, ids, reason, now);
 }
 
-/** Counting cancellations (not rejected or released) of these orders requested since `since`. */
+/**
+ * The orders with counting cancellations requested in [since, until), as they stood at `until`: not
+ * rejected or released, or rejected or released only after `until` (until then they counted, waiting for
+ * Amazon's verdict). `requested_at` and `finished_at` are on our clock, as `since` and `until` are.
+ */
 export async function ordersWithCountingCancellations(
   db: Db | Tx,
   companyId: number,
   since: Date,
+  until: Date,
 ): Promise<number[]> {
   const rows = await db
     .selectFrom('cancellations')
     .select('order_id')
     .distinct()
     .where('company_id', '=', companyId)
-    .where('state', 'in', ['requested', 'in_feed', 'accepted'])
     .where('requested_at', '>=', since)
+    .where('requested_at', '<', until)
+    .where((eb) =>
+      eb.or([
+        eb('state', 'in', ['requested', 'in_feed', 'accepted']),
+        eb.and([eb('state', 'in', ['rejected', 'released']), eb('finished_at', '>=', until)]),
+      ]),
+    )
     .where((eb) => eb.or([eb('reason', '<>', 'BuyerCanceled'), eb('buyer_requested', '=', false)]))
     .execute();
   return rows.map((row) => Number(row.order_id));

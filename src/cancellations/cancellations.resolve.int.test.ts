@@ -71,6 +71,7 @@ describe('a rejected cancellation keeps its units held until it is re-queued or 
       fulfillmentShipmentGuard,
       world.company.id,
       rejected.id,
+      world.now(),
     );
     expect(requeued).toMatchObject({ state: 'requested', feedId: null, resultCode: null, attempts: 0 });
     expect(requeued.lastError).toMatch(/re-queued after Amazon rejected it \(18028/);
@@ -87,7 +88,7 @@ describe('a rejected cancellation keeps its units held until it is re-queued or 
   it('refuses to re-queue or release a cancellation that is not rejected, or unknown', async () => {
     const [accepted] = await cancellationsOf(world, orders.requeued!.orderId);
     const requeue = (id: number) =>
-      requeueCancellation(world.context.db, fulfillmentShipmentGuard, world.company.id, id);
+      requeueCancellation(world.context.db, fulfillmentShipmentGuard, world.company.id, id, world.now());
     await expect(requeue(accepted!.id)).rejects.toThrow(UsageError);
     await expect(requeue(accepted!.id)).rejects.toThrow(
       /is accepted: only a cancellation Amazon rejected can be re-queued/,

@@ -69,6 +69,7 @@ export async function requeueCancellation(
   guard: ShipmentGuard,
   companyId: number,
   cancellationId: number,
+  now: Date,
 ): Promise<Cancellation> {
   return db.transaction().execute(async (tx) => {
     const { order, cancellation } = await lockRejected(tx, companyId, cancellationId, 'requeue');
@@ -78,6 +79,7 @@ export async function requeueCancellation(
       tx,
       [cancellation.id],
       'requested',
+      now,
       {
         feed_id: null,
         attempts: 0,
@@ -126,7 +128,7 @@ export async function releaseCancellation(
   return db.transaction().execute(async (tx) => {
     const { order, cancellation } = await lockRejected(tx, companyId, cancellationId, 'release');
     const reopen = order !== null && (await answersBuyerRequest(tx, companyId, cancellation));
-    await moveCancellations(tx, [cancellation.id], 'released', {}, ['rejected']);
+    await moveCancellations(tx, [cancellation.id], 'released', now, {}, ['rejected']);
     const buyerRequestReopened = reopen
       ? (await reopenBuyerCancellation(tx, companyId, order.amazonOrderId, now)).state === 'requested'
       : false;

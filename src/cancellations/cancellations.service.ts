@@ -172,7 +172,7 @@ async function projectedRate(
 ): Promise<CancelRate> {
   const since = new Date(now.getTime() - CANCEL_RATE_WINDOW_MS);
   const until = new Date(now.getTime() + 1);
-  const cancelled = await ordersWithCountingCancellations(tx, companyId, since);
+  const cancelled = await ordersWithCountingCancellations(tx, companyId, since, until);
   const inWindow = await ordersPurchasedBetween(tx, [...cancelled, order.id], since, until);
   return projectCancelRate({
     ordersInWindow: await countSellerFulfilledOrders(tx, companyId, since, until),
@@ -239,6 +239,7 @@ export async function requestCancellation(
       forced: values.reason === 'BuyerCanceled' && !requested,
       zeroInventory,
       items,
+      requestedAt: now,
     });
     const voidedShipments = await guard.voidPendingShipments(
       tx,

@@ -13,17 +13,22 @@ import type { Feed } from './feeds.repository.js';
  * These statements move the rows of any such table; the domain names its table and keeps its own rules.
  */
 
-/** Marks rows Amazon (or our own schema check) rejected, each with its code and message. */
+/**
+ * Marks rows Amazon (or our own schema check) rejected, each with its code and message, finished at
+ * `now` (the run's clock, as the times compared with it are).
+ */
 export async function rejectFeedEntities(
   tx: Tx,
   table: string,
   rejected: { id: number; code: string; message: string }[],
   from: readonly string[],
+  now: Date,
 ): Promise<number> {
   if (rejected.length === 0) return 0;
   const result = await sql`
     UPDATE ${sql.table(table)} AS e
-    SET state = 'rejected', result_code = v.code, result_message = v.message, finished_at = now(),
+    SET state = 'rejected', result_code = v.code, result_message = v.message,
+        finished_at = ${now}::timestamptz,
         updated_at = now()
     FROM unnest(${rejected.map((r) => r.id)}::bigint[], ${rejected.map((r) => r.code)}::text[],
                 ${rejected.map((r) => r.message)}::text[]) AS v(id, code, message)
@@ -64,11 +69,12 @@ async function moveInFeed(tx: Tx, table: string, ids: number[], feedId: number):
   `.execute(tx);
 }
 
-async function acceptFeedEntities(tx: Tx, table: string, ids: number[]): Promise<number[]> {
+async function acceptFeedEntities(tx: Tx, table: string, ids: number[], now: Date): Promise<number[]> {
   if (ids.length === 0) return [];
   const result = await sql<{ id: string }>`
     UPDATE ${sql.table(table)}
-    SET state = 'accepted', result_code = NULL, result_message = NULL, finished_at = now(), updated_at = now()
+    SET state = 'accepted', result_code = NULL, result_message = NULL, finished_at = ${now}::timestamptz,
+        updated_at = now()
     WHERE id = ANY(${ids}::bigint[]) AND state = 'in_feed'
     RETURNING id
   `.execute(tx);
@@ -86,12 +92,13 @@ export function entityFeedApplier(
   onAccepted: (tx: Tx, ids: number[], feed: Feed) => Promise<void> = async () => undefined,
 ): FeedApplier {
   return {
-    async applyVerdicts(tx, feed, verdicts) {
+    async applyVerdicts(tx, feed, verdicts, now) {
       const mine = verdicts.filter((v) => v.entityKind === entityKind);
       const accepted = await acceptFeedEntities(
         tx,
         table,
         mine.filter((v) => v.accepted).map((v) => v.entityId),
+        now,
       );
       await onAccepted(tx, accepted, feed);
       const rejected = mine
@@ -101,7 +108,7 @@ export function entityFeedApplier(
           code: v.resultCode ?? '',
           message: v.description ?? 'rejected by Amazon',
         }));
-      await rejectFeedEntities(tx, table, rejected, ['in_feed']);
+      await rejectFeedEntities(tx, table, rejected, ['in_feed'], now);
     },
     async releaseEntities(tx, feed, entities, reason, now) {
       const ids = entities.filter((e) => e.entityKind === entityKind).map((e) => e.entityId);
@@ -148,6 +155,7 @@ export async function storeEntityFeeds<Entity>(
       source.table,
       [...failures].map(([id, errors]) => ({ id, code: 'schema', message: message(errors) })),
       ['requested'],
+      now,
     );
     const groups = new Map<string, Entity[]>();
     for (const entity of due.filter((e) => !failures.has(source.idOf(e)))) {

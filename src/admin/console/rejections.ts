@@ -100,7 +100,7 @@ export function rejectionActions(server: FastifyInstance, { deps }: ConsoleConte
       });
     } else if (kind === 'cancellation' && (decision === 'requeue' || decision === 'release')) {
       if (decision === 'requeue') {
-        await requeueCancellation(app.db, fulfillmentShipmentGuard, companyId, id);
+        await requeueCancellation(app.db, fulfillmentShipmentGuard, companyId, id, clockOf(app)());
         await queueCancellationUpload(companyId);
       } else {
         await releaseCancellation(app.db, companyId, id, clockOf(app)());

@@ -140,6 +140,7 @@ export const cancellationRoutes: AdminRoutes = (server, deps) => {
         fulfillmentShipmentGuard,
         companyId,
         cancellationId,
+        clockOf(app)(),
       );
       await recordAudit(app.db, actorOf(request), {
         action: 'cancellation.requeue',

@@ -56,7 +56,13 @@ export function requeueCancellationCommand(): Command {
     'requeue',
     'send a cancellation Amazon rejected again, with the next cancellation upload',
     async (app, companyId, id) => {
-      const cancellation = await requeueCancellation(app.db, fulfillmentShipmentGuard, companyId, id);
+      const cancellation = await requeueCancellation(
+        app.db,
+        fulfillmentShipmentGuard,
+        companyId,
+        id,
+        clockOf(app)(),
+      );
       return { cancellation, queued: await queueCancellationUpload(app, companyId) };
     },
     (result, id) =>
