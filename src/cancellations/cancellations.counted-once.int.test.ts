@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followFeeds } from '../feeds/feed-follow.js';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../fulfillment/fulfillment.test-support.js';
 import { cancel, cancellationsOf, storedOrder } from './cancellations.test-support.js';
 
@@ -41,11 +40,7 @@ describe('a partial cancellation is counted once, whichever reaches us first', (
     expect((await cancellationsOf(world, order.orderId))[0]?.state).toBe('in_feed');
     expect(await cancelledUnits()).toBe(1);
 
-    await followFeeds(
-      await world.pipeline(),
-      world.company.id,
-      new Date(world.now().getTime() + 24 * 3_600_000),
-    );
+    await world.finishFeeds();
     expect((await cancellationsOf(world, order.orderId))[0]?.state).toBe('accepted');
     expect(await cancelledUnits()).toBe(1);
     await world.downloadOrders();

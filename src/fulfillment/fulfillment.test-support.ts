@@ -195,7 +195,14 @@ export async function startFulfillmentWorld(
       ),
     async finishFeeds() {
       await world.advance(10);
-      await followFeeds(await pipeline(), company.id, new Date(now().getTime() + 24 * 3_600_000));
+      // Every look due now, so that what the appliers record (accepted at, confirmed at) is on our clock.
+      await context.db
+        .updateTable('feeds')
+        .set({ next_check_at: now() })
+        .where('company_id', '=', company.id)
+        .where('state', '=', 'submitted')
+        .execute();
+      await followFeeds(await pipeline(), company.id, now());
     },
     async close() {
       await closeQueues(queues);
