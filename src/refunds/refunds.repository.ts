@@ -293,11 +293,15 @@ type RefundChanges = {
   result_message?: string | null;
 };
 
-/** Moves refunds to `to` from the states the transition table allows; returns the ids moved. */
+/**
+ * Moves refunds to `to` from the states the transition table allows; returns the ids moved. A move to a
+ * final state finishes them at `now` (our clock, as their requests and Amazon's verdicts are).
+ */
 export async function moveRefunds(
   db: Db | Tx,
   ids: number[],
   to: RefundState,
+  now: Date,
   changes: RefundChanges = {},
   onlyFrom?: readonly RefundState[],
 ): Promise<number[]> {
@@ -305,7 +309,7 @@ export async function moveRefunds(
   const finished = to === 'accepted' || to === 'rejected' || to === 'cancelled';
   const rows = await db
     .updateTable('refunds')
-    .set({ ...changes, state: to, updated_at: new Date(), finished_at: finished ? new Date() : null })
+    .set({ ...changes, state: to, updated_at: new Date(), finished_at: finished ? now : null })
     .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
     .where('state', 'in', [...(onlyFrom ?? refundStatesLeadingTo(to))])
     .returning('id')

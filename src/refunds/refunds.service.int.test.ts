@@ -161,11 +161,11 @@ describe('the hold before a feed takes a refund', () => {
   it('keeps a refund out of feeds until its hold ends; it can be undone until then, not after', async () => {
     const now = world.now();
     const first = await ask(held, { Principal: '3.00' }, {});
-    await cancelRefund(world.context.db, world.company.id, first.refund.id);
+    await cancelRefund(world.context.db, world.company.id, first.refund.id, world.now());
     expect((await refundsOf(world, held.orderId))[0]?.state).toBe('cancelled');
-    await expect(cancelRefund(world.context.db, world.company.id, first.refund.id)).rejects.toThrow(
-      /already cancelled/,
-    );
+    await expect(
+      cancelRefund(world.context.db, world.company.id, first.refund.id, world.now()),
+    ).rejects.toThrow(/already cancelled/);
 
     const company = await getCompany(world.context.db, world.company.id);
     const second = await requestRefund(
@@ -187,9 +187,9 @@ describe('the hold before a feed takes a refund', () => {
     expect((await refundsOf(world, held.orderId)).map((r) => r.state)).toEqual(['cancelled', 'requested']);
     const due = await uploadRefunds(pipeline, company, new Date(now.getTime() + 15 * 60_000));
     expect(due.refunds).toBe(1);
-    await expect(cancelRefund(world.context.db, world.company.id, second.refund.id)).rejects.toThrow(
-      /already on its way to Amazon/,
-    );
+    await expect(
+      cancelRefund(world.context.db, world.company.id, second.refund.id, world.now()),
+    ).rejects.toThrow(/already on its way to Amazon/);
     await world.finishFeeds();
     expect((await refundsOf(world, held.orderId)).map((r) => r.state)).toEqual(['cancelled', 'accepted']);
   });

@@ -189,8 +189,8 @@ export async function recordRefund(
   };
 }
 
-/** Undoes a refund no feed has taken yet: it no longer counts, and is never sent. */
-export async function cancelRefund(db: Db, companyId: number, refundId: number): Promise<Refund> {
+/** Undoes a refund no feed has taken yet (at `now`, our clock): it no longer counts, and is never sent. */
+export async function cancelRefund(db: Db, companyId: number, refundId: number, now: Date): Promise<Refund> {
   return db.transaction().execute(async (tx) => {
     const refund = await lockRefund(tx, companyId, refundId);
     if (!refund) throw new UsageError(`refund ${refundId} is not known for company ${companyId}`);
@@ -201,7 +201,7 @@ export async function cancelRefund(db: Db, companyId: number, refundId: number):
           : `it is already ${refund.state}`;
       throw new UsageError(`refund ${refundId} cannot be cancelled: ${why}`);
     }
-    await moveRefunds(tx, [refund.id], 'cancelled', {}, ['requested']);
+    await moveRefunds(tx, [refund.id], 'cancelled', now, {}, ['requested']);
     return { ...refund, state: 'cancelled' };
   });
 }

@@ -218,7 +218,7 @@ export function orderActions(server: FastifyInstance, { deps }: ConsoleContext):
     const refundId = Number((request.params as { refundId: string }).refundId);
     if (!Number.isInteger(refundId) || refundId <= 0)
       throw new UsageError('expected a refund id', { field: 'refundId' });
-    const refund = await cancelRefund(app.db, companyId, refundId);
+    const refund = await cancelRefund(app.db, companyId, refundId, now());
     await recordAudit(app.db, actorOf(request), {
       action: 'refund.cancel',
       companyId,

@@ -136,7 +136,7 @@ export const refundRoutes: AdminRoutes = (server, deps) => {
     async (request) => {
       const { companyId, refundId } = request.params;
       await getCompany(app.db, companyId);
-      const refund = await cancelRefund(app.db, companyId, refundId);
+      const refund = await cancelRefund(app.db, companyId, refundId, clockOf(app)());
       await recordAudit(app.db, actorOf(request), {
         action: 'refund.cancel',
         companyId,

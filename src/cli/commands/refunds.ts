@@ -239,7 +239,7 @@ function cancelCommand(): Command {
     .action(async (refundId: number, flags: { company: number; json?: boolean }) => {
       const refund = await withApp(
         async (app) => {
-          const cancelled = await cancelRefund(app.db, flags.company, refundId);
+          const cancelled = await cancelRefund(app.db, flags.company, refundId, clockOf(app)());
           await auditCli(app, {
             action: 'refund.cancel',
             companyId: flags.company,
