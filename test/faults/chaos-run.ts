@@ -3,6 +3,7 @@ import { OPEN_FEED_STATES } from '../../src/feeds/feed-states.js';
 import type { JobKind } from '../../src/jobs/kinds.js';
 import { describeFault, seededRandom, type ChaosFault } from './chaos-schedule.js';
 import type { InvariantReport, Violation } from './invariants.js';
+import type { FaultDaemon } from './daemon.js';
 import type { FaultWorld } from './world.js';
 
 /**
@@ -92,7 +93,7 @@ export async function runChaos(world: FaultWorld, options: ChaosOptions): Promis
 
   let next = 0;
   let tracking = 0;
-  while (Date.now() - started < windowMs) {
+  for (let tick = 0; Date.now() - started < windowMs; tick++) {
     const elapsed = Date.now() - started;
     for (; next < options.schedule.length && (options.schedule[next]?.atMs ?? Infinity) <= elapsed; next++) {
       const fault = options.schedule[next];
@@ -148,6 +149,7 @@ export async function runChaos(world: FaultWorld, options: ChaosOptions): Promis
     const kind = KINDS[Math.floor(random() * KINDS.length)] ?? 'order-download';
     const company = world.sellers[Math.floor(random() * world.sellers.length)]?.company.id;
     if (daemon && company !== undefined) background('queue run', () => daemon.queueRun(company, kind));
+    if (daemon && tick % 4 === 0) background('follow-up', () => followUpNow(world, daemon, random()));
     await sleep(250);
   }
   options.log(`window over after ${Date.now() - started} ms; ending every fault and settling`);
@@ -177,6 +179,24 @@ export function chaosResult(
     doubled: classes.filter((c) => c === 'doubled').length,
     violations: report.violations.map((v) => `${v.invariant}: ${v.detail}`),
   };
+}
+
+/**
+ * The submitted feeds' next looks made due, and a follow-up queued for one of their companies: the follow-up
+ * waits a minute of our clock (the window lasts 30 s) while Amazon, 60 times faster, has processed the
+ * feed within seconds, so without this no feed would be followed, and no shipment confirmed (nor then
+ * refunded), until settling.
+ */
+async function followUpNow(world: FaultWorld, daemon: FaultDaemon, draw: number): Promise<void> {
+  const due = await world.context.db
+    .updateTable('feeds')
+    .set({ next_check_at: null })
+    .where('state', '=', 'submitted')
+    .returning('company_id')
+    .execute();
+  const companies = [...new Set(due.map((feed) => feed.company_id))].sort((a, b) => a - b);
+  const company = companies[Math.floor(draw * companies.length)];
+  if (company !== undefined) await daemon.queueRun(company, 'feed-follow-up');
 }
 
 /** Every daemon slot filled again (a killed or stopped one restarted), Redis running, proxies up. */
