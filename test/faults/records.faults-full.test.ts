@@ -7,7 +7,7 @@ import { ingestSettlement } from '../../src/settlements/settlements.ingest.js';
 import { SETTLEMENT_REPORT_TYPE } from '../../src/simulator/settlement.js';
 import { addTestCompany } from '../helpers/companies.js';
 import { createTestContext } from '../helpers/context.js';
-import { FaultWorld, until } from './world.js';
+import { FAULT_WORLD_START, FaultWorld, until } from './world.js';
 
 let world: FaultWorld | undefined;
 
@@ -52,7 +52,7 @@ async function cleanIngest(content: Buffer, settlementId: string) {
       companyId: company.id,
       source: 'file:clean',
       charset: 'Cp1252',
-      now: () => new Date(),
+      now: () => FAULT_WORLD_START,
     });
     return await linesOf(clean.db, company.id, settlementId);
   } finally {
