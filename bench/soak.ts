@@ -13,6 +13,7 @@
  *   redis_mb            Redis used_memory before the daemon started and at the end, and bytes per company
  *   amazon_calls        SP-API calls the simulator answered, by operation, and per company per hour
  * Usage: npm run soak -- [--companies 1000] [--minutes 10] [--interval 30] [--time-scale 60]
+ *        [--node-options "…"] (the daemon's NODE_OPTIONS; the image's by default)
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '30' },
     'time-scale': { type: 'string', default: '60' },
     'sample-seconds': { type: 'string', default: '5' },
+    'node-options': { type: 'string' },
   },
 });
 const COMPANIES = Number(values.companies);
@@ -43,6 +45,9 @@ const MINUTES = Number(values.minutes);
 const INTERVAL = Number(values.interval);
 const TIME_SCALE = Number(values['time-scale']);
 const SAMPLE_MS = Number(values['sample-seconds']) * 1000;
+/** The daemon runs with the Node options the image sets (or --node-options). */
+const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1] ?? '';
+const NODE_OPTIONS = values['node-options'] ?? IMAGE_NODE_OPTIONS;
 const BASE_URL = readEnvironment().BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAY = 86_400_000;
 
@@ -144,6 +149,7 @@ async function main(): Promise<void> {
     const daemon = spawn(process.execPath, ['bin/sellersync.js', 'start'], {
       env: {
         ...process.env,
+        NODE_OPTIONS: NODE_OPTIONS,
         NODE_ENV: 'test',
         DATABASE_URL: url,
         REDIS_URL: redisServer.url,
@@ -229,6 +235,7 @@ async function main(): Promise<void> {
         minutes: MINUTES,
         interval_minutes: INTERVAL,
         time_scale: TIME_SCALE,
+        node_options: NODE_OPTIONS,
         load_at_start: loadAtStart,
         load_at_end: loadavg().map((load) => round(load, 2)),
         scheduled_runs: runs.length,

@@ -101,6 +101,12 @@ describe('docker-compose.yml', () => {
     expect(read('.gitignore').split('\n')).toContain('secrets/');
   });
 
+  it('runs the daemon with the small young generation the soak measured, which compose keeps', () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/^ENV NODE_OPTIONS="--max-semi-space-size=4"$/m);
+    expect(daemon.environment?.NODE_OPTIONS).toBeUndefined();
+  });
+
   it('runs the daemon read-only, without capabilities, within resource limits', () => {
     expect(daemon.read_only).toBe(true);
     expect(daemon.cap_drop).toEqual(['ALL']);
