@@ -1,10 +1,11 @@
 import type { FeedApplier } from '../feeds/feed-applier.js';
-import { applyConfirmedShipments } from '../orders/orders.shipping.js';
+import { applyConfirmedShipments, lockOrdersInOrder } from '../orders/orders.shipping.js';
 import { refreshStoredPaymentStatus } from '../refunds/payment-status.refresh.js';
 import { SHIPMENT_ENTITY } from './fulfillment-message.js';
 import {
   amazonOrderIdsOf,
   moveShipments,
+  orderIdsOf,
   rejectShipments,
   releaseShipments,
   shippedQuantities,
@@ -14,6 +15,16 @@ import {
 export const fulfillmentFeedApplier: FeedApplier = {
   async applyVerdicts(tx, feed, verdicts, now) {
     const shipments = verdicts.filter((v) => v.entityKind === SHIPMENT_ENTITY);
+    // The order rows first, as recording a shipment or a cancellation takes them (`lockOrdersInOrder`):
+    // the items and then the orders updated below, another writer holding an order and then waiting for
+    // its items made a deadlock.
+    await lockOrdersInOrder(
+      tx,
+      await orderIdsOf(
+        tx,
+        shipments.map((v) => v.entityId),
+      ),
+    );
     const accepted = shipments.filter((v) => v.accepted).map((v) => v.entityId);
     const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: now }, ['uploading']);
     await applyConfirmedShipments(tx, await shippedQuantities(tx, confirmed), `feed:${feed.amazonFeedId}`);

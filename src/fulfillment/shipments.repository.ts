@@ -232,6 +232,18 @@ export async function shippedQuantities(tx: Tx, shipmentIds: number[]): Promise<
   return rows.map((row) => ({ orderItemRowId: row.order_item_row_id, quantity: Number(row.quantity) }));
 }
 
+/** The order rows of these shipments. */
+export async function orderIdsOf(tx: Tx, shipmentIds: number[]): Promise<number[]> {
+  if (shipmentIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('shipments')
+    .select('order_id')
+    .distinct()
+    .where('id', '=', sql<number>`ANY(${shipmentIds}::bigint[])`)
+    .execute();
+  return rows.map((row) => Number(row.order_id));
+}
+
 /** The orders of these shipments. */
 export async function amazonOrderIdsOf(tx: Tx, shipmentIds: number[]): Promise<string[]> {
   if (shipmentIds.length === 0) return [];
