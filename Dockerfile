@@ -18,7 +18,7 @@ FROM node:24-slim AS runtime
 ENV NODE_ENV=production
 # A young generation of 4 MiB semi-spaces instead of V8's 16: 1,000 companies run at 123-140 MiB instead
 # of 152-155, for 0.6 % more CPU (the soak, docs/benchmarks.md). Set NODE_OPTIONS to change it.
-ENV NODE_OPTIONS="--max-semi-space-size=4"
+ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN cache="$(mktemp -d)" && npm_config_cache="$cache" npm ci --omit=dev --no-audit --no-fund && rm -rf "$cache"

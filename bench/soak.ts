@@ -46,7 +46,8 @@ const INTERVAL = Number(values.interval);
 const TIME_SCALE = Number(values['time-scale']);
 const SAMPLE_MS = Number(values['sample-seconds']) * 1000;
 /** The daemon runs with the Node options the image sets (or --node-options). */
-const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1] ?? '';
+const IMAGE_NODE_OPTIONS =
+  /^ENV NODE_OPTIONS="?([^"\n]*?)"?$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1] ?? '';
 const NODE_OPTIONS = values['node-options'] ?? IMAGE_NODE_OPTIONS;
 const BASE_URL = readEnvironment().BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAY = 86_400_000;

@@ -103,7 +103,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the daemon with the small young generation the soak measured, which compose keeps', () => {
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
-    expect(runtime).toMatch(/^ENV NODE_OPTIONS="--max-semi-space-size=4"$/m);
+    expect(runtime).toMatch(/^ENV NODE_OPTIONS=--max-semi-space-size=4$/m);
     expect(daemon.environment?.NODE_OPTIONS).toBeUndefined();
   });
 

@@ -54,8 +54,9 @@ function runtimeStage(dockerfile: string): Stage {
     const args = rest.join(' ');
     if (instruction === 'FROM') break;
     if (instruction === 'ENV') {
-      const [name = '', value = ''] = args.split('=');
-      stage.env[name] = value;
+      // ENV name=value, the value as written or in double quotes.
+      const split = args.indexOf('=');
+      stage.env[args.slice(0, split)] = args.slice(split + 1).replace(/^"(.*)"$/, '$1');
     } else if (instruction === 'COPY') {
       const parts = args.split(/\s+/);
       const from = parts[0]?.startsWith('--from=') ? parts.shift()?.slice('--from='.length) : undefined;
