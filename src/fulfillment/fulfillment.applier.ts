@@ -3,9 +3,8 @@ import { applyConfirmedShipments, lockOrdersInOrder } from '../orders/orders.shi
 import { refreshStoredPaymentStatus } from '../refunds/payment-status.refresh.js';
 import { SHIPMENT_ENTITY } from './fulfillment-message.js';
 import {
-  amazonOrderIdsOf,
   moveShipments,
-  orderIdsOf,
+  ordersOfShipments,
   rejectShipments,
   releaseShipments,
   shippedQuantities,
@@ -18,18 +17,19 @@ export const fulfillmentFeedApplier: FeedApplier = {
     // The order rows first, as recording a shipment or a cancellation takes them (`lockOrdersInOrder`):
     // the items and then the orders updated below, another writer holding an order and then waiting for
     // its items made a deadlock.
-    await lockOrdersInOrder(
+    const orders = await ordersOfShipments(
       tx,
-      await orderIdsOf(
-        tx,
-        shipments.map((v) => v.entityId),
-      ),
+      shipments.map((v) => v.entityId),
     );
+    await lockOrdersInOrder(tx, [...new Set(orders.map((o) => o.orderId))]);
     const accepted = shipments.filter((v) => v.accepted).map((v) => v.entityId);
     const confirmed = await moveShipments(tx, accepted, 'confirmed', { confirmed_at: now }, ['uploading']);
     await applyConfirmedShipments(tx, await shippedQuantities(tx, confirmed), `feed:${feed.amazonFeedId}`);
     // Shipped units are charged: the payment status of a refunded order may change with them.
-    await refreshStoredPaymentStatus(tx, feed.companyId, await amazonOrderIdsOf(tx, confirmed));
+    const shipped = new Set(confirmed);
+    await refreshStoredPaymentStatus(tx, feed.companyId, [
+      ...new Set(orders.filter((o) => shipped.has(o.shipmentId)).map((o) => o.amazonOrderId)),
+    ]);
     await rejectShipments(
       tx,
       feed.id,

@@ -232,28 +232,22 @@ export async function shippedQuantities(tx: Tx, shipmentIds: number[]): Promise<
   return rows.map((row) => ({ orderItemRowId: row.order_item_row_id, quantity: Number(row.quantity) }));
 }
 
-/** The order rows of these shipments. */
-export async function orderIdsOf(tx: Tx, shipmentIds: number[]): Promise<number[]> {
+/** Each shipment's order: its row id and Amazon's order id. */
+export async function ordersOfShipments(
+  tx: Tx,
+  shipmentIds: number[],
+): Promise<{ shipmentId: number; orderId: number; amazonOrderId: string }[]> {
   if (shipmentIds.length === 0) return [];
   const rows = await tx
     .selectFrom('shipments')
-    .select('order_id')
-    .distinct()
+    .select(['id', 'order_id', 'amazon_order_id'])
     .where('id', '=', sql<number>`ANY(${shipmentIds}::bigint[])`)
     .execute();
-  return rows.map((row) => Number(row.order_id));
-}
-
-/** The orders of these shipments. */
-export async function amazonOrderIdsOf(tx: Tx, shipmentIds: number[]): Promise<string[]> {
-  if (shipmentIds.length === 0) return [];
-  const rows = await tx
-    .selectFrom('shipments')
-    .select('amazon_order_id')
-    .distinct()
-    .where('id', '=', sql<number>`ANY(${shipmentIds}::bigint[])`)
-    .execute();
-  return rows.map((row) => row.amazon_order_id);
+  return rows.map((row) => ({
+    shipmentId: Number(row.id),
+    orderId: Number(row.order_id),
+    amazonOrderId: row.amazon_order_id,
+  }));
 }
 
 type ShipmentChanges = Omit<ShipmentRowUpdate, 'id' | 'company_id' | 'created_at' | 'state'>;
